@@ -1,0 +1,69 @@
+"""Results as HTML: one renderer for the page built in CPython and the page live in Pyodide.
+
+Everything shown is escaped here; the page's JavaScript only swaps this HTML in and hands
+the figure dicts to Plotly, so it needs to know nothing about any calculator.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from ._result import Figure, Result, Table
+
+
+def render_results(result: Result, svg: dict[str, str] | None = None) -> str:
+    """Return the results block: values, figures (as placeholders), tables and notes.
+
+    ``svg`` maps a figure name to a static drawing used until Plotly draws the figure.
+
+    >>> from calculators import calculate
+    >>> html = render_results(calculate("pipeline", preset="nanogpt-note"))
+    >>> '<dd class="calc__value">$3,186.88</dd>' in html
+    True
+    """
+    svg = svg or {}
+    values = "".join(
+        f'<div class="calc__item" data-value="{escape(v.name)}"><dt>{escape(v.label)}</dt>'
+        f'<dd class="calc__value">{escape(v.text)}</dd></div>'
+        for v in result.values
+    )
+    parts = [f'<dl class="calc__values">{values}</dl>']
+    parts += [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
+    parts += [_notes(result.notes)] if result.notes else []
+    parts += [_table(table) for table in result.tables]
+    return "".join(parts)
+
+
+def _figure(figure: Figure, static: str) -> str:
+    return (
+        f'<figure class="calc__figure" data-figure="{escape(figure.name)}">'
+        f'<div class="calc__plot" role="img" aria-label="{escape(figure.title)}">{static}</div>'
+        f"<figcaption>{escape(figure.alt)}</figcaption></figure>"
+    )
+
+
+def _notes(notes: tuple[str, ...]) -> str:
+    return '<ul class="calc__notes">' + "".join(f"<li>{escape(note)}</li>" for note in notes) + "</ul>"
+
+
+def _table(table: Table) -> str:
+    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return (
+        f'<details class="calc__table" data-table="{escape(table.name)}"><summary>{escape(table.title)}</summary>'
+        f'<div class="md-typeset__table"><table><caption>{escape(table.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
+    )
+
+
+def figures_json(result: Result) -> str:
+    """The figure dicts, keyed by name, as JSON safe to put inside a <script> element.
+
+    >>> figures_json(Result(values=()))
+    '{}'
+    """
+    text = json.dumps({figure.name: figure.figure for figure in result.figures}, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

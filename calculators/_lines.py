@@ -1,0 +1,74 @@
+"""Straight cost lines (a fixed part plus a rate) and where two of them cross."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """cost(x) = fixed + rate * x, e.g. a month of storage plus a price per training session."""
+
+    label: str
+    fixed: float
+    rate: float
+
+    def at(self, x: float) -> float:
+        """Cost at ``x`` units of use.
+
+        >>> CostLine("EC2", 10, 7).at(3)
+        31
+        """
+        return self.fixed + self.rate * x
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """Where line ``a`` and line ``b`` cost the same.
+
+    ``outcome`` is ``crosses`` (at ``x``), ``never`` (one is always cheaper for x >= 0:
+    ``cheaper`` names it), or ``identical``. Below ``x`` the line named ``cheaper_below`` wins.
+    """
+
+    a: str
+    b: str
+    outcome: str
+    x: float | None = None
+    cheaper_below: str | None = None
+    cheaper_above: str | None = None
+    cheaper: str | None = None
+
+
+def break_even(a: CostLine, b: CostLine) -> BreakEven:
+    """Find the use at which two cost lines meet, for use >= 0.
+
+    At the AWS note's numbers, when does storing and training on Lambda ($20 + $4.20 a session)
+    catch up with EC2 ($10 + $7 a session)?
+
+    >>> result = break_even(CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2))
+    >>> round(result.x, 4), result.cheaper_below, result.cheaper_above
+    (3.5714, 'EC2', 'Lambda')
+    >>> break_even(CostLine("EC2", 10, 7), CostLine("Lambda+ECR", 10, 8.2)).cheaper
+    'EC2'
+    """
+    rate_gap = a.rate - b.rate
+    fixed_gap = b.fixed - a.fixed
+    if rate_gap == 0:
+        if fixed_gap == 0:
+            return BreakEven(a.label, b.label, "identical")
+        return BreakEven(a.label, b.label, "never", cheaper=a.label if fixed_gap > 0 else b.label)
+    x = fixed_gap / rate_gap
+    if x <= 0:
+        # They met at or before zero use: from here on the lower rate is always cheaper.
+        return BreakEven(a.label, b.label, "never", cheaper=a.label if rate_gap < 0 else b.label)
+    below, above = (a.label, b.label) if rate_gap > 0 else (b.label, a.label)
+    return BreakEven(a.label, b.label, "crosses", x, below, above)
+
+
+def cheapest(lines: list[CostLine], x: float) -> CostLine:
+    """Return the cheapest line at ``x`` (the first listed wins a tie).
+
+    >>> cheapest([CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)], 4).label
+    'Lambda'
+    """
+    return min(lines, key=lambda line: line.at(x))

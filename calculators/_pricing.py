@@ -1,0 +1,225 @@
+"""The one loader for pricing.json.
+
+Every price, spec and assumption the site shows lives in pricing.json as a *quantity*:
+a unit and a list of dated observations, each naming its source. The newest observation
+is the current value; older ones are history (a source note's price in its own year).
+
+A reference names a quantity by JSON pointer, optionally pinned to one source:
+``/instances/g5.xlarge/on_demand`` is today's price,
+``/instances/g5.xlarge/on_demand@note-aws-dl`` the price the AWS deep-learning note used.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from ._errors import PricingError
+from ._schema import _pointer, schema_errors
+
+ENV_VAR = "CALCULATORS_PRICING"
+"""Set this to a pricing.json path to make the package (and the site build) read it instead."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One dated figure from one source."""
+
+    value: float
+    region: str
+    source: str
+    as_of: str
+    note: str = ""
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit and its history, oldest observation first."""
+
+    pointer: str
+    unit: str
+    observations: tuple[Observation, ...]
+
+    @property
+    def current(self) -> Observation:
+        """The newest observation (the last of the newest date)."""
+        return self.observations[-1]
+
+    @property
+    def value(self) -> float:
+        """The current value."""
+        return self.current.value
+
+    def from_source(self, source: str) -> Observation:
+        """Return the newest observation from ``source``; raise PricingError if there is none."""
+        matches = [obs for obs in self.observations if obs.source == source]
+        if not matches:
+            known = sorted({obs.source for obs in self.observations})
+            raise PricingError(f"{self.pointer} has no observation from source {source!r} (it has {known})", self.pointer)
+        return matches[-1]
+
+
+class Pricing:
+    """pricing.json, validated, with look-ups by reference.
+
+    >>> pricing = load_pricing()
+    >>> pricing.quantity("/instances/g5.xlarge/on_demand").unit
+    'USD/h'
+    >>> pricing.value("/instances/g5.xlarge/on_demand@note-aws-dl")
+    1.0
+    """
+
+    def __init__(self, data: dict, origin: str = "<memory>") -> None:
+        self.origin = origin
+        self.data = data
+        errors = list(validation_errors(data))
+        if errors:
+            shown = "\n  ".join(errors[:20])
+            more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
+            first = errors[0].split(":", 1)[0]
+            raise PricingError(f"{origin} is not valid:\n  {shown}{more}", first)
+        self._quantities = dict(_walk_quantities(data))
+
+    @property
+    def snapshot_date(self) -> str:
+        """The day the file's prices were last checked as a whole."""
+        return self.data["snapshot_date"]
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        """Source id -> {title, url, ...}."""
+        return self.data["sources"]
+
+    def section(self, name: str) -> dict[str, dict]:
+        """The raw entries of one top-level section, e.g. ``instances``."""
+        return self.data[name]
+
+    def quantities(self) -> Iterator[Quantity]:
+        """Every quantity in file order."""
+        return iter(self._quantities.values())
+
+    def quantity(self, ref: str) -> Quantity:
+        """Return the quantity a reference points at (any ``@source`` suffix is ignored)."""
+        pointer = ref.split("@", 1)[0]
+        try:
+            return self._quantities[pointer]
+        except KeyError:
+            raise PricingError(f"{pointer} is not a quantity in pricing.json", pointer) from None
+
+    def observation(self, ref: str) -> Observation:
+        """Return the observation a reference means: the current one, or the one from ``@source``."""
+        quantity = self.quantity(ref)
+        if "@" in ref:
+            return quantity.from_source(ref.split("@", 1)[1])
+        return quantity.current
+
+    def value(self, ref: str) -> float:
+        """Return the number a reference means."""
+        return self.observation(ref).value
+
+    def has(self, ref: str) -> bool:
+        """Tell whether a reference resolves."""
+        try:
+            self.observation(ref)
+        except PricingError:
+            return False
+        return True
+
+
+def _walk_quantities(node: Any, path: tuple = ()) -> Iterator[tuple[str, Quantity]]:
+    if isinstance(node, dict) and "observations" in node and "unit" in node:
+        pointer = _pointer(path)
+        ordered = sorted(
+            (Observation(**obs) for obs in node["observations"]),
+            key=lambda obs: obs.as_of,
+        )
+        yield pointer, Quantity(pointer, node["unit"], tuple(ordered))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk_quantities(value, path + (key,))
+
+
+def validation_errors(data: Any) -> Iterator[str]:
+    """Yield every problem with a pricing document: schema first, then cross-references.
+
+    >>> list(validation_errors({"snapshot_date": "2026-11-23"}))[0]
+    "(root): missing required field 'currency'"
+    """
+    schema_problems = list(schema_errors(data, _schema()))
+    yield from schema_problems
+    if schema_problems:
+        return
+    sources = data["sources"]
+    snapshot = data["snapshot_date"]
+    for pointer, quantity in _walk_quantities(data):
+        for index, obs in enumerate(quantity.observations):
+            where = f"{pointer}/observations/{index}"
+            if obs.source not in sources:
+                yield f"{where}: source {obs.source!r} is not a key of /sources"
+            if obs.as_of > snapshot:
+                yield f"{where}: as_of {obs.as_of} is after snapshot_date {snapshot}"
+            if obs.low is not None and obs.low > obs.value or obs.high is not None and obs.high < obs.value:
+                yield f"{where}: value {obs.value} is outside its low/high range"
+    for name, instance in data["instances"].items():
+        gpu = instance["gpu"]
+        if gpu is not None and gpu not in data["gpus"]:
+            yield f"{_pointer(('instances', name, 'gpu'))}: {gpu!r} is not a key of /gpus"
+
+
+def _read_text(name: str) -> tuple[str, str]:
+    """Return (text, origin) of a data file shipped in the wheel, or beside the package in a checkout."""
+    packaged = resources.files("calculators").joinpath(name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8"), f"calculators/{name}"
+    checkout = Path(__file__).resolve().parent.parent / name
+    return checkout.read_text(encoding="utf-8"), str(checkout)
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads(_read_text("pricing.schema.json")[0])
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str | None) -> Pricing:
+    if path is None:
+        text, origin = _read_text("pricing.json")
+    else:
+        origin = path
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise PricingError(f"cannot read {path}: {error.strerror}", "(file)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PricingError(f"{origin} is not JSON: {error.msg} at line {error.lineno} column {error.colno}", "(file)") from None
+    return Pricing(data, origin)
+
+
+def load_pricing(path: str | os.PathLike | None = None) -> Pricing:
+    """Read, validate and cache pricing.json.
+
+    What does the nanoGPT note's p4d.24xlarge price look like beside today's?
+
+    >>> pricing = load_pricing()
+    >>> pricing.value("/instances/p4d.24xlarge/on_demand@note-nanogpt")
+    33.05
+
+    ``path`` wins, then the ``CALCULATORS_PRICING`` environment variable, then the copy
+    in the wheel (or, in a checkout, the repository's own pricing.json).
+    """
+    chosen = path if path is not None else os.environ.get(ENV_VAR) or None
+    return _load(None if chosen is None else str(Path(chosen).resolve()))
+
+
+def clear_cache() -> None:
+    """Forget loaded files, so the next load reads the disk again (used by the site build on rebuild)."""
+    _load.cache_clear()

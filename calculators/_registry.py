@@ -1,0 +1,59 @@
+"""The list of calculators and the one entry point the page's worker calls."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from . import pipeline, storage_training
+from ._declare import Calculator
+from ._errors import CalculatorError
+from ._html import render_results
+from ._pricing import Pricing, load_pricing
+
+CALCULATORS: dict[str, Calculator] = {
+    module.CALCULATOR.name: module.CALCULATOR
+    for module in (storage_training, pipeline)
+}
+
+
+def get_calculator(name: str) -> Calculator:
+    """Return the calculator called ``name``; raise CalculatorError naming the known ones.
+
+    >>> get_calculator("pipeline").title
+    'Pipeline cost: preprocess, store, train'
+    """
+    try:
+        return CALCULATORS[name]
+    except KeyError:
+        raise CalculatorError(f"unknown calculator {name!r} (known: {', '.join(CALCULATORS)})") from None
+
+
+def calculate(name: str, inputs: Mapping[str, Any] | None = None, pricing: Pricing | None = None, preset: str | None = None):
+    """Validate ``inputs`` over the defaults (and ``preset``) and return the calculator's Result.
+
+    What does the nanoGPT note's pipeline cost in all?
+
+    >>> calculate("pipeline", preset="nanogpt-note").value("total")
+    3186.88
+    """
+    pricing = pricing or load_pricing()
+    calculator = get_calculator(name)
+    base = calculator.defaults(pricing, {"preset": preset} if preset else None)
+    values = calculator.validate(inputs or {}, pricing, base)
+    return calculator.compute(values, pricing)
+
+
+def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None) -> dict:
+    """The page's entry point: return ``{"result": ...}`` or ``{"error": {"field", "message"}}``.
+
+    >>> run("pipeline", {"train_hours": "-1"})["error"]["field"]
+    'train_hours'
+    """
+    try:
+        result = calculate(name, inputs, preset=preset)
+    except CalculatorError as error:
+        return {"error": error.to_dict()}
+    data = result.to_dict()
+    data["pricing_snapshot"] = load_pricing().snapshot_date
+    data["html"] = render_results(result)
+    return {"result": data}

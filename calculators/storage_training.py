@@ -1,0 +1,185 @@
+"""Where to keep the training image and where to train: three monthly cost lines.
+
+From the AWS deep-learning notes: keep container images on ECR and train on EC2, keep them on
+ECR and train on Lambda Cloud (paying to pull the image out of AWS), or keep and train on Lambda.
+Each scenario costs a fixed amount of storage a month plus a price per training session.
+"""
+
+from __future__ import annotations
+
+from ._charts import line_chart
+from ._declare import Calculator, Input
+from ._lines import CostLine, break_even, cheapest
+from ._pricing import Pricing
+from ._result import Figure, Result, Table, Value, format_value
+
+NOTE = "aws-dl-note"
+EC2, LAMBDA_ECR, LAMBDA = "EC2 + ECR", "Lambda + ECR", "Lambda"
+
+__all__ = ["session_cost", "pull_cost", "storage_cost", "scenario_lines", "CALCULATOR"]
+
+
+def session_cost(hourly_price: float, train_hours: float, setup_hours: float, nodes: int = 1) -> float:
+    """What does one training session cost, setup time included?
+
+    A g5.xlarge at the note's $1/h, 6 hours of training and 1 of setup:
+
+    >>> session_cost(1.0, 6, 1)
+    7.0
+    """
+    return hourly_price * (train_hours + setup_hours) * nodes
+
+
+def pull_cost(pulls: float, image_gb: float, transfer_price: float) -> float:
+    """What does pulling the image out of the registry cost per session?
+
+    Four pulls of a 10 GB image at $0.09/GB:
+
+    >>> round(pull_cost(4, 10, 0.09), 2)
+    3.6
+    """
+    return pulls * image_gb * transfer_price
+
+
+def storage_cost(stored_gb: float, price_per_gb_month: float) -> float:
+    """What does keeping the images cost a month?
+
+    Ten 10 GB images on ECR at $0.10 per GB-month:
+
+    >>> storage_cost(100, 0.10)
+    10.0
+    """
+    return stored_gb * price_per_gb_month
+
+
+def scenario_lines(v: dict) -> list[CostLine]:
+    """Return the three scenarios as monthly cost lines over training sessions per month.
+
+    >>> from calculators import load_pricing
+    >>> v = CALCULATOR.defaults(load_pricing(), {"preset": "aws-dl-note"})
+    >>> [(line.label, round(line.fixed, 2), round(line.rate, 2)) for line in scenario_lines(v)]
+    [('EC2 + ECR', 10.0, 7.0), ('Lambda + ECR', 10.0, 7.8), ('Lambda', 20.0, 4.2)]
+    """
+    stored_gb = v["containers"] * v["image_gb"]
+    hours = v["train_hours"], v["setup_hours"], v["nodes"]
+    pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
+    return [
+        CostLine(EC2, storage_cost(stored_gb, v["ecr_storage_price"]), session_cost(v["ec2_price"], *hours)),
+        CostLine(LAMBDA_ECR, storage_cost(stored_gb, v["ecr_storage_price"]), session_cost(v["lambda_price"], *hours) + pulls),
+        CostLine(LAMBDA, storage_cost(stored_gb, v["lambda_storage_price"]), session_cost(v["lambda_price"], *hours)),
+    ]
+
+
+def _break_even_text(result) -> str:
+    if result.outcome == "crosses":
+        return (
+            f"{format_value(result.x, 'sessions/month')}: {result.cheaper_below} is cheaper below, "
+            f"{result.cheaper_above} above"
+        )
+    if result.outcome == "never":
+        return f"never: {result.cheaper} is always cheaper"
+    return "never: they cost the same"
+
+
+def compute(v: dict, pricing: Pricing) -> Result:
+    """Monthly cost of each scenario, the break-evens and the cheapest scenario per session count."""
+    lines = scenario_lines(v)
+    sessions = v["sessions"]
+    ec2, lambda_ecr, lambda_only = lines
+    pairs = [(ec2, lambda_only), (ec2, lambda_ecr), (lambda_ecr, lambda_only)]
+    evens = [break_even(a, b) for a, b in pairs]
+    span = int(max(v["sessions_max"], sessions))
+    counts = list(range(0, span + 1))
+    markers = [
+        (f"{format_value(be.x, '')} sessions", be.x, lines[[l.label for l in lines].index(be.a)].at(be.x))
+        for be in evens
+        if be.outcome == "crosses" and be.x <= span
+    ]
+    figure = line_chart(
+        "Monthly cost by training sessions",
+        "training sessions per month",
+        "USD per month",
+        [(line.label, counts, [line.at(n) for n in counts]) for line in lines],
+        markers,
+    )
+    by_count = [(n, [line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]]
+    cost_table = Table(
+        "monthly",
+        "Monthly cost by sessions per month",
+        ("sessions", *[line.label for line in lines], "cheapest"),
+        tuple((str(n), *[format_value(c, "USD") for c in costs], best) for n, costs, best in by_count),
+        tuple((n, *[round(c, 4) for c in costs], best) for n, costs, best in by_count),
+    )
+    even_table = Table(
+        "break_even",
+        "Break-even points",
+        ("pair", "break-even"),
+        tuple((f"{be.a} vs {be.b}", _break_even_text(be)) for be in evens),
+        tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
+    )
+    headroom = ec2.rate - (lambda_ecr.rate - pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"]))
+    values = [
+        Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
+        Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
+        Value("lambda_session", f"{LAMBDA}: per session", lambda_only.rate, "USD/session"),
+        Value("ec2_storage", f"{EC2}: storage", ec2.fixed, "USD/month"),
+        Value("lambda_storage", f"{LAMBDA}: storage", lambda_only.fixed, "USD/month"),
+        *[
+            Value(f"monthly_{key}", f"{line.label} at {format_value(sessions, 'sessions')}/month", line.at(sessions), "USD/month")
+            for key, line in zip(("ec2", "lambda_ecr", "lambda"), lines)
+        ],
+        Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", max(headroom, 0.0), "USD/session"),
+    ]
+    best = cheapest(lines, sessions)
+    notes = (f"At {format_value(sessions, 'sessions')} a month the cheapest is {best.label}.",)
+    return Result(
+        tuple(values),
+        (cost_table, even_table),
+        (Figure("break_even", figure["layout"]["title"]["text"], figure, _alt(lines, evens)),),
+        notes,
+    )
+
+
+def _alt(lines: list[CostLine], evens) -> str:
+    parts = [f"{line.label}: {format_value(line.fixed, 'USD')} a month plus {format_value(line.rate, 'USD')} a session" for line in lines]
+    crossings = [f"{be.a} and {be.b} meet at {format_value(be.x, 'sessions')}" for be in evens if be.outcome == "crosses"]
+    return "; ".join(parts + crossings) + "."
+
+
+def _a(name: str) -> str:
+    return f"/assumptions/{NOTE}/values/{name}"
+
+
+CALCULATOR = Calculator(
+    name="storage_training",
+    title="Where to store images, where to train",
+    summary="Monthly cost of three storage/training set-ups as a function of training sessions per month.",
+    inputs=(
+        Input("sessions", "Training sessions per month", "sessions", 2, minimum=0, maximum=1000, step=1,
+              help="Used for the monthly totals; the chart spans 0 to the chart range."),
+        Input("sessions_max", "Chart range", "sessions", 10, minimum=1, maximum=1000, step=1, integer=True),
+        Input("train_hours", "Training time per session", "h", _a("train_hours"), minimum=0, maximum=10_000, step=0.5),
+        Input("setup_hours", "Setup time per session", "h", _a("setup_hours"), minimum=0, maximum=1000, step=0.5,
+              help="Billed like training time: the machine runs while you set up."),
+        Input("nodes", "Billed machines per session", "machines", 1, minimum=1, maximum=1000, step=1, integer=True),
+        Input("pulls", "Image pulls per session", "pulls", _a("nodes"), minimum=0, maximum=10_000, step=1,
+              help="Each machine of a cluster pulls the image once."),
+        Input("image_gb", "Image size", "GB", _a("container_size"), minimum=0, maximum=100_000, step=1),
+        Input("containers", "Images kept", "images", _a("containers"), minimum=0, maximum=10_000, step=1),
+        Input("ec2_price", "EC2 price (g5.xlarge, 1×A10G)", "USD/h", "/instances/g5.xlarge/on_demand", maximum=1000, step=0.01),
+        Input("lambda_price", "Lambda price (1×A10)", "USD/h", "/instances/lambda-1x-a10/on_demand", maximum=1000, step=0.01),
+        Input("ecr_storage_price", "ECR storage", "USD/GB-month", "/storage/ecr/price", maximum=100, step=0.001),
+        Input("lambda_storage_price", "Lambda storage", "USD/GB-month", "/storage/lambda-filesystem/price", maximum=100, step=0.001),
+        Input("ecr_transfer_price", "ECR transfer out of the region", "USD/GB", "/transfer/ecr-cross-region-out/price", maximum=100, step=0.001),
+    ),
+    compute=compute,
+    presets={
+        NOTE: {
+            "ec2_price": "/instances/g5.xlarge/on_demand@note-aws-dl",
+            "lambda_price": "/instances/lambda-1x-a10/on_demand@note-aws-dl",
+            "ecr_storage_price": "/storage/ecr/price@note-aws-dl",
+            "lambda_storage_price": "/storage/lambda-filesystem/price@note-aws-dl",
+            "ecr_transfer_price": "/transfer/ecr-cross-region-out/price@note-aws-dl",
+        }
+    },
+)

@@ -1,0 +1,183 @@
+"""MkDocs hook: turns calculator shortcodes in Markdown into forms, results and figures.
+
+Shortcodes are HTML comments, so a page still reads as plain Markdown:
+
+- ``<!-- calc:widget pipeline preset=nanogpt-note train_hours=48 -->`` on its own line:
+  the calculator's form, generated from its input declarations, with its results and charts
+  computed now in CPython, so a reader sees them at first paint.
+- ``<!-- calc:value pipeline total preset=nanogpt-note -->``: one result value, as text.
+- ``<!-- calc:price /instances/p4d.24xlarge/on_demand@note-nanogpt -->``: a figure from
+  pricing.json with its unit; ``calc:asof`` gives its date and ``calc:source`` a link to its source.
+
+An unknown shortcode, calculator, field or pricing reference fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from html import escape
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+import calculators
+from calculators import CalculatorError, Input, format_value, get_calculator, load_pricing
+from calculators._html import figures_json, render_results
+from calculators._pricing import ENV_VAR, clear_cache
+
+SHORTCODE = re.compile(r"<!--\s*calc:([a-z-]+)\s*(.*?)\s*-->", re.DOTALL)
+UNIT_TEXT = {"USD/h": "USD/h", "USD/GB-month": "USD per GB-month", "USD/GB": "USD/GB", "USD/kWh": "USD/kWh"}
+
+_state: dict = {}
+
+
+def on_config(config):
+    """Load and check pricing.json and every calculator's defaults and presets, or stop the build."""
+    path = os.environ.get(ENV_VAR) or str(Path(config.config_file_path).parent / "pricing.json")
+    clear_cache()
+    try:
+        pricing = load_pricing(path)
+        for calculator in calculators.CALCULATORS.values():
+            calculator.defaults(pricing)
+            for preset in calculator.presets:
+                calculator.defaults(pricing, {"preset": preset})
+    except CalculatorError as error:
+        raise PluginError(f"pricing.json: {error} [at {error.field}]") from None
+    _state["pricing"] = pricing
+    config.extra["pricing_snapshot"] = pricing.snapshot_date
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Replace every calc: shortcode on the page."""
+    counter = iter(range(1, 10_000))
+
+    def replace(match: re.Match) -> str:
+        kind, args = match.group(1), match.group(2)
+        try:
+            return _render(kind, args, page, next(counter))
+        except CalculatorError as error:
+            raise PluginError(f"{page.file.src_path}: <!-- calc:{kind} {args} -->: {error}") from None
+
+    return SHORTCODE.sub(replace, markdown)
+
+
+def _render(kind: str, args: str, page, number: int) -> str:
+    positional, options = _parse_args(args)
+    pricing = _state["pricing"]
+    if kind == "widget":
+        return _widget(positional[0], options, f"calc-{positional[0]}-{number}")
+    if kind == "value":
+        name, field = positional
+        result = _calculate(name, options)
+        for value in result.values:
+            if value.name == field:
+                return escape(value.text)
+        raise CalculatorError(f"{name} has no result value {field!r}", field)
+    if kind == "price":
+        quantity, observation = pricing.quantity(positional[0]), pricing.observation(positional[0])
+        return escape(format_value(observation.value, quantity.unit))
+    if kind == "asof":
+        return escape(pricing.observation(positional[0]).as_of)
+    if kind == "source":
+        source = pricing.sources[pricing.observation(positional[0]).source]
+        title = escape(source["title"])
+        return f'<a href="{escape(source["url"])}">{title}</a>' if "url" in source else title
+    raise PluginError(f"Unknown shortcode: calc:{kind}")
+
+
+def _parse_args(args: str) -> tuple[list[str], dict]:
+    positional, options = [], {}
+    for token in shlex.split(args):
+        if "=" in token:
+            key, value = token.split("=", 1)
+            options[key] = value
+        else:
+            positional.append(token)
+    return positional, options
+
+
+def _calculate(name: str, options: dict):
+    calculator = get_calculator(name)
+    return calculator.compute(calculator.defaults(_state["pricing"], options), _state["pricing"])
+
+
+def _specs(calculator, options: dict) -> dict:
+    """What each input's default is made of on this page: the declaration, then the preset, then the page."""
+    specs = {item.name: item.default for item in calculator.inputs}
+    specs.update(calculator.presets.get(options.get("preset"), {}))
+    specs.update({key: value for key, value in options.items() if key != "preset"})
+    return specs
+
+
+def _widget(name: str, options: dict, uid: str) -> str:
+    calculator = get_calculator(name)
+    pricing = _state["pricing"]
+    values = calculator.defaults(pricing, options)
+    result = calculator.compute(values, pricing)
+    specs = _specs(calculator, options)
+    fields = "".join(_field(item, values[item.name], uid, specs[item.name]) for item in calculator.inputs)
+    defaults = escape(json.dumps(values, separators=(",", ":")))
+    return (
+        f'<div class="calc" id="{uid}" data-calc="{escape(name)}" data-calc-defaults="{defaults}" '
+        f'data-pricing-snapshot="{escape(pricing.snapshot_date)}">'
+        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}">'
+        f'<p class="calc__title">{escape(calculator.title)}</p>'
+        f'<div class="calc__fields">{fields}</div>'
+        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
+        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
+        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
+        f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
+        f"with prices as of {escape(pricing.snapshot_date)}.</p></form>"
+        f'<div class="calc__results" aria-live="polite">{render_results(result)}</div>'
+        f'<script type="application/json" class="calc__figures">{figures_json(result)}</script>'
+        f"</div>\n"
+    )
+
+
+def _field(item: Input, value, uid: str, spec) -> str:
+    field_id = f"{uid}-{item.name}"
+    described = f"{field_id}-help {field_id}-error"
+    help_text = item.help
+    if isinstance(spec, str) and spec.startswith("/"):
+        help_text = f"{help_text} {_provenance(spec)}".strip()
+    if item.kind == "choice":
+        opts = "".join(
+            f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(label)}</option>'
+            for v, label in item.choices
+        )
+        control = f'<select id="{field_id}" name="{escape(item.name)}" aria-describedby="{described}">{opts}</select>'
+    else:
+        bounds = "".join(
+            f' {attr}="{_number(limit)}"'
+            for attr, limit in (("min", item.minimum), ("max", item.maximum), ("step", item.step or "any"))
+            if limit is not None
+        )
+        control = (
+            f'<input id="{field_id}" name="{escape(item.name)}" type="number" inputmode="decimal"'
+            f' value="{_number(value)}"{bounds} required aria-describedby="{described}">'
+        )
+    unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
+    return (
+        f'<div class="calc__field" data-field="{escape(item.name)}">'
+        f'<label for="{field_id}">{escape(item.label)}{unit}</label>{control}'
+        f'<small class="calc__help" id="{field_id}-help">{escape(help_text)}</small>'
+        f'<small class="calc__error" id="{field_id}-error" role="alert" hidden></small></div>'
+    )
+
+
+def _provenance(ref: str) -> str:
+    """Say where a default came from: which source, as of when."""
+    pricing = _state["pricing"]
+    observation = pricing.observation(ref)
+    source = pricing.sources[observation.source]["title"]
+    return f"Default from pricing.json: {source}, {observation.as_of}."
+
+
+def _number(value) -> str:
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else repr(float(value))

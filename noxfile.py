@@ -1,0 +1,96 @@
+"""Sessions to test, build, serve and benchmark the site. `nox` runs the whole test suite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+SITE = ROOT / "site"
+CACHE = ROOT / ".cache"
+PYODIDE_WHEELS = CACHE / "pyodide-wheels"
+DOCS_PYTHON = "3.12"  # pyodide-lock's add-wheels needs Python 3.12 or newer
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+nox.options.sessions = ["tests", "pyodide"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _npm_ci(session: nox.Session) -> None:
+    """Install the pinned npm packages (Pyodide, Plotly.js, axe-core) unless node_modules matches the lock."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+
+
+def _install_docs(session: nox.Session) -> None:
+    session.install(".", "-r", "requirements/docs.txt", "-r", "requirements/runtime.txt")
+    _npm_ci(session)
+    # The runtime (Pyodide, our wheel, Plotly.js) goes under docs/assets, so build and serve both copy it.
+    session.run("python", "tools/build_runtime.py", "--site-dir", "docs", "--wheel-dir", str(CACHE / "wheel"))
+
+
+def _build_site(session: nox.Session) -> None:
+    _install_docs(session)
+    shutil.rmtree(SITE, ignore_errors=True)
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE))
+
+
+@nox.session(python=["3.11", "3.13"])
+def tests(session: nox.Session) -> None:
+    """Run the unit, property, doctest and build tests in CPython."""
+    session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
+    args = session.posargs or ["tests", "calculators", "--ignore=tests/browser", "--ignore=tests/pyodide"]
+    session.run("pytest", "--doctest-modules", *args)
+
+
+@nox.session(python=DOCS_PYTHON)
+def pyodide(session: nox.Session) -> None:
+    """Run the calculators' tests and doctests again inside Pyodide under Node."""
+    session.install("build")
+    _npm_ci(session)
+    shutil.rmtree(PYODIDE_WHEELS, ignore_errors=True)
+    session.run(
+        "pip", "download", "--only-binary=:all:", "--platform", "any", "--python-version", "3.14",
+        "--implementation", "py", "--abi", "none", "--no-deps",
+        "-r", "tests/pyodide/requirements.txt", "-d", str(PYODIDE_WHEELS),
+    )
+    session.run("python", "-m", "build", "--wheel", "--outdir", str(PYODIDE_WHEELS))
+    pytest_args = session.posargs or ["-q", "-p", "no:cacheprovider", "--ignore=tests/browser", "--ignore=tests/pyodide"]
+    session.run(
+        "node", "tests/pyodide/run_tests.mjs", "--wheels", str(PYODIDE_WHEELS), "--tests", "tests",
+        "--", *pytest_args, external=True,
+    )
+    session.run(
+        "node", "tests/pyodide/run_tests.mjs", "--wheels", str(PYODIDE_WHEELS), "--tests", "tests",
+        "--", "-q", "-p", "no:cacheprovider", "--doctest-modules", "--pyargs", "calculators", external=True,
+    )
+
+
+@nox.session(python=DOCS_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the site into site/ with mkdocs --strict."""
+    _build_site(session)
+
+
+@nox.session(python=DOCS_PYTHON)
+def serve(session: nox.Session) -> None:
+    """Build the site and serve it with live reload on http://127.0.0.1:8000/."""
+    _install_docs(session)
+    session.run("mkdocs", "serve", *(session.posargs or ["--dev-addr", "127.0.0.1:8000"]))
+
+
+@nox.session(python=DOCS_PYTHON)
+def browser(session: nox.Session) -> None:
+    """Build the site, then run the end-to-end tests in headless Chromium."""
+    if not Path(CHROMIUM).exists():
+        session.error(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM")
+    _build_site(session)
+    session.install("-r", "requirements/browser.txt")
+    session.run("pytest", *(session.posargs or ["tests/browser", "-q"]), env={"SITE_DIR": str(SITE), "CHROMIUM": CHROMIUM})

@@ -1,0 +1,39 @@
+"""Shared fixtures: the pricing file loaded the way the site loads it, and helpers for broken copies."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from calculators import load_pricing
+
+ROOT = Path(__file__).resolve().parent.parent
+PRICING_PATH = ROOT / "pricing.json"
+
+
+@pytest.fixture(scope="session")
+def pricing():
+    """pricing.json through the package's own loader."""
+    return load_pricing()
+
+
+@pytest.fixture
+def pricing_data():
+    """A fresh deep copy of pricing.json as plain data, safe to break."""
+    return copy.deepcopy(json.loads(PRICING_PATH.read_text(encoding="utf-8")))
+
+
+try:  # plotly is not installed when the suite runs inside Pyodide; CPython runs prove the figures.
+    import plotly.graph_objects as _go
+except ImportError:  # pragma: no cover - only under Pyodide
+    _go = None
+
+
+def check_figure(figure: dict) -> None:
+    """Assert that Plotly accepts a figure dict (in CPython; under Pyodide, that it has Plotly's shape)."""
+    assert isinstance(figure["data"], list) and isinstance(figure["layout"], dict)
+    if _go is not None:
+        _go.Figure(figure)

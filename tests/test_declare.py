@@ -1,0 +1,88 @@
+"""Inputs are declared once and checked in one place, with messages that name field, limit and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from calculators import CalculatorError, Input, calculate, get_calculator, run
+
+HOURS = Input("hours", "Training hours", "h", 6, minimum=0, maximum=10_000)
+NODES = Input("nodes", "Machines", "machines", 1, minimum=1, maximum=100, integer=True)
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("", "is required"),
+        ("   ", "is required"),
+        ("abc", "must be a number: 'abc'"),
+        ("nan", "must be a finite number"),
+        ("1e309", "must be a finite number"),
+        ("-inf", "must be a finite number"),
+        ("-3", "must be >= 0: -3"),
+        ("20000", "must be <= 10000: 20000"),
+        (None, "must be a number"),
+        (True, "must be a number"),
+        ([1], "must be a number"),
+    ],
+)
+def test_bad_numbers_are_refused_with_field_limit_and_value(raw, message):
+    """Every kind of bad number raises CalculatorError naming the field."""
+    with pytest.raises(CalculatorError) as caught:
+        HOURS.parse(raw)
+    assert message in str(caught.value)
+    assert caught.value.field == "hours"
+    assert "Training hours" in str(caught.value)
+
+
+def test_whole_number_inputs_refuse_fractions():
+    """An integer input says it wants a whole number."""
+    with pytest.raises(CalculatorError, match="whole number: 2.5"):
+        NODES.parse("2.5")
+    assert NODES.parse("3") == 3
+
+
+def test_text_from_a_form_or_url_is_parsed_like_a_number():
+    """Surrounding spaces and exponent notation are accepted."""
+    assert HOURS.parse(" 7.5 ") == 7.5
+    assert HOURS.parse("1e2") == 100
+
+
+def test_choices_refuse_unknown_values():
+    """A choice input accepts only its listed values."""
+    precision = Input("precision", "Precision", "", "bf16", choices=(("bf16", "BF16"), ("fp32", "FP32")))
+    assert precision.parse("fp32") == "fp32"
+    with pytest.raises(CalculatorError, match="must be one of bf16, fp32"):
+        precision.parse("<script>")
+
+
+def test_unknown_input_is_an_error_not_ignored(pricing):
+    """An input the calculator does not declare is refused, never dropped."""
+    with pytest.raises(CalculatorError, match="has no input 'trian_hours'") as caught:
+        calculate("pipeline", {"trian_hours": 3})
+    assert caught.value.field == "trian_hours"
+
+
+def test_unknown_calculator_and_preset_are_named():
+    """Asking for a calculator or preset that does not exist says which exist."""
+    with pytest.raises(CalculatorError, match="unknown calculator 'pipe'"):
+        get_calculator("pipe")
+    with pytest.raises(CalculatorError, match="no preset 'nope'"):
+        calculate("pipeline", preset="nope")
+
+
+def test_run_returns_errors_as_data_for_the_page():
+    """The page's entry point never raises for bad input; it returns the field and message."""
+    answer = run("pipeline", {"train_hours": "1e309"})
+    assert answer == {"error": {"field": "train_hours", "message": answer["error"]["message"]}}
+    assert "finite" in answer["error"]["message"]
+    assert run("no_such", {})["error"]["field"] is None
+
+
+def test_run_returns_values_with_display_text_and_html():
+    """A good run returns numbers, their text and the rendered results."""
+    answer = run("pipeline", {"train_hours": "10", "train_price": "2"})["result"]
+    values = {value["name"]: value for value in answer["values"]}
+    assert values["train"]["value"] == pytest.approx(20.0)  # 10 h × $2/h
+    assert values["train"]["text"] == "$20.00"
+    assert "$20.00" in answer["html"]

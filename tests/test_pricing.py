@@ -1,0 +1,134 @@
+"""pricing.json: valid, complete for the notes, and loud about every way it can break."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from calculators import CALCULATORS, PricingError, load_pricing
+from calculators._pricing import Pricing, validation_errors
+from calculators._schema import schema_errors
+from tests.conftest import ROOT
+
+SCHEMA = json.loads((ROOT / "pricing.schema.json").read_text())
+
+
+def _jsonschema():
+    """The reference implementation; absent under Pyodide, where these comparisons are skipped."""
+    return pytest.importorskip("jsonschema")
+
+
+def test_pricing_json_is_valid_under_the_reference_jsonschema_implementation(pricing_data):
+    """The real jsonschema library accepts the file, so the schema means what it says."""
+    jsonschema = _jsonschema()
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft202012Validator(SCHEMA).validate(pricing_data)
+
+
+def test_package_loader_accepts_the_file(pricing):
+    """The loader the site uses reads the file without complaint."""
+    assert pricing.snapshot_date == json.loads((ROOT / "pricing.json").read_text())["snapshot_date"]
+
+
+BREAKAGES = [
+    ("missing field", lambda d: d["instances"]["p4d.24xlarge"].pop("on_demand"), "/instances/p4d.24xlarge"),
+    ("wrong unit", lambda d: d["instances"]["g5.xlarge"]["on_demand"].__setitem__("unit", "USD/GB"), "/instances/g5.xlarge/on_demand/unit"),
+    ("negative price", lambda d: d["storage"]["ecr"]["price"]["observations"][0].__setitem__("value", -0.1), "/storage/ecr/price/observations/0/value"),
+    ("text price", lambda d: d["storage"]["ecr"]["price"]["observations"][0].__setitem__("value", "0.10"), "/storage/ecr/price/observations/0/value"),
+    ("unknown gpu", lambda d: d["instances"]["g5.xlarge"].__setitem__("gpu", "Z9000"), "/instances/g5.xlarge/gpu"),
+    ("unknown source", lambda d: d["storage"]["ecr"]["price"]["observations"][0].__setitem__("source", "nowhere"), "/storage/ecr/price/observations/0"),
+    ("bad date", lambda d: d["storage"]["ecr"]["price"]["observations"][0].__setitem__("as_of", "last week"), "/storage/ecr/price/observations/0/as_of"),
+    ("unknown field", lambda d: d["storage"]["ecr"].__setitem__("colour", "red"), "/storage/ecr/colour"),
+    ("empty history", lambda d: d["storage"]["ecr"]["price"].__setitem__("observations", []), "/storage/ecr/price/observations"),
+]
+
+
+@pytest.mark.parametrize("case, breaks, pointer", BREAKAGES, ids=[case for case, _, _ in BREAKAGES])
+def test_broken_pricing_is_refused_with_the_json_path(pricing_data, case, breaks, pointer):
+    """Each kind of damage raises PricingError whose message names the JSON path."""
+    breaks(pricing_data)
+    with pytest.raises(PricingError) as caught:
+        Pricing(pricing_data, "broken.json")
+    assert pointer in str(caught.value)
+
+
+@pytest.mark.parametrize("case, breaks, pointer", BREAKAGES[:5], ids=[case for case, _, _ in BREAKAGES[:5]])
+def test_small_checker_agrees_with_jsonschema_on_schema_breakages(pricing_data, case, breaks, pointer):
+    """Where jsonschema rejects a broken copy, so does the stdlib checker, and vice versa."""
+    jsonschema = _jsonschema()
+    breaks(pricing_data)
+    reference = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(pricing_data), key=str)
+    ours = list(schema_errors(pricing_data, SCHEMA))
+    assert bool(reference) == bool(ours)
+
+
+def test_unreadable_and_non_json_files_are_refused_clearly(tmp_path):
+    """A file that is not JSON is reported with its line and column, never a traceback from json."""
+    broken = tmp_path / "pricing.json"
+    broken.write_text('{"snapshot_date": ')
+    with pytest.raises(PricingError, match=r"not JSON: .* line 1 column"):
+        load_pricing(broken)
+    with pytest.raises(PricingError, match="cannot read"):
+        load_pricing(tmp_path / "missing.json")
+
+
+def test_a_reference_to_an_unknown_entry_names_it(pricing):
+    """Looking up an instance that is not in the file raises PricingError naming the pointer."""
+    with pytest.raises(PricingError, match="/instances/p9.huge/on_demand"):
+        pricing.value("/instances/p9.huge/on_demand")
+    with pytest.raises(PricingError, match="no observation from source 'nobody'"):
+        pricing.value("/instances/g5.xlarge/on_demand@nobody")
+
+
+def test_current_value_is_the_newest_observation(pricing):
+    """With a note's old price and a newer one, the newer is current and the old stays in history."""
+    quantity = pricing.quantity("/instances/lambda-1x-a10/on_demand")
+    assert quantity.value == 0.75  # Lambda's current 1×A10 rate (reference figures)
+    assert quantity.from_source("note-aws-dl").value == 0.60  # the AWS deep-learning note's rate
+    assert quantity.observations[0].as_of <= quantity.observations[-1].as_of
+
+
+def test_every_calculator_default_and_preset_resolves(pricing):
+    """No calculator refers to an entry pricing.json lacks."""
+    for calculator in CALCULATORS.values():
+        calculator.defaults(pricing)
+        for preset in calculator.presets:
+            calculator.defaults(pricing, {"preset": preset})
+
+
+def test_a_default_pointing_at_a_removed_instance_fails_with_its_path(pricing_data):
+    """Removing an instance a calculator uses breaks its defaults with the instance's path in the message."""
+    del pricing_data["instances"]["p4d.24xlarge"]
+    broken = Pricing(pricing_data, "copy.json")
+    with pytest.raises(PricingError, match="/instances/p4d.24xlarge/on_demand"):
+        CALCULATORS["pipeline"].defaults(broken)
+
+
+NOTE_INSTANCES = ["p4d.24xlarge", "g5.xlarge", "g3s.xlarge", "g2.2xlarge", "g2.8xlarge", "p2.16xlarge", "c5.2xlarge", "lambda-1x-a10"]
+CURRENT_INSTANCES = ["p5.48xlarge", "p4de.24xlarge", "g6.xlarge", "g4dn.xlarge", "p3.2xlarge"]
+NOTE_GPUS = ["A100-40GB", "V100-16GB", "A10G", "T4", "M60", "K520", "K80", "H100-SXM", "L4"]
+
+
+@pytest.mark.parametrize("name", NOTE_INSTANCES + CURRENT_INSTANCES)
+def test_instances_the_notes_and_today_need_have_prices_and_gpus(pricing, name):
+    """Each instance the notes name, and each current pick, has an hourly price and a known GPU (or none)."""
+    entry = pricing.section("instances")[name]
+    assert pricing.value(f"/instances/{name}/on_demand") > 0
+    assert entry["gpu"] is None or entry["gpu"] in pricing.section("gpus")
+
+
+@pytest.mark.parametrize("name", NOTE_GPUS)
+def test_gpus_have_memory_and_throughput(pricing, name):
+    """Every GPU named has memory and an FP32 figure, and tensor GPUs a 16-bit figure."""
+    assert pricing.value(f"/gpus/{name}/memory") > 0
+    assert pricing.value(f"/gpus/{name}/fp32_tflops") > 0
+
+
+def test_every_error_from_validation_is_a_pointer_message(pricing_data):
+    """All problems are listed, each starting with its JSON pointer, not only the first."""
+    pricing_data["storage"]["ecr"]["price"]["observations"][0]["value"] = -1
+    pricing_data["transfer"]["aws-internet-out"]["price"]["unit"] = "W"
+    problems = list(validation_errors(pricing_data))
+    assert len(problems) >= 2
+    assert all(problem.startswith("/") for problem in problems)

@@ -1,0 +1,261 @@
+"""Put the browser runtime for the calculators into a built MkDocs site.
+
+Run this AFTER ``mkdocs build`` (which empties the site directory):
+
+    python tools/build_runtime.py --site-dir site [--wheel-dir dist]
+
+It needs Python >= 3.12 with ``pyodide-build`` installed (that brings
+``pyodide-lock[cli]``, whose ``pyodide lockfile add-wheels`` command is used
+here) and ``build`` (pypa/build), plus ``node_modules`` from ``npm ci``.
+
+Result::
+
+    SITE/assets/pyodide/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm,
+                        python_stdlib.zip, pyodide-lock.json
+    SITE/assets/pyodide/wheels/<sha256[:12]>/calculators-<version>-py3-none-any.whl
+    SITE/assets/plotly/plotly.min.js
+
+The wheel sits in a folder named after its hash, so a browser never pairs a
+fresh ``pyodide-lock.json`` with a stale cached wheel of the same name (which
+would fail Pyodide's sha256 integrity check). The lock file is pruned to the
+packages actually served, so nothing in it points at a file that is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Files of the npm "pyodide" package that a browser fetches at run time.
+PYODIDE_RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+)
+PYODIDE_LOCK = "pyodide-lock.json"
+PLOTLY_PACKAGE = "plotly.js-basic-dist-min"
+PLOTLY_BUNDLE = "plotly-basic.min.js"
+WHEEL_NAME = "calculators"
+LOCK_TOOL_HINT = (
+    "In a Python >= 3.12 environment run: pip install 'pyodide-lock[cli,wheel]==0.2.1' "
+    "(pyodide-build alone lacks the [wheel] extra's pkginfo)."
+)
+
+
+class BuildError(RuntimeError):
+    """A problem the user must fix; printed without a traceback."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site-dir", required=True, type=Path, help="built MkDocs site (site_dir)")
+    parser.add_argument(
+        "--wheel-dir",
+        type=Path,
+        default=None,
+        help="also keep the built calculators wheel here (e.g. for the Pyodide test run)",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=ROOT,
+        help="directory with the calculators pyproject.toml (default: repo root)",
+    )
+    parser.add_argument(
+        "--node-modules",
+        type=Path,
+        default=ROOT / "node_modules",
+        help="node_modules installed by `npm ci` (default: repo root's)",
+    )
+    return parser.parse_args(argv)
+
+
+def pinned_npm_version(package: str) -> str | None:
+    """Return the version package.json pins for ``package``, if any."""
+    manifest = ROOT / "package.json"
+    if not manifest.is_file():
+        return None
+    deps = json.loads(manifest.read_text(encoding="utf-8")).get("dependencies", {})
+    return deps.get(package)
+
+
+def npm_package_dir(node_modules: Path, package: str) -> Path:
+    """Return node_modules/<package>, failing loudly if it is absent or stale."""
+    package_dir = node_modules / package
+    package_json = package_dir / "package.json"
+    if not package_json.is_file():
+        raise BuildError(
+            f"{package_dir} is missing. Run `npm ci` in {ROOT} first "
+            "(it installs the exact versions in package-lock.json)."
+        )
+    installed = json.loads(package_json.read_text(encoding="utf-8"))["version"]
+    pinned = pinned_npm_version(package)
+    if pinned is not None and pinned != installed:
+        raise BuildError(
+            f"{package} {installed} is installed but package.json pins {pinned}. "
+            "Run `npm ci` to reinstall node_modules."
+        )
+    return package_dir
+
+
+def build_wheel(project_dir: Path, out_dir: Path) -> Path:
+    """Build the calculators wheel with pypa/build and return its path."""
+    if not (project_dir / "pyproject.toml").is_file():
+        raise BuildError(f"No pyproject.toml in {project_dir}; cannot build the wheel.")
+    if importlib.util.find_spec("build") is None:
+        raise BuildError(f"pypa/build is not installed for {sys.executable}: pip install build")
+    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out_dir), str(project_dir)]
+    print("+", " ".join(command), flush=True)
+    if subprocess.run(command, check=False).returncode != 0:
+        raise BuildError("Building the calculators wheel failed (see output above).")
+    wheels = sorted(out_dir.glob(f"{WHEEL_NAME}-*.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"Expected one {WHEEL_NAME} wheel in {out_dir}, found {wheels}.")
+    if not wheels[0].name.endswith("-py3-none-any.whl"):
+        raise BuildError(f"{wheels[0].name} is not a pure-Python wheel; Pyodide cannot use it as is.")
+    return wheels[0]
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_pyodide_runtime(pyodide_dir: Path, dest: Path) -> None:
+    """Copy the runtime files the browser loads from the npm package into ``dest``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in PYODIDE_RUNTIME_FILES:
+        source = pyodide_dir / name
+        if not source.is_file():
+            raise BuildError(f"{source} is missing; the npm pyodide package looks broken. Run `npm ci`.")
+        shutil.copy2(source, dest / name)
+
+
+def place_wheel(wheel: Path, pyodide_dest: Path) -> Path:
+    """Copy the wheel to pyodide_dest/wheels/<hash>/ and return its new path."""
+    target_dir = pyodide_dest / "wheels" / sha256_of(wheel)[:12]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy2(wheel, target_dir / wheel.name))
+
+
+def pyodide_cli_command() -> list[str]:
+    """Return the command that runs `pyodide lockfile` from this interpreter."""
+    needed = ("pyodide_cli", "pyodide_lock", "pkginfo", "packaging")
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        raise BuildError(
+            f"`pyodide lockfile add-wheels` cannot run under {sys.executable} "
+            f"(missing modules: {', '.join(missing)}). {LOCK_TOOL_HINT}"
+        )
+    return [sys.executable, "-m", "pyodide_cli"]
+
+
+def register_wheel(source_lock: Path, wheel: Path, pyodide_dest: Path) -> Path:
+    """Write pyodide_dest/pyodide-lock.json = source lock + ``wheel`` (relative path)."""
+    output = pyodide_dest / PYODIDE_LOCK
+    command = pyodide_cli_command() + [
+        "lockfile", "add-wheels",
+        "--input", str(source_lock),
+        "--output", str(output),
+        "--base-path", str(pyodide_dest),
+        str(wheel),
+    ]  # fmt: skip
+    print("+", " ".join(command), flush=True)
+    if subprocess.run(command, check=False).returncode != 0:
+        raise BuildError("`pyodide lockfile add-wheels` failed (see output above).")
+    return output
+
+
+def prune_lock(lock_path: Path, pyodide_dest: Path) -> list[str]:
+    """Drop lock entries whose file is not served from pyodide_dest; return kept names."""
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    kept = {name: spec for name, spec in lock["packages"].items() if (pyodide_dest / spec["file_name"]).is_file()}
+    for name, spec in kept.items():
+        missing = [dep for dep in spec.get("depends", []) if dep not in kept]
+        if missing:
+            raise BuildError(f"{name} depends on {missing}, which this site does not serve.")
+    lock["packages"] = kept
+    lock_path.write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return sorted(kept)
+
+
+def check_lock_entry(lock_path: Path, wheel: Path, pyodide_dest: Path) -> None:
+    """Fail unless the lock names the calculators wheel with its real sha256."""
+    packages = json.loads(lock_path.read_text(encoding="utf-8"))["packages"]
+    entry = packages.get(WHEEL_NAME)
+    if entry is None:
+        raise BuildError(f"{lock_path} has no '{WHEEL_NAME}' entry after add-wheels.")
+    if (pyodide_dest / entry["file_name"]).resolve() != wheel.resolve():
+        raise BuildError(f"Lock entry points at {entry['file_name']}, not {wheel}.")
+    if entry["sha256"] != sha256_of(wheel):
+        raise BuildError("Lock entry sha256 does not match the wheel.")
+
+
+def copy_plotly(plotly_dir: Path, site_dir: Path) -> Path:
+    """Copy Plotly's basic min bundle to SITE/assets/plotly/plotly.min.js."""
+    source = plotly_dir / PLOTLY_BUNDLE
+    if not source.is_file():
+        raise BuildError(f"{source} is missing; run `npm ci`.")
+    dest = site_dir / "assets" / "plotly" / "plotly.min.js"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, dest)
+    return dest
+
+
+def report(site_dir: Path) -> None:
+    """Print every file written and its size."""
+    for sub in ("assets/pyodide", "assets/plotly"):
+        for path in sorted((site_dir / sub).rglob("*")):
+            if path.is_file():
+                print(f"{path.stat().st_size:>12,}  {path.relative_to(site_dir)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the wheel and lay out the runtime under the site directory."""
+    args = parse_args(argv)
+    site_dir = args.site_dir.resolve()
+    pyodide_dir = npm_package_dir(args.node_modules, "pyodide")
+    plotly_dir = npm_package_dir(args.node_modules, PLOTLY_PACKAGE)
+    pyodide_cli_command()  # fail before the slow build if the CLI is missing
+    pyodide_dest = site_dir / "assets" / "pyodide"
+    with tempfile.TemporaryDirectory(prefix="calculators-wheel-") as tmp:
+        wheel = build_wheel(args.project_dir.resolve(), Path(tmp))
+        if args.wheel_dir is not None:
+            args.wheel_dir.mkdir(parents=True, exist_ok=True)
+            for old in args.wheel_dir.glob(f"{WHEEL_NAME}-*.whl"):
+                old.unlink()
+            shutil.copy2(wheel, args.wheel_dir / wheel.name)
+        copy_pyodide_runtime(pyodide_dir, pyodide_dest)
+        served_wheel = place_wheel(wheel, pyodide_dest)
+    lock_path = register_wheel(pyodide_dir / PYODIDE_LOCK, served_wheel, pyodide_dest)
+    kept = prune_lock(lock_path, pyodide_dest)
+    check_lock_entry(lock_path, served_wheel, pyodide_dest)
+    copy_plotly(plotly_dir, site_dir)
+    print(f"pyodide-lock.json packages: {', '.join(kept)}")
+    report(site_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BuildError as error:
+        print(f"build_runtime: error: {error}", file=sys.stderr)
+        sys.exit(1)
