@@ -133,6 +133,29 @@ class Pricing:
         return True
 
 
+def months_between(earlier: str, later: str) -> int:
+    """Whole months from one as-of date to another; a partial date counts from its first day.
+
+    >>> months_between("2025-11", "2026-11-23"), months_between("2015", "2026-11-23")
+    (12, 142)
+    """
+    def parts(date: str) -> tuple[int, int]:
+        pieces = date.split("-")
+        return int(pieces[0]), int(pieces[1]) if len(pieces) > 1 else 1
+
+    (y1, m1), (y2, m2) = parts(earlier), parts(later)
+    return (y2 - y1) * 12 + (m2 - m1)
+
+
+def is_stale(as_of: str, snapshot_date: str, months: int = 12) -> bool:
+    """Tell whether a figure is more than ``months`` older than the snapshot (12 by default).
+
+    >>> is_stale("2025-10", "2026-11-23"), is_stale("2026-11", "2026-11-23")
+    (True, False)
+    """
+    return months_between(as_of, snapshot_date) > months
+
+
 def _walk_quantities(node: Any, path: tuple = ()) -> Iterator[tuple[str, Quantity]]:
     if isinstance(node, dict) and "observations" in node and "unit" in node:
         pointer = _pointer(path)

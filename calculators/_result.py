@@ -12,24 +12,44 @@ from dataclasses import asdict, dataclass, field
 def format_value(value: float, unit: str) -> str:
     """Format a number for display in its unit.
 
-    >>> format_value(3172.8, "USD")
-    '$3,172.80'
-    >>> format_value(4.2, "USD/session")
-    '$4.20/session'
-    >>> format_value(96, "h"), format_value(3.5714, "sessions/month")
-    ('96 h', '3.57 sessions/month')
+    Totals show cents; rates keep up to four decimals, so $0.023 per GB-month is not rounded away.
+
+    >>> format_value(3172.8, "USD"), format_value(4.2, "USD/session")
+    ('$3,172.80', '$4.20/session')
+    >>> format_value(0.023, "USD/GB-month"), format_value(1.006, "USD/h")
+    ('$0.023/GB-month', '$1.006/h')
+    >>> format_value(96, "h"), format_value(3.5714, "sessions/month"), format_value(8, "count")
+    ('96 h', '3.57 sessions/month', '8')
+    >>> format_value(0.142857, "ratio"), format_value(0.35, "fraction")
+    ('0.143×', '35%')
     """
     if unit.startswith("USD"):
         sign = "-" if value < 0 else ""
         per = unit[3:]
-        return f"{sign}${abs(value):,.2f}{per}"
+        decimals = 2 if not per or round(value, 2) == value else _decimals(abs(value))
+        return f"{sign}${abs(value):,.{decimals}f}{per}"
+    if unit == "fraction":
+        return f"{value:.0%}" if round(value, 2) == value else f"{value:.1%}"
+    if unit == "ratio":
+        return f"{_plain(value, 3)}×"
+    text = _plain(value, 2)
+    return text if unit in ("", "count") else f"{text} {unit}"
+
+
+def _decimals(value: float) -> int:
+    """Decimals (2 to 4) needed to show a rate without rounding it away."""
+    for decimals in (3, 4):
+        if round(value, decimals) == value:
+            return decimals
+    return 4
+
+
+def _plain(value: float, decimals: int) -> str:
     if float(value).is_integer():
-        text = f"{value:,.0f}"
-    elif abs(value) >= 100:
-        text = f"{value:,.1f}"
-    else:
-        text = f"{value:,.2f}"
-    return f"{text} {unit}".strip() if unit else text
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    return f"{value:,.{decimals}f}"
 
 
 @dataclass(frozen=True)

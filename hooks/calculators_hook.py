@@ -8,6 +8,8 @@ Shortcodes are HTML comments, so a page still reads as plain Markdown:
 - ``<!-- calc:value pipeline total preset=nanogpt-note -->``: one result value, as text.
 - ``<!-- calc:price /instances/p4d.24xlarge/on_demand@note-nanogpt -->``: a figure from
   pricing.json with its unit; ``calc:asof`` gives its date and ``calc:source`` a link to its source.
+- ``<!-- calc:snapshot -->``: the date pricing.json was last checked as a whole.
+- ``<!-- calc:pricing-reference -->``: every figure in pricing.json, grouped, with sources and dates.
 
 An unknown shortcode, calculator, field or pricing reference fails the build.
 """
@@ -26,7 +28,7 @@ from mkdocs.exceptions import PluginError
 import calculators
 from calculators import CalculatorError, Input, format_value, get_calculator, load_pricing
 from calculators._html import figures_json, render_results
-from calculators._pricing import ENV_VAR, clear_cache
+from calculators._pricing import ENV_VAR, clear_cache, is_stale
 
 SHORTCODE = re.compile(r"<!--\s*calc:([a-z-]+)\s*(.*?)\s*-->", re.DOTALL)
 UNIT_TEXT = {"USD/h": "USD/h", "USD/GB-month": "USD per GB-month", "USD/GB": "USD/GB", "USD/kWh": "USD/kWh"}
@@ -86,6 +88,10 @@ def _render(kind: str, args: str, page, number: int) -> str:
         source = pricing.sources[pricing.observation(positional[0]).source]
         title = escape(source["title"])
         return f'<a href="{escape(source["url"])}">{title}</a>' if "url" in source else title
+    if kind == "snapshot":
+        return escape(pricing.snapshot_date)
+    if kind == "pricing-reference":
+        return _pricing_reference(pricing)
     raise PluginError(f"Unknown shortcode: calc:{kind}")
 
 
@@ -181,3 +187,70 @@ def _number(value) -> str:
     if isinstance(value, str):
         return value
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+SECTION_TITLES = {
+    "gpus": "GPUs",
+    "instances": "Instances",
+    "storage": "Storage",
+    "transfer": "Data transfer",
+    "electricity": "Electricity",
+    "hardware": "Hardware to buy",
+    "providers": "Provider terms",
+    "assumptions": "Assumptions from the notes",
+}
+
+
+def _pricing_reference(pricing) -> str:
+    """Every quantity in pricing.json, grouped by section, with each observation's source and date."""
+    out = []
+    for section, title in SECTION_TITLES.items():
+        out.append(f"## {title}\n")
+        rows = []
+        for name, entry in pricing.section(section).items():
+            label = entry.get("label", name)
+            fields = entry["values"] if section == "assumptions" else entry
+            base = f"/{section}/{name}/values" if section == "assumptions" else f"/{section}/{name}"
+            for field, node in fields.items():
+                if isinstance(node, dict) and "observations" in node:
+                    rows.extend(_reference_rows(pricing, pricing.quantity(f"{base}/{field}"), label, name, field, section))
+        out.append(
+            '<div class="md-typeset__table calc-pricing"><table><thead><tr>'
+            '<th scope="col">entry</th><th scope="col">figure</th><th scope="col">value</th>'
+            '<th scope="col">region</th><th scope="col">source</th><th scope="col">as of</th>'
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>\n"
+        )
+    return "\n".join(out)
+
+
+def _reference_rows(pricing, quantity, label: str, name: str, field: str, section: str) -> list[str]:
+    """Rows for one quantity, newest first; only a price (not a spec or an assumption) can go stale."""
+    rows = []
+    newest = quantity.current
+    for observation in reversed(quantity.observations):
+        source = pricing.sources[observation.source]
+        link = escape(source["title"])
+        if "url" in source:
+            link = f'<a href="{escape(source["url"])}">{link}</a>'
+        if observation is not newest:
+            status = ' <span class="calc-badge">history</span>'
+        elif quantity.unit.startswith("USD") and section != "assumptions" and is_stale(observation.as_of, pricing.snapshot_date):
+            status = ' <span class="calc-badge calc-badge--stale" title="older than 12 months">stale</span>'
+        else:
+            status = ""
+        value = format_value(observation.value, quantity.unit)
+        if observation.low is not None and observation.high is not None:
+            value += f" ({format_value(observation.low, quantity.unit)}–{format_value(observation.high, quantity.unit)})"
+        note = f'<br><small>{escape(observation.note)}</small>' if observation.note else ""
+        anchor = f' id="{escape(_anchor(quantity.pointer))}"' if observation is newest else ""
+        rows.append(
+            f"<tr{anchor}><td>{escape(label)}<br><code>{escape(name)}</code></td><td>{escape(field)}</td>"
+            f"<td>{escape(value)}{status}</td><td>{escape(observation.region)}</td>"
+            f"<td>{link}{note}</td><td>{escape(observation.as_of)}</td></tr>"
+        )
+    return rows
+
+
+def _anchor(pointer: str) -> str:
+    """An HTML id for a pricing pointer, e.g. /instances/p4d.24xlarge/on_demand -> instances-p4d-24xlarge-on_demand."""
+    return re.sub(r"[^a-zA-Z0-9_-]+", "-", pointer.strip("/"))

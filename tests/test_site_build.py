@@ -91,3 +91,20 @@ def test_a_default_pointing_at_a_missing_instance_fails_the_build(pricing_data, 
     result = build(tmp_path / "site", copy)
     assert result.returncode != 0
     assert "/instances/c5.2xlarge/on_demand" in result.stderr + result.stdout
+
+
+def test_pricing_reference_lists_every_figure_with_its_source_and_date(built_site, pricing):
+    """Each quantity in pricing.json has a row (anchored by its pointer) on the pricing reference page."""
+    html = page(built_site, "reference/pricing")
+    for quantity in pricing.quantities():
+        anchor = quantity.pointer.strip("/").replace("/", "-").replace(".", "-")
+        assert f'id="{anchor}"' in html, quantity.pointer
+
+
+def test_pricing_reference_marks_prices_older_than_a_year_as_stale(built_site, pricing):
+    """The Rescale worker's price, last seen in the 2017 note, is flagged stale; today's p4d price is not."""
+    html = page(built_site, "reference/pricing")
+    rescale = html.split('id="instances-rescale-gpu-worker-on_demand"', 1)[1].split("</tr>", 1)[0]
+    p4d = html.split('id="instances-p4d-24xlarge-on_demand"', 1)[1].split("</tr>", 1)[0]
+    assert "stale" in rescale
+    assert "stale" not in p4d
