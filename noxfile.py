@@ -62,7 +62,10 @@ def pyodide(session: nox.Session) -> None:
         "-r", "tests/pyodide/requirements.txt", "-d", str(PYODIDE_WHEELS),
     )
     session.run("python", "-m", "build", "--wheel", "--outdir", str(PYODIDE_WHEELS))
-    pytest_args = session.posargs or ["-q", "-p", "no:cacheprovider", "--ignore=tests/browser", "--ignore=tests/pyodide"]
+    # Build tests run mkdocs in a subprocess, which Pyodide cannot start: they run in the `tests` session.
+    pytest_args = session.posargs or [
+        "-q", "-p", "no:cacheprovider", "-m", "not build", "--ignore=tests/browser", "--ignore=tests/pyodide",
+    ]
     session.run(
         "node", "tests/pyodide/run_tests.mjs", "--wheels", str(PYODIDE_WHEELS), "--tests", "tests",
         "--", *pytest_args, external=True,

@@ -8,6 +8,8 @@ Shortcodes are HTML comments, so a page still reads as plain Markdown:
 - ``<!-- calc:value pipeline total preset=nanogpt-note -->``: one result value, as text.
 - ``<!-- calc:price /instances/p4d.24xlarge/on_demand@note-nanogpt -->``: a figure from
   pricing.json with its unit; ``calc:asof`` gives its date and ``calc:source`` a link to its source.
+- ``<!-- calc:then-now /instances/g5.xlarge/on_demand@note-aws-dl -->``: the note's figure with its
+  date beside today's, e.g. "$1.00/h (2023) → $1.006/h (2026-11)".
 - ``<!-- calc:snapshot -->``: the date pricing.json was last checked as a whole.
 - ``<!-- calc:pricing-reference -->``: every figure in pricing.json, grouped, with sources and dates.
 
@@ -20,15 +22,20 @@ import json
 import os
 import re
 import shlex
+import sys
 from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 import calculators
 from calculators import CalculatorError, Input, format_value, get_calculator, load_pricing
 from calculators._html import figures_json, render_results
 from calculators._pricing import ENV_VAR, clear_cache, is_stale
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path, not as a package
+from svg_chart import render_svg  # noqa: E402
 
 SHORTCODE = re.compile(r"<!--\s*calc:([a-z-]+)\s*(.*?)\s*-->", re.DOTALL)
 UNIT_TEXT = {"USD/h": "USD/h", "USD/GB-month": "USD per GB-month", "USD/GB": "USD/GB", "USD/kWh": "USD/kWh"}
@@ -71,7 +78,7 @@ def _render(kind: str, args: str, page, number: int) -> str:
     positional, options = _parse_args(args)
     pricing = _state["pricing"]
     if kind == "widget":
-        return _widget(positional[0], options, f"calc-{positional[0]}-{number}")
+        return _widget(positional[0], options, f"calc-{positional[0]}-{number}", page)
     if kind == "value":
         name, field = positional
         result = _calculate(name, options)
@@ -88,11 +95,24 @@ def _render(kind: str, args: str, page, number: int) -> str:
         source = pricing.sources[pricing.observation(positional[0]).source]
         title = escape(source["title"])
         return f'<a href="{escape(source["url"])}">{title}</a>' if "url" in source else title
+    if kind == "then-now":
+        return _then_now(pricing, positional[0])
     if kind == "snapshot":
         return escape(pricing.snapshot_date)
     if kind == "pricing-reference":
         return _pricing_reference(pricing)
     raise PluginError(f"Unknown shortcode: calc:{kind}")
+
+
+def _then_now(pricing, ref: str) -> str:
+    """A source's old figure beside the current one, each with its date."""
+    if "@" not in ref:
+        raise CalculatorError(f"calc:then-now needs a reference pinned to a source, e.g. {ref}@note-aws-dl", ref)
+    quantity = pricing.quantity(ref)
+    then, now = pricing.observation(ref), quantity.current
+    return escape(
+        f"{format_value(then.value, quantity.unit)} ({then.as_of}) → {format_value(now.value, quantity.unit)} ({now.as_of})"
+    )
 
 
 def _parse_args(args: str) -> tuple[list[str], dict]:
@@ -119,13 +139,14 @@ def _specs(calculator, options: dict) -> dict:
     return specs
 
 
-def _widget(name: str, options: dict, uid: str) -> str:
+def _widget(name: str, options: dict, uid: str, page) -> str:
     calculator = get_calculator(name)
     pricing = _state["pricing"]
     values = calculator.defaults(pricing, options)
     result = calculator.compute(values, pricing)
     specs = _specs(calculator, options)
-    fields = "".join(_field(item, values[item.name], uid, specs[item.name]) for item in calculator.inputs)
+    reference = get_relative_url("reference/pricing/", page.url)
+    fields = "".join(_field(item, values[item.name], uid, specs[item.name], reference) for item in calculator.inputs)
     defaults = escape(json.dumps(values, separators=(",", ":")))
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(name)}" data-calc-defaults="{defaults}" '
@@ -138,18 +159,23 @@ def _widget(name: str, options: dict, uid: str) -> str:
         f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
         f"with prices as of {escape(pricing.snapshot_date)}.</p></form>"
-        f'<div class="calc__results" aria-live="polite">{render_results(result)}</div>'
+        f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result))}</div>'
         f'<script type="application/json" class="calc__figures">{figures_json(result)}</script>'
         f"</div>\n"
     )
 
 
-def _field(item: Input, value, uid: str, spec) -> str:
+def _drawings(result) -> dict[str, str]:
+    """Static SVG of each figure, shown at first paint and kept when JavaScript is off."""
+    return {figure.name: render_svg(figure.figure, figure.title) for figure in result.figures}
+
+
+def _field(item: Input, value, uid: str, spec, reference: str) -> str:
     field_id = f"{uid}-{item.name}"
     described = f"{field_id}-help {field_id}-error"
-    help_text = item.help
+    help_html = escape(item.help)
     if isinstance(spec, str) and spec.startswith("/"):
-        help_text = f"{help_text} {_provenance(spec)}".strip()
+        help_html = f"{help_html} {_provenance(spec, reference)}".strip()
     if item.kind == "choice":
         opts = "".join(
             f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(label)}</option>'
@@ -170,17 +196,19 @@ def _field(item: Input, value, uid: str, spec) -> str:
     return (
         f'<div class="calc__field" data-field="{escape(item.name)}">'
         f'<label for="{field_id}">{escape(item.label)}{unit}</label>{control}'
-        f'<small class="calc__help" id="{field_id}-help">{escape(help_text)}</small>'
+        f'<small class="calc__help" id="{field_id}-help">{help_html}</small>'
         f'<small class="calc__error" id="{field_id}-error" role="alert" hidden></small></div>'
     )
 
 
-def _provenance(ref: str) -> str:
-    """Say where a default came from: which source, as of when."""
+def _provenance(ref: str, reference: str) -> str:
+    """A short link to the pricing reference row a default came from, with its date."""
     pricing = _state["pricing"]
     observation = pricing.observation(ref)
-    source = pricing.sources[observation.source]["title"]
-    return f"Default from pricing.json: {source}, {observation.as_of}."
+    title = escape(pricing.sources[observation.source]["title"])
+    anchor = _anchor(pricing.quantity(ref).pointer)
+    return f'<a href="{reference}#{anchor}" title="{title}">pricing.json, {escape(observation.as_of)}</a>'
+
 
 
 def _number(value) -> str:
