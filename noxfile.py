@@ -46,7 +46,7 @@ def _build_site(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the unit, property, doctest and build tests in CPython."""
     session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
-    args = session.posargs or ["tests", "calculators", "--ignore=tests/browser", "--ignore=tests/pyodide"]
+    args = session.posargs or ["tests", "calculators", "hooks", "tools", "--ignore=tests/browser", "--ignore=tests/pyodide"]
     session.run("pytest", "--doctest-modules", *args)
 
 
@@ -62,17 +62,14 @@ def pyodide(session: nox.Session) -> None:
         "-r", "tests/pyodide/requirements.txt", "-d", str(PYODIDE_WHEELS),
     )
     session.run("python", "-m", "build", "--wheel", "--outdir", str(PYODIDE_WHEELS))
-    # Build tests run mkdocs in a subprocess, which Pyodide cannot start: they run in the `tests` session.
+    # The test suite plus the wheel's own doctests, as the browser imports it. Build tests run mkdocs in a
+    # subprocess, which Pyodide cannot start: they run in the `tests` session.
     pytest_args = session.posargs or [
-        "-q", "-p", "no:cacheprovider", "-m", "not build", "--ignore=tests/browser", "--ignore=tests/pyodide",
+        "-q", "-p", "no:cacheprovider", "-m", "not build", "--doctest-modules", "--pyargs", "calculators",
     ]
     session.run(
         "node", "tests/pyodide/run_tests.mjs", "--wheels", str(PYODIDE_WHEELS), "--tests", "tests",
         "--", *pytest_args, external=True,
-    )
-    session.run(
-        "node", "tests/pyodide/run_tests.mjs", "--wheels", str(PYODIDE_WHEELS), "--tests", "tests",
-        "--", "-q", "-p", "no:cacheprovider", "--doctest-modules", "--pyargs", "calculators", external=True,
     )
 
 
@@ -87,6 +84,14 @@ def serve(session: nox.Session) -> None:
     """Build the site and serve it with live reload on http://127.0.0.1:8000/."""
     _install_docs(session)
     session.run("mkdocs", "serve", *(session.posargs or ["--dev-addr", "127.0.0.1:8000"]))
+
+
+@nox.session(python=False)
+def prices(session: nox.Session) -> None:
+    """Refresh on-demand prices in pricing.json from an AWS Price List file: nox -s prices -- --offer FILE."""
+    if not session.posargs:
+        session.error("give the price list: nox -s prices -- --offer index.json [--dry-run] (see tools/import_prices.py --help)")
+    session.run("python3", "tools/import_prices.py", *session.posargs)
 
 
 @nox.session(python=DOCS_PYTHON)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from calculators.providers import (
     job_cost,
     ranked,
 )
+from tests.conftest import check_figure
 from tests.strategies import inputs_for
 
 NOTE = "cost-of-dl-note"
@@ -298,7 +298,7 @@ def test_values_are_finite_never_negative_and_figures_are_valid(pricing, raw):
             assert result.value(f"{key}_cost") == pytest.approx(max(0.0, before - raw[f"{key}_free_credit"]))
             assert used <= before + 1e-9
     for figure in result.figures:
-        go.Figure(figure.figure)
+        check_figure(figure.figure)
         assert figure.alt
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from calculators.rent_vs_buy import (
     planned_gpu_hours,
 )
 from calculators import calculate
+from tests.conftest import check_figure
 from tests.strategies import inputs_for
 
 NOTE = "desktop-2019-note"
@@ -281,7 +281,7 @@ def test_values_are_finite_and_never_negative_and_figures_are_valid(pricing, raw
     for value in result.values:
         assert 0 <= value.value < float("inf"), value.name
     for figure in result.figures:
-        go.Figure(figure.figure)
+        check_figure(figure.figure)
         assert figure.alt
 
 

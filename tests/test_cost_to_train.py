@@ -1,0 +1,461 @@
+"""Tests for the cost-to-train calculator: compute, memory, ranking, presets and the chart."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+from tests.conftest import check_figure
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.strategies import inputs_for
+
+from calculators import CalculatorError, Pricing
+from calculators.cost_to_train import (
+    CALCULATOR,
+    INSTANCE_CHOICES,
+    PRICE_BASES,
+    Exclusion,
+    activation_bytes,
+    estimate_instances,
+    flops_per_token,
+    implied_mfu,
+    memory_per_gpu_gb,
+    model_state_bytes,
+    pareto_front,
+    spot_wall_hours,
+    storage_cost,
+    training_flops,
+    training_hours,
+)
+
+PRESET = "nanogpt-gpt2-124m"
+
+
+def preset_values(pricing, **raw):
+    """The nanoGPT preset with ``raw`` inputs on top, checked by the calculator's own inputs."""
+    return CALCULATOR.validate(raw, pricing, CALCULATOR.defaults(pricing, {"preset": PRESET}))
+
+
+def by_name(items, name):
+    """The estimate or exclusion for one instance."""
+    return next(item for item in items if item.instance == name)
+
+
+# --- the formulas -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "attention", "expected"),
+    [
+        # GPT-2 124M: 6 × 124e6 = 744,000,000; 12 × 12 × 12 × 64 × 1024 = 113,246,208
+        ((124e6, 12, 12, 768, 1024), True, 857_246_208),
+        ((124e6, 12, 12, 768, 1024), False, 744_000_000),
+        # 6 × 1e6 = 6,000,000; 12 × 2 layers × 2 heads × 32 × 128 = 196,608
+        ((1e6, 2, 2, 64, 128), True, 6_196_608),
+    ],
+)
+def test_flops_per_token_follows_nanogpt(args, attention, expected):
+    """Per-token FLOPs are 6·N plus, when asked, nanoGPT's 12·L·H·Q·T attention term."""
+    assert flops_per_token(*args, attention=attention) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("flops", "gpus", "peak", "mfu", "efficiency", "hours"),
+    [
+        (1e18, 1, 100, 0.5, 0.8, 1e18 / 5e13 / 3600),  # one GPU: efficiency ignored, 20,000 s
+        (1e18, 2, 100, 0.5, 0.8, 1e18 / 8e13 / 3600),  # 2 × 100e12 × 0.5 × 0.8 = 8e13 FLOP/s
+        (0, 8, 312, 0.3, 0.9, 0.0),
+    ],
+)
+def test_training_hours_divides_by_effective_throughput(flops, gpus, peak, mfu, efficiency, hours):
+    """Hours are FLOPs over GPUs × peak × MFU, times the scaling efficiency only above one GPU."""
+    assert training_hours(flops, gpus, peak, mfu, efficiency) == pytest.approx(hours)
+
+
+def test_implied_mfu_inverts_training_hours():
+    """The MFU a wall time implies gives that wall time back."""
+    hours = training_hours(2.5e20, 8, 312, 0.3, 0.95)
+    assert implied_mfu(2.5e20, 8, 312, hours, 0.95) == pytest.approx(0.3)
+
+
+def test_memory_model_for_gpt2_small():
+    """16 bytes a parameter for the states; Korthikanti's activations; states sharded across GPUs."""
+    assert model_state_bytes(124e6) == pytest.approx(1.984e9)  # 16 × 124e6
+    # 1024 × 1 × 768 × (34 + 5 × 12 × 1024 / 768 = 114) × 12 layers = 1,075,838,976 bytes
+    assert activation_bytes(1024, 1, 768, 12, 12) == pytest.approx(1_075_838_976)
+    # without the score term: 1024 × 768 × 34 × 12 = 320,864,256
+    assert activation_bytes(1024, 1, 768, 12, 12, store_scores=False) == pytest.approx(320_864_256)
+    # 1.984 GB / 8 + 1.075838976 GB = 1.323838976 GB
+    assert memory_per_gpu_gb(124e6, 8, 1_075_838_976) == pytest.approx(1.323838976)
+
+
+def test_storage_cost_spreads_the_monthly_price_over_hours():
+    """A GB-month price is charged pro rata over 730 hours."""
+    assert storage_cost(100, 0.08, 730) == pytest.approx(8.0)
+    assert storage_cost(100, 0.08, 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("points", "front"),
+    [
+        ([("a", 10, 100), ("b", 20, 50), ("c", 30, 80)], ["a", "b"]),
+        ([("fast", 1, 10), ("slow", 2, 20)], ["fast"]),
+        ([], []),
+    ],
+)
+def test_pareto_front_keeps_options_nobody_beats_on_both(points, front):
+    """An option stays on the front unless another is at least as fast and cheaper."""
+    assert [label for label, _, _ in pareto_front(points)] == front
+
+
+def test_spot_run_that_overflows_never_finishes():
+    """A run whose expected wall time overflows is reported as never finishing, not as inf."""
+    # M = -730 / ln(0.01) = 158.5 h; interval sqrt(2 × 1e5 × 158.5) ≈ 5,630 h; exp((5,630 + 1e5) / 158.5) overflows
+    assert spot_wall_hours(1e6, 0.99, 1e5, 1e5) is None
+
+
+# --- a hand-checked ranking on a small made-up price list ---------------------------------------
+
+
+def _q(value, unit):
+    return {"unit": unit, "observations": [{"value": value, "region": "test", "source": "reference-figures", "as_of": "2026-11"}]}
+
+
+def _gpu(label, memory, **tflops):
+    entry = {"label": label, "memory": _q(memory, "GB"), "fp32_tflops": _q(tflops.pop("fp32"), "TFLOPS")}
+    entry.update({f"{name}_tflops": _q(value, "TFLOPS") for name, value in tflops.items()})
+    return entry
+
+
+def _instance(gpu, count, price, spot=None):
+    entry = {"label": "test machine", "provider": "aws", "gpu": gpu, "gpu_count": _q(count, "count"),
+             "on_demand": _q(price, "USD/h")}
+    if spot is not None:
+        entry["spot"] = _q(spot, "USD/h")
+    return entry
+
+
+@pytest.fixture
+def small_pricing(pricing_data):
+    """pricing.json with four made-up GPUs and five machines whose numbers are easy to check by hand."""
+    pricing_data["gpus"] = {
+        "G100": _gpu("G100", 80, bf16=100, fp32=10),
+        "G10": _gpu("G10", 16, fp32=10),
+        "G4": _gpu("G4", 2, bf16=1000, fp32=100),
+    }
+    pricing_data["instances"] = {
+        "one-big": _instance("G100", 1, 2.0, spot=0.5),
+        "eight-big": _instance("G100", 8, 20.0),
+        "one-small": _instance("G10", 1, 0.5),
+        "tiny-memory": _instance("G4", 1, 0.01),
+        "cpu-box": _instance(None, 0, 0.1),
+    }
+    return Pricing(pricing_data)
+
+
+@pytest.fixture
+def small_values(pricing):
+    """1e8 parameters on 1e9 tokens, 6·N·D only, MFU 0.5, scaling 0.8, nothing stored."""
+    values = CALCULATOR.validate(
+        {"parameters": 1e8, "steps": 1000, "tokens_per_step": 1_000_000, "attention_flops": "off", "mfu": 0.5,
+         "scaling_efficiency": 0.8, "micro_batch": 1, "layers": 12, "heads": 12, "embedding": 768,
+         "block_size": 1024, "dataset_gb": 0, "checkpoints_kept": 0, "interruption_rate": 0},
+        pricing,
+    )
+    values["instance"] = "one-big"
+    return values
+
+
+def test_ranking_on_a_hand_checked_case(small_pricing, small_values):
+    """Times and costs of three machines match the arithmetic, cheapest first, with exclusions named."""
+    ranked, excluded = estimate_instances(small_values, small_pricing)
+    # FLOPs = 6 × 1e8 × (1000 × 1e6) = 6e17.
+    # one-big:   6e17 / (1 × 100e12 × 0.5)       = 12,000 s  = 3.3333 h × $2   = $6.6667
+    # eight-big: 6e17 / (8 × 100e12 × 0.5 × 0.8) = 1,875 s   = 0.52083 h × $20 = $10.4167
+    # one-small: no bf16/fp16, so fp32 10 TFLOPS: 6e17 / (10e12 × 0.5) = 120,000 s = 33.333 h × $0.5 = $16.6667
+    assert [item.instance for item in ranked] == ["one-big", "eight-big", "one-small"]
+    assert [item.hours for item in ranked] == pytest.approx([3.333333, 0.5208333, 33.333333])
+    assert [item.on_demand_total for item in ranked] == pytest.approx([6.666667, 10.416667, 16.666667])
+    assert by_name(ranked, "one-small").notes == ("G10 has no bf16/fp16 figure: fp32 peak used",)
+    # spot at 0 interruptions a month: the same 3.3333 h at $0.50 = $1.6667
+    assert by_name(ranked, "one-big").spot_total == pytest.approx(1.666667)
+    assert by_name(ranked, "eight-big").spot_outcome == "no spot price"
+    # tiny-memory needs 16 × 1e8 = 1.6 GB of states + 1.0758 GB of activations = 2.6758 GB > 2 GB
+    tiny = by_name(excluded, "tiny-memory")
+    assert not tiny.fits and tiny.memory_needed_gb == pytest.approx(2.675839)
+    assert by_name(excluded, "cpu-box") == Exclusion("cpu-box", "none", "no GPU model listed")
+
+
+def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
+    """The result names the cheapest machine, the chosen one, and lists the excluded ones with reasons."""
+    result = CALCULATOR.compute(small_values, small_pricing)
+    assert result.value("cheapest_cost") == pytest.approx(6.666667)
+    assert result.value("cheapest_hours") == pytest.approx(3.333333)
+    assert result.value("cheapest_spot_cost") == pytest.approx(1.666667)
+    assert result.value("fastest_hours") == pytest.approx(0.5208333)
+    assert result.value("instance_on_demand") == pytest.approx(6.666667)
+    ranked_table, excluded_table = result.tables
+    assert [row[1] for row in ranked_table.rows] == ["one-big", "eight-big", "one-small"]
+    assert ranked_table.rows[0][6] == "$6.67"
+    reasons = {row[0]: row[2] for row in excluded_table.rows}
+    assert reasons == {"tiny-memory": "needs 2.68 GB per GPU, has 2 GB", "cpu-box": "no GPU model listed"}
+
+
+def test_chosen_machine_that_does_not_fit_still_gets_a_labelled_estimate(small_pricing, small_values):
+    """A chosen machine too small for the run is estimated, with the shortfall said in words."""
+    small_values["instance"] = "tiny-memory"
+    result = CALCULATOR.compute(small_values, small_pricing)
+    # 6e17 / (1000e12 × 0.5) = 1,200 s = 0.3333 h
+    assert result.value("instance_hours") == pytest.approx(1 / 3)
+    assert any("tiny-memory cannot hold the run" in note for note in result.notes)
+
+
+def test_chosen_machine_without_gpu_is_explained(small_pricing, small_values):
+    """A chosen machine that cannot be estimated gets a note and no values."""
+    small_values["instance"] = "cpu-box"
+    result = CALCULATOR.compute(small_values, small_pricing)
+    assert "instance_hours" not in [value.name for value in result.values]
+    assert "cpu-box cannot be estimated: no GPU model listed." in result.notes
+
+
+def test_no_machine_fits_is_a_named_outcome(small_pricing, small_values):
+    """When nothing can hold the run the result says so and shows no cheapest option."""
+    small_values["parameters"] = 1e12  # 16 TB of states
+    result = CALCULATOR.compute(small_values, small_pricing)
+    assert result.tables[0].rows == ()
+    assert "cheapest_cost" not in [value.name for value in result.values]
+    assert any("No machine in pricing.json can hold this run" in note for note in result.notes)
+    check_figure(result.figures[0].figure)
+
+
+# --- the declaration against pricing.json -------------------------------------------------------
+
+
+def test_instance_choices_are_the_gpu_machines_in_pricing(pricing):
+    """The 'instance' choices list exactly the machines in pricing.json that have a GPU model."""
+    with_gpu = [name for name, entry in pricing.section("instances").items() if entry["gpu"] is not None]
+    assert list(INSTANCE_CHOICES) == with_gpu
+
+
+def test_price_bases_are_sources(pricing):
+    """Every price basis other than 'current' is a source in pricing.json."""
+    assert {basis for basis, _ in PRICE_BASES} - {"current"} <= set(pricing.sources)
+
+
+def test_unknown_instance_is_an_error_naming_the_field(pricing_data, pricing):
+    """A chosen machine missing from pricing.json is an error on the 'instance' field."""
+    del pricing_data["instances"]["p4d.24xlarge"]
+    values = preset_values(pricing)
+    with pytest.raises(CalculatorError) as error:
+        CALCULATOR.compute(values, Pricing(pricing_data))
+    assert error.value.field == "instance"
+
+
+def test_heads_must_divide_the_embedding(pricing):
+    """An embedding width that the heads do not divide is an error on 'heads'."""
+    values = preset_values(pricing, heads=7)
+    with pytest.raises(CalculatorError) as error:
+        CALCULATOR.compute(values, pricing)
+    assert error.value.field == "heads"
+
+
+# --- the nanoGPT preset -----------------------------------------------------------------------
+
+
+def _a(pricing, name):
+    return pricing.value(f"/assumptions/{PRESET}/values/{name}")
+
+
+def test_preset_reads_the_nanogpt_run(pricing):
+    """The preset trains 124M parameters on iterations × tokens per iteration ≈ 295B tokens on p4d."""
+    values = preset_values(pricing)
+    assert values["parameters"] == _a(pricing, "parameters")
+    result = CALCULATOR.compute(values, pricing)
+    # 600,000 × 491,520 = 294,912,000,000 tokens
+    assert result.value("tokens") * 1e9 == pytest.approx(_a(pricing, "iterations") * _a(pricing, "tokens_per_iteration"))
+    assert pricing.value("/instances/p4d.24xlarge/gpu_count") == _a(pricing, "gpus")
+
+
+def test_preset_lands_within_25_percent_of_the_published_wall_time(pricing):
+    """At the default MFU the p4d estimate is within 25% of the README's 'about 4 days' on 8×A100."""
+    result = CALCULATOR.compute(preset_values(pricing), pricing)
+    published_hours = _a(pricing, "wall_days") * 24
+    assert published_hours == 96
+    assert result.value("instance_hours") == pytest.approx(published_hours, rel=0.25)
+
+
+def test_published_time_implies_an_mfu_near_the_default(pricing):
+    """The README's 4 days imply an MFU of about 0.29 with nanoGPT's FLOP count (0.23 for the config's 5 days)."""
+    flops = training_flops(_a(pricing, "parameters"), _a(pricing, "iterations") * _a(pricing, "tokens_per_iteration"),
+                           _a(pricing, "layers"), _a(pricing, "heads"), _a(pricing, "embedding"), _a(pricing, "block_size"))
+    peak = pricing.value("/gpus/A100-40GB/bf16_tflops")
+    # 857,246,208 × 294.912e9 = 2.5281e20 FLOPs; 8 × 312e12 × 345,600 s = 8.6261e20 peak FLOPs
+    assert implied_mfu(flops, _a(pricing, "gpus"), peak, _a(pricing, "wall_days") * 24) == pytest.approx(0.2931, abs=1e-4)
+    assert implied_mfu(flops, _a(pricing, "gpus"), peak, _a(pricing, "wall_days_config_comment") * 24) == pytest.approx(
+        0.2345, abs=1e-4)
+
+
+def test_note_p4d_figure_beside_the_estimate(pricing):
+    """The note's 96 h × $33.05 = $3,172.80 on p4d; the estimator's p4d cost at the note's price is within 25%."""
+    note_price = pricing.value("/instances/p4d.24xlarge/on_demand@note-nanogpt")
+    note_hours = pricing.value("/assumptions/nanogpt-note/values/train_hours")
+    assert round(note_hours * note_price, 2) == 3172.80
+    result = CALCULATOR.compute(preset_values(pricing), pricing)
+    assert result.value("instance_compute") == pytest.approx(result.value("instance_hours") * note_price)
+    assert result.value("instance_compute") == pytest.approx(note_hours * note_price, rel=0.25)
+
+
+def test_preset_cheapest_machine_matches_an_independent_calculation(pricing):
+    """The ranked table's first machine for the preset is the one a plain recomputation finds cheapest."""
+    values = preset_values(pricing)
+    result = CALCULATOR.compute(values, pricing)
+    tokens = _a(pricing, "iterations") * _a(pricing, "tokens_per_iteration")
+    flops = (6 * values["parameters"] + 12 * 12 * 768 * 1024) * tokens  # 12·L·H·Q·T with H·Q = 768
+    store = values["dataset_gb"] + 12 * values["parameters"] / 1e9  # dataset + one fp32 checkpoint
+    store_rate = store * pricing.value("/storage/ebs-gp3/price") / 730
+    states = 16 * values["parameters"] / 1e9
+    activations = 1024 * values["micro_batch"] * 768 * 114 * 12 / 1e9
+    totals = {}
+    for name, entry in pricing.section("instances").items():
+        if entry["gpu"] is None or entry.get("retired"):
+            continue
+        gpus = pricing.value(f"/instances/{name}/gpu_count")
+        gpu = entry["gpu"]
+        peak = next(pricing.value(f"/gpus/{gpu}/{f}") for f in ("bf16_tflops", "fp16_tflops", "fp32_tflops")
+                    if pricing.has(f"/gpus/{gpu}/{f}"))
+        if states / gpus + activations > pricing.value(f"/gpus/{gpu}/memory"):
+            continue
+        hours = flops / (gpus * peak * 1e12 * 0.3 * (0.95 if gpus > 1 else 1)) / 3600
+        quantity = pricing.quantity(f"/instances/{name}/on_demand")
+        observed = [obs for obs in quantity.observations if obs.source == "note-nanogpt"]
+        price = (observed[-1] if observed else quantity.current).value
+        totals[name] = hours * (price + store_rate)
+    cheapest = min(totals, key=totals.get)
+    ranked = result.tables[0]
+    assert ranked.data[0][1] == cheapest
+    assert result.value("cheapest_cost") == pytest.approx(totals[cheapest])
+    assert [row[1] for row in ranked.data] == sorted(totals, key=totals.get)
+
+
+def test_preset_p4d_uses_the_note_price_and_others_the_newest(pricing):
+    """With the note's prices p4d costs $33.05/h and every other machine keeps its newest price."""
+    ranked, _ = estimate_instances(preset_values(pricing), pricing)
+    assert by_name(ranked, "p4d.24xlarge").on_demand_price == pricing.value("/instances/p4d.24xlarge/on_demand@note-nanogpt")
+    assert by_name(ranked, "p5.48xlarge").on_demand_price == pricing.value("/instances/p5.48xlarge/on_demand")
+    current, _ = estimate_instances(preset_values(pricing, price_basis="current"), pricing)
+    assert by_name(current, "p4d.24xlarge").on_demand_price == pricing.value("/instances/p4d.24xlarge/on_demand")
+
+
+# --- behaviour on the real price list ---------------------------------------------------------
+
+
+def test_big_model_excludes_small_gpus_with_the_reason(pricing):
+    """20B parameters (320 GB of states) do not fit 8×40 GB but fit 8×80 GB; p4d says why."""
+    result = CALCULATOR.compute(preset_values(pricing, parameters=20e9), pricing)
+    reasons = {row[0]: row[2] for row in result.tables[1].rows}
+    # 320 GB / 8 = 40 GB of states per GPU, plus activations: more than 40 GB
+    assert reasons["p4d.24xlarge"].startswith("needs 41.08 GB per GPU, has 40 GB")
+    assert "p4de.24xlarge" in [row[1] for row in result.tables[0].rows]
+    assert any(value.name == "instance_hours" and value.note.startswith("does not fit") for value in result.values)
+
+
+def test_fp32_uses_the_fp32_peak(pricing):
+    """Choosing fp32 runs A100s at 19.5 instead of 312 TFLOPS: 16 times longer."""
+    tensor, _ = estimate_instances(preset_values(pricing), pricing)
+    fp32, _ = estimate_instances(preset_values(pricing, precision="fp32"), pricing)
+    assert by_name(fp32, "p4d.24xlarge").hours == pytest.approx(16 * by_name(tensor, "p4d.24xlarge").hours)
+
+
+def test_gpu_without_16_bit_figure_says_so(pricing):
+    """The Lambda A10 has only an fp32 figure, so its row says the fp32 peak was used."""
+    ranked, _ = estimate_instances(preset_values(pricing), pricing)
+    assert any("fp32 peak used" in note for note in by_name(ranked, "lambda-1x-a10").notes)
+
+
+def test_no_tokens_is_a_named_outcome(pricing):
+    """Zero training steps give zero hours everywhere and say so."""
+    result = CALCULATOR.compute(preset_values(pricing, steps=0), pricing)
+    assert result.value("cheapest_hours") == 0
+    assert result.value("flops_per_token") == 0
+    assert any(note.startswith("No tokens to train") for note in result.notes)
+
+
+def test_spot_with_no_interruptions_takes_the_on_demand_time(pricing):
+    """At 0 interruptions a month a spot run takes exactly the on-demand hours, at the spot price."""
+    ranked, _ = estimate_instances(preset_values(pricing, interruption_rate=0, dataset_gb=0, checkpoints_kept=0), pricing)
+    p4d = by_name(ranked, "p4d.24xlarge")
+    assert p4d.spot_hours == p4d.hours
+    assert p4d.spot_total == pytest.approx(p4d.hours * pricing.value("/instances/p4d.24xlarge/spot"))
+
+
+def test_figure_is_valid_plotly_and_alt_states_the_numbers(pricing):
+    """The cost-time chart is a valid Plotly figure and its alt text names each option's numbers."""
+    result = CALCULATOR.compute(preset_values(pricing), pricing)
+    figure = result.figures[0]
+    check_figure(figure.figure)
+    cheapest = result.tables[0].rows[0]
+    assert f"{cheapest[1]}: {cheapest[4]}, {cheapest[6]}" in figure.alt
+
+
+# --- properties -------------------------------------------------------------------------------
+
+PROPERTY_INPUTS = ["parameters", "steps", "mfu", "scaling_efficiency", "micro_batch", "precision", "attention_flops",
+                   "activation_memory", "dataset_gb", "dataset_store", "checkpoints_kept", "interruption_rate",
+                   "checkpoint_minutes", "restart_minutes", "price_basis", "instance"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(raw=inputs_for(CALCULATOR, PROPERTY_INPUTS))
+def test_costs_are_finite_and_never_negative(pricing, raw):
+    """Whatever the inputs, every value shown is finite and no cost is negative."""
+    result = CALCULATOR.compute(preset_values(pricing, **raw), pricing)
+    assert all(math.isfinite(value.value) and value.value >= 0 for value in result.values)
+    for row in result.tables[0].data:
+        assert row[9] >= 0 and (row[10] is None or row[10] >= 0)
+    check_figure(result.figures[0].figure)
+
+
+@settings(max_examples=25, deadline=None)
+@given(steps=st.integers(0, 10_000_000), extra=st.integers(0, 10_000_000))
+def test_more_tokens_never_take_less_time_or_cost_less(pricing, steps, extra):
+    """Training on more tokens never lowers any machine's hours or on-demand cost."""
+    fewer, _ = estimate_instances(preset_values(pricing, steps=steps), pricing)
+    more, _ = estimate_instances(preset_values(pricing, steps=steps + extra), pricing)
+    for item in fewer:
+        bigger = by_name(more, item.instance)
+        assert bigger.hours >= item.hours
+        assert bigger.on_demand_total >= item.on_demand_total * (1 - 1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(factor=st.floats(1, 100))
+def test_higher_prices_never_lower_costs(pricing, factor):
+    """Multiplying every on-demand and spot price by a factor >= 1 never lowers a cost."""
+    dearer = copy.deepcopy(pricing.data)
+    for entry in dearer["instances"].values():
+        for field in ("on_demand", "spot"):
+            for obs in entry.get(field, {}).get("observations", []):
+                for key in ("value", "low", "high"):
+                    if key in obs:
+                        obs[key] *= factor
+    values = preset_values(pricing)
+    base, _ = estimate_instances(values, pricing)
+    high, _ = estimate_instances(values, Pricing(dearer))
+    for item in base:
+        other = by_name(high, item.instance)
+        assert other.on_demand_total >= item.on_demand_total * (1 - 1e-12)
+        assert (item.spot_total is None) == (other.spot_total is None)
+        assert item.spot_total is None or other.spot_total >= item.spot_total * (1 - 1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(mfu=st.floats(0.01, 1), lower=st.floats(0.01, 1))
+def test_better_mfu_is_never_slower(pricing, mfu, lower):
+    """A higher MFU never makes any machine slower."""
+    low, high = sorted((mfu, lower))
+    slow, _ = estimate_instances(preset_values(pricing, mfu=low), pricing)
+    fast, _ = estimate_instances(preset_values(pricing, mfu=high), pricing)
+    for item in slow:
+        assert by_name(fast, item.instance).hours <= item.hours * (1 + 1e-12)
