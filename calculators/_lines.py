@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._result import format_value
+
 
 @dataclass(frozen=True)
 class CostLine:
@@ -63,6 +65,21 @@ def break_even(a: CostLine, b: CostLine) -> BreakEven:
         return BreakEven(a.label, b.label, "never", cheaper=a.label if rate_gap < 0 else b.label)
     below, above = (a.label, b.label) if rate_gap > 0 else (b.label, a.label)
     return BreakEven(a.label, b.label, "crosses", x, below, above)
+
+
+def describe(result: BreakEven, unit: str) -> str:
+    """Say in words where two lines meet and which is cheaper on each side.
+
+    >>> describe(break_even(CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)), "sessions/month")
+    'at 3.57 sessions/month: EC2 is cheaper below, Lambda above'
+    >>> describe(break_even(CostLine("EC2", 10, 7), CostLine("Lambda+ECR", 10, 8.2)), "sessions/month")
+    'never: EC2 is always cheaper'
+    """
+    if result.outcome == "crosses":
+        return f"at {format_value(result.x, unit)}: {result.cheaper_below} is cheaper below, {result.cheaper_above} above"
+    if result.outcome == "never":
+        return f"never: {result.cheaper} is always cheaper"
+    return "never: they cost the same"
 
 
 def cheapest(lines: list[CostLine], x: float) -> CostLine:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ._charts import bar_chart, line_chart
 from ._declare import Calculator, Input
-from ._lines import BreakEven, CostLine, break_even
+from ._lines import BreakEven, CostLine, break_even, describe
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
 
@@ -244,22 +244,11 @@ def compute(v: dict, pricing: Pricing) -> Result:
         "break_even",
         "Job length at which two providers cost the same",
         ("pair", "break-even"),
-        tuple((f"{be.a} vs {be.b}", _break_even_text(be)) for be in evens),
+        tuple((f"{be.a} vs {be.b}", describe(be, 'h')) for be in evens),
         tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
     )
     figures = (_bar_figure(order), _line_figure(v, finishing, evens))
     return Result(tuple(values), (rank_table, even_table), figures, _notes(order, terms, job_hours))
-
-
-def _break_even_text(meeting: BreakEven) -> str:
-    if meeting.outcome == "crosses":
-        return (
-            f"{format_value(meeting.x, 'h')} of baseline job: {meeting.cheaper_below} is cheaper below, "
-            f"{meeting.cheaper_above} above"
-        )
-    if meeting.outcome == "never":
-        return f"never: {meeting.cheaper} is never dearer"
-    return "never: they cost the same"
 
 
 def _notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._charts import line_chart
 from ._declare import Calculator, Input
-from ._lines import CostLine, break_even, cheapest
+from ._lines import CostLine, break_even, cheapest, describe
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
 
@@ -70,17 +70,6 @@ def scenario_lines(v: dict) -> list[CostLine]:
     ]
 
 
-def _break_even_text(result) -> str:
-    if result.outcome == "crosses":
-        return (
-            f"{format_value(result.x, 'sessions/month')}: {result.cheaper_below} is cheaper below, "
-            f"{result.cheaper_above} above"
-        )
-    if result.outcome == "never":
-        return f"never: {result.cheaper} is always cheaper"
-    return "never: they cost the same"
-
-
 def compute(v: dict, pricing: Pricing) -> Result:
     """Monthly cost of each scenario, the break-evens and the cheapest scenario per session count."""
     lines = scenario_lines(v)
@@ -114,7 +103,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
         "break_even",
         "Break-even points",
         ("pair", "break-even"),
-        tuple((f"{be.a} vs {be.b}", _break_even_text(be)) for be in evens),
+        tuple((f"{be.a} vs {be.b}", describe(be, 'sessions/month')) for be in evens),
         tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
     )
     headroom = ec2.rate - (lambda_ecr.rate - pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"]))
