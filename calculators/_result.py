@@ -22,7 +22,10 @@ def format_value(value: float, unit: str) -> str:
     ('96 h', '3.57 sessions/month', '8')
     >>> format_value(0.142857, "ratio"), format_value(0.35, "fraction")
     ('0.143×', '35%')
+    >>> format_value(4 * 10 * 0.09, "USD/session")  # 3.5999999999999996 in binary
+    '$3.60/session'
     """
+    value = round(value, 9)  # float noise must not decide how many decimals a rate shows
     if unit.startswith("USD"):
         sign = "-" if value < 0 else ""
         per = unit[3:]

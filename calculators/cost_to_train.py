@@ -462,9 +462,9 @@ def _ranked_table(ranked: list[InstanceEstimate]) -> Table:
     for rank, item in enumerate(ranked, 1):
         gpus = f"{item.gpu_count} × {item.gpu_label}"
         peak = f"{format_value(item.peak_tflops, 'TFLOPS')} {item.precision_used}"
-        spot_hours = format_value(item.spot_hours, "h") if item.spot_hours is not None else "-"
+        spot_hours = format_value(item.spot_hours, "h") if item.spot_hours is not None else "—"
         rows.append((str(rank), item.instance, gpus, peak, format_value(item.hours, "h"), format_value(item.days, "days"),
-                     format_value(item.on_demand_total, "USD"), _spot_text(item), spot_hours, "; ".join(item.notes)))
+                     format_value(item.on_demand_total, "USD"), _spot_text(item), spot_hours, "; ".join(item.notes) or "—"))
         data.append((rank, item.instance, item.provider, item.gpu, item.gpu_count, item.peak_tflops, item.precision_used,
                      round(item.hours, 6), round(item.days, 6), round(item.on_demand_total, 4),
                      None if item.spot_total is None else round(item.spot_total, 4), item.spot_outcome))

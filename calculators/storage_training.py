@@ -16,7 +16,7 @@ from ._result import Figure, Result, Table, Value, format_value
 NOTE = "aws-dl-note"
 EC2, LAMBDA_ECR, LAMBDA = "EC2 + ECR", "Lambda + ECR", "Lambda"
 
-__all__ = ["session_cost", "pull_cost", "storage_cost", "scenario_lines", "CALCULATOR"]
+__all__ = ["session_cost", "pull_cost", "storage_cost", "scenario_lines", "last_session_cheapest", "CALCULATOR"]
 
 
 def session_cost(hourly_price: float, train_hours: float, setup_hours: float, nodes: int = 1) -> float:
@@ -70,6 +70,23 @@ def scenario_lines(v: dict) -> list[CostLine]:
     ]
 
 
+def last_session_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int | None:
+    """The last whole number of sessions, counting up from one, at which ``label`` is still the cheapest.
+
+    At the note's numbers EC2 ($10 + $7n) stays cheapest until Lambda ($20 + $4.2n) catches up:
+
+    >>> lines = [CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)]
+    >>> last_session_cheapest(lines, "EC2"), last_session_cheapest(lines, "Lambda")
+    (3, None)
+    """
+    last = None
+    for sessions in range(1, limit + 1):
+        if cheapest(lines, sessions).label != label:
+            break
+        last = sessions
+    return last
+
+
 def compute(v: dict, pricing: Pricing) -> Result:
     """Monthly cost of each scenario, the break-evens and the cheapest scenario per session count."""
     lines = scenario_lines(v)
@@ -106,7 +123,8 @@ def compute(v: dict, pricing: Pricing) -> Result:
         tuple((f"{be.a} vs {be.b}", describe(be, 'sessions/month')) for be in evens),
         tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
     )
-    headroom = ec2.rate - (lambda_ecr.rate - pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"]))
+    pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
+    headroom = ec2.rate - (lambda_ecr.rate - pulls)
     values = [
         Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
         Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
@@ -117,8 +135,17 @@ def compute(v: dict, pricing: Pricing) -> Result:
             Value(f"monthly_{key}", f"{line.label} at {format_value(sessions, 'sessions')}/month", line.at(sessions), "USD/month")
             for key, line in zip(("ec2", "lambda_ecr", "lambda"), lines)
         ],
+        Value("pull_cost", f"{LAMBDA_ECR}: image pulls", pulls, "USD/session"),
         Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", max(headroom, 0.0), "USD/session"),
+        *[
+            Value(f"break_even_{key}", f"{be.a} and {be.b} cost the same at", be.x, "sessions/month")
+            for key, be in zip(("ec2_lambda", "ec2_lambda_ecr", "lambda_ecr_lambda"), evens)
+            if be.outcome == "crosses"
+        ],
     ]
+    last = last_session_cheapest(lines, EC2)
+    if last is not None:
+        values.append(Value("ec2_cheapest_up_to", f"{EC2} is cheapest up to", last, "sessions/month"))
     best = cheapest(lines, sessions)
     notes = (f"At {format_value(sessions, 'sessions')} a month the cheapest is {best.label}.",)
     return Result(

@@ -74,6 +74,26 @@ def on_page_markdown(markdown, page, config, files):
     return SHORTCODE.sub(replace, markdown)
 
 
+# nbconvert's page template carries a Mermaid loader that imports from cdnjs when a notebook has a diagram.
+# Ours have none, and no page may load anything from another origin, so it goes.
+MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid(?:(?!</script>).)*?</script>', re.DOTALL)
+EMPTY_SCRIPT = re.compile(r'<script[^>]*\ssrc=""[^>]*>\s*</script>')
+FOREIGN = re.compile(
+    r'<(?:script|img|iframe|audio|video|source)\b[^>]*\ssrc="(?:https?:)?//[^"]*"'
+    r'|<link\b[^>]*\srel="(?:stylesheet|preload|modulepreload|icon)"[^>]*\shref="(?:https?:)?//[^"]*"'
+    r'|import\(\s*["\'](?:https?:)?//'
+)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Drop nbconvert's CDN loaders, then refuse any page that would still load from another origin."""
+    output = EMPTY_SCRIPT.sub("", MERMAID_LOADER.sub("", output))
+    foreign = FOREIGN.search(output)
+    if foreign:
+        raise PluginError(f"{page.file.src_path} loads from another origin: {foreign.group(0)[:160]}")
+    return output
+
+
 def _render(kind: str, args: str, page, number: int) -> str:
     positional, options = _parse_args(args)
     pricing = _state["pricing"]

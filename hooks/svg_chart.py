@@ -12,6 +12,7 @@ from html import escape
 
 WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 80
+MAX_LABELS = 6
 COLORWAY = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880")
 
 
@@ -103,7 +104,8 @@ def _trace(trace: dict, index: int, x_pos, y_pos) -> str:
     if "lines" in trace.get("mode", "lines"):
         path = " ".join(f"{x_pos(x):.1f},{y_pos(y):.1f}" for x, y in points)
         return f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
-    texts = trace.get("text", [""] * len(points))
+    # Label the points only when there are few (break-evens); a cloud of labelled points is unreadable.
+    texts = trace.get("text", [""] * len(points)) if len(points) <= MAX_LABELS else [""] * len(points)
     return "".join(
         f'<circle cx="{x_pos(x):.1f}" cy="{y_pos(y):.1f}" r="5" fill="{colour}"/>'
         f'<text x="{x_pos(x):.1f}" y="{y_pos(y) - 9:.1f}" text-anchor="middle">{escape(str(text))}</text>'

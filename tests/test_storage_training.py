@@ -135,3 +135,11 @@ def test_break_even_points_lie_on_both_curves(pricing, raw):
                 above = {a.label: a, b.label: b}[result.cheaper_above]
                 assert below.at(result.x / 2) <= above.at(result.x / 2) + 1e-9
                 assert below.at(result.x * 2) >= above.at(result.x * 2) - 1e-9
+
+
+def test_ec2_is_cheapest_for_the_first_three_sessions_at_the_notes_numbers():
+    """EC2 ($10 + $7n) beats Lambda ($20 + $4.2n) at 1, 2 and 3 sessions; Lambda takes over at 4."""
+    result = calculate("storage_training", preset=NOTE)
+    assert result.value("ec2_cheapest_up_to") == 3
+    assert result.value("break_even_ec2_lambda") == pytest.approx(10 / 2.8)
+    assert result.value("pull_cost") == pytest.approx(3.6)  # 4 pulls × 10 GB × $0.09
