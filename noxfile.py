@@ -15,7 +15,7 @@ PYODIDE_WHEELS = CACHE / "pyodide-wheels"
 DOCS_PYTHON = "3.12"  # pyodide-lock's add-wheels needs Python 3.12 or newer
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
-nox.options.sessions = ["tests", "pyodide"]
+nox.options.sessions = ["tests", "pyodide", "browser"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -102,3 +102,13 @@ def browser(session: nox.Session) -> None:
     _build_site(session)
     session.install("-r", "requirements/browser.txt")
     session.run("pytest", *(session.posargs or ["tests/browser", "-q"]), env={"SITE_DIR": str(SITE), "CHROMIUM": CHROMIUM})
+
+
+@nox.session(python=DOCS_PYTHON)
+def bench(session: nox.Session) -> None:
+    """Build the site, then time a reader's waits against a main-thread Pyodide page in headless Chromium."""
+    if not Path(CHROMIUM).exists():
+        session.error(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM")
+    _build_site(session)
+    session.install("-r", "requirements/browser.txt")
+    session.run("python", "bench/run.py", "--site-dir", str(SITE), "--chromium", CHROMIUM, *session.posargs)

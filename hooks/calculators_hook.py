@@ -170,7 +170,9 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
     defaults = escape(json.dumps(values, separators=(",", ":")))
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(name)}" data-calc-defaults="{defaults}" '
-        f'data-pricing-snapshot="{escape(pricing.snapshot_date)}">'
+        f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
+        # An attribute, not a <script type="application/json">: instant navigation re-runs inline scripts.
+        f'data-calc-figures="{escape(figures_json(result))}">'
         f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}">'
         f'<p class="calc__title">{escape(calculator.title)}</p>'
         f'<div class="calc__fields">{fields}</div>'
@@ -180,7 +182,6 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
         f"with prices as of {escape(pricing.snapshot_date)}.</p></form>"
         f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result))}</div>'
-        f'<script type="application/json" class="calc__figures">{figures_json(result)}</script>'
         f"</div>\n"
     )
 

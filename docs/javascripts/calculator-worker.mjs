@@ -51,11 +51,13 @@ ready.then(
   },
 );
 
-/** A one-line message for an error; Python tracebacks are reduced to their last line. */
+/** A one-line message for an error; a Python traceback is reduced to its exception line
+ * (Pyodide may append hint lines after it, such as a link to its FAQ). */
 function errorMessage(err) {
   if (err && err.constructor && err.constructor.name === "PythonError") {
     const lines = String(err.message).trim().split("\n");
-    return lines[lines.length - 1];
+    const exception = lines.filter((line) => /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b/.test(line)).pop();
+    return exception || lines[lines.length - 1];
   }
   return err instanceof Error ? err.message : String(err);
 }

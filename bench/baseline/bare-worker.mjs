@@ -1,0 +1,21 @@
+// Bare Pyodide boot in a module worker, with the same files the site's worker loads (bench/run.py).
+// After "booted", a message {n} times n calls of calculators.run("pipeline", ...) with the conversions
+// the site's worker does (toPy in, toJs out), with no page glue and no messaging in the timing.
+const base = new URL("/assets/pyodide/", self.location.href).href;
+const { loadPyodide } = await import(base + "pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL: base, lockFileURL: base + "pyodide-lock.json", packages: ["calculators"] });
+const calculators = pyodide.pyimport("calculators");
+self.postMessage("booted");
+self.onmessage = (event) => {
+  const times = [];
+  for (let i = 0; i < event.data.n; i++) {
+    const t = performance.now();
+    const inputs = pyodide.toPy({ train_hours: String(97 + i) });
+    const out = calculators.run("pipeline", inputs);
+    out.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+    out.destroy();
+    inputs.destroy();
+    times.push(performance.now() - t);
+  }
+  self.postMessage({ times });
+};

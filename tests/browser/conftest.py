@@ -1,0 +1,149 @@
+"""Fixtures for the end-to-end tests: one served build, one Chromium, a fresh browser context per test.
+
+Every test that takes `widget` runs once for each calculator widget on each page of the built
+site (found by reading its HTML), so a new calculator or guide is covered without a new test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.browser._site import CHROMIUM, CHROMIUM_ARGS, REVEAL, SITE_DIR, Widget, serve, site_widgets
+
+LIVE_TIMEOUT_MS = 90_000  # Pyodide's first start takes a few seconds; a slow CI machine gets room
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test here as a browser test."""
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_generate_tests(metafunc):
+    """Run a `widget` test once per widget of the built site."""
+    if "widget" in metafunc.fixturenames:
+        widgets = site_widgets()
+        if not widgets:
+            raise pytest.UsageError(f"no calculator widgets in {SITE_DIR}: build the site first (nox -s docs)")
+        metafunc.parametrize("widget", widgets, ids=[widget.test_id for widget in widgets])
+
+
+@pytest.fixture(scope="session")
+def origin():
+    """The built site, served once for the whole run."""
+    server, url = serve(SITE_DIR)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, launched once."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """One browser context and page, with everything it requested and logged."""
+
+    page: object
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    workers: list[str] = field(default_factory=list)
+
+    def open(self, widget: Widget, query: str = "", wait_until: str = "load"):
+        """Load the widget's page and bring the widget into view (its tab chosen, its block open)."""
+        self.page.goto(self.origin + widget.path + query, wait_until=wait_until)
+        self.reveal(widget)
+        return self.page.locator(widget.selector)
+
+    def reveal(self, widget: Widget) -> None:
+        self.page.evaluate(REVEAL, widget.id)
+
+    def wait_live(self, widget: Widget) -> None:
+        """Wait until the widget is live and has no computation running."""
+        self.page.wait_for_function(
+            """id => {
+                const el = document.getElementById(id);
+                return el && el.classList.contains("calc--live") && !el.classList.contains("calc--working");
+            }""",
+            arg=widget.id,
+            timeout=LIVE_TIMEOUT_MS,
+        )
+
+    def values(self, widget: Widget) -> list[str]:
+        return self.page.locator(f"{widget.selector} .calc__value").all_text_contents()
+
+    def table_cells(self, widget: Widget) -> list[str]:
+        return self.page.locator(f"{widget.selector} .calc__table td").all_text_contents()
+
+    def field(self, widget: Widget, name: str):
+        return self.page.locator(f'{widget.selector} [name="{name}"]')
+
+    def error(self, widget: Widget, name: str):
+        return self.page.locator(f'{widget.selector} .calc__field[data-field="{name}"] .calc__error')
+
+    def status(self, widget: Widget) -> str:
+        return self.page.locator(f"{widget.selector} .calc__status").text_content()
+
+    def search(self) -> str:
+        return self.page.evaluate("() => location.search")
+
+    @property
+    def foreign_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if url.startswith(("http:", "https:", "ws:", "wss:")) and not url.startswith(self.origin + "/")
+        ]
+
+    def count_requests(self, suffix: str) -> int:
+        return sum(1 for url in self.requests if url.split("?")[0].endswith(suffix))
+
+
+def _record(page, origin: str) -> Visit:
+    page.set_default_timeout(30_000)
+    record = Visit(page=page, origin=origin)
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    page.on("worker", lambda worker: record.workers.append(worker.url))
+    return record
+
+
+def _new_context(browser):
+    return browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, color_scheme="light")
+
+
+@pytest.fixture(scope="session")
+def shared_context(browser):
+    """One context for the tests that change no routes and no palette: its HTTP cache keeps Pyodide warm."""
+    context = _new_context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def visit(shared_context, origin):
+    """A new page (with its own worker) that records requests and errors."""
+    page = shared_context.new_page()
+    yield _record(page, origin)
+    page.close()
+
+
+@pytest.fixture
+def fresh_visit(browser, origin):
+    """A page in a context of its own (own cache, storage and routes), for tests that block or change things."""
+    context = _new_context(browser)
+    yield _record(context.new_page(), origin)
+    context.close()

@@ -1,0 +1,78 @@
+"""The bridge between the page and the worker: only the latest reply counts, and a failed start is reported."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser._site import site_widgets
+from tests.browser.helpers import changes_that_matter, cpython, default_text, set_field, value_texts
+
+# Replies to requests that carry window.__slow.value in window.__slow.field reach the page 800 ms late.
+SLOW_REPLIES = """
+(() => {
+  const NativeWorker = window.Worker;
+  const slow = new Set();
+  window.Worker = class extends NativeWorker {
+    postMessage(message, ...rest) {
+      const rule = window.__slow;
+      if (rule && message && message.inputs && message.inputs[rule.field] === rule.value) slow.add(message.id);
+      return super.postMessage(message, ...rest);
+    }
+    addEventListener(type, listener, options) {
+      if (type !== "message") return super.addEventListener(type, listener, options);
+      return super.addEventListener(type, (event) => {
+        const late = event.data && slow.has(event.data.id);
+        setTimeout(() => listener.call(this, event), late ? 800 : 0);
+      }, options);
+    }
+  };
+})();
+"""
+
+
+def test_a_late_reply_to_an_older_request_is_ignored(fresh_visit):
+    """When the reply to an earlier input arrives after the reply to a later one, the page keeps the later one."""
+    visit = fresh_visit
+    widget = next((w for w in site_widgets() if len(changes_that_matter(w)) >= 1), None)
+    if widget is None:
+        pytest.skip("no widget with an input that changes its results")
+    name, later = changes_that_matter(widget)[0]
+    earlier = default_text(widget, name)
+    visit.page.add_init_script(SLOW_REPLIES)
+    visit.open(widget)
+    visit.wait_live(widget)
+    values = visit.page.locator(f"{widget.selector} .calc__value")
+    visit.page.evaluate("rule => { window.__slow = rule; }", {"field": name, "value": earlier})
+
+    set_field(visit, widget, name, later)
+    expect(values).to_have_text(value_texts(cpython(widget, {name: later})))
+    visit.wait_live(widget)
+    set_field(visit, widget, name, earlier)  # its reply will come 800 ms late
+    visit.page.wait_for_timeout(300)  # past the debounce: that request is on its way
+    set_field(visit, widget, name, later)  # this reply comes first
+    expect(values).to_have_text(value_texts(cpython(widget, {name: later})))
+    visit.page.wait_for_timeout(1200)  # the late reply has arrived too, and changed nothing
+    assert visit.values(widget) == value_texts(cpython(widget, {name: later}))
+    assert visit.page_errors == []
+
+
+@pytest.mark.parametrize(
+    "blocked, says",
+    [
+        ("javascripts/calculator-worker.mjs", "the worker script could not be loaded"),
+        ("assets/pyodide/pyodide.mjs", "pyodide.mjs"),
+        ("assets/pyodide/pyodide-lock.json", "Failed to fetch"),
+    ],
+)
+def test_each_way_the_runtime_can_fail_to_load_is_reported(fresh_visit, blocked, says):
+    """A missing worker script, Pyodide module or lock file each ends in a status line that names the problem."""
+    visit = fresh_visit
+    widget = site_widgets()[0]
+    visit.page.context.route(f"**/{blocked}", lambda route: route.abort())
+    visit.open(widget)
+    status = visit.page.locator(f"{widget.selector} .calc__status")
+    expect(status).to_contain_text("The live calculator could not start", timeout=60_000)
+    expect(status).to_contain_text(says)
+    assert visit.values(widget) == value_texts(cpython(widget))
+    assert visit.page_errors == []

@@ -1,0 +1,251 @@
+"""Every calculator widget on every built page, in Chromium: built results first, then live ones that match CPython.
+
+Each test runs once per widget found in the built site's HTML (see conftest.py); its id names the page
+and the widget, e.g. ``guides/nanogpt-on-aws#calc-pipeline-4``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from calculators import CalculatorError
+from tests.browser.helpers import (
+    change_that_matters,
+    changes_that_matter,
+    cpython,
+    default_text,
+    numeric_field,
+    read_download,
+    read_json_download,
+    set_field,
+    table_texts,
+    value_texts,
+)
+
+STALE = re.compile(r"\bcalc__results--stale\b")
+
+
+def csv_section(rows: list[list[str]], header: list[str]) -> list[list[str]]:
+    """The rows under `header`, up to the next blank line."""
+    start = rows.index(header) + 1
+    end = next((i for i in range(start, len(rows)) if not rows[i]), len(rows))
+    return rows[start:end]
+
+
+def expect_results(visit, widget, result) -> None:
+    """The widget shows exactly the value texts, table cells and charts of `result`."""
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(result))
+    assert visit.table_cells(widget) == table_texts(result)
+    plots = visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")
+    expect(plots).to_have_count(len(result.figures))
+
+
+def test_results_and_charts_show_before_python_is_ready(fresh_visit, widget):
+    """While Pyodide is still downloading, the page shows the build's numbers and Plotly draws the build's figures."""
+    visit = fresh_visit
+    held = []
+    visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # never answered here
+    root = visit.open(widget)
+    built = cpython(widget)
+    assert visit.values(widget) == value_texts(built)
+    assert visit.table_cells(widget) == table_texts(built)
+    expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(len(built.figures))
+    expect(root).to_have_class(re.compile(r"\bcalc--loading\b"))
+    assert "Loading the live calculator" in visit.status(widget)
+    assert held, "the worker never asked for Pyodide"
+
+
+def test_each_input_change_gives_the_numbers_cpython_gives(visit, widget):
+    """For every input that moves a result, the live page prints what calculators.calculate prints for the same inputs."""
+    changes = changes_that_matter(widget)
+    assert changes, f"no single input change alters a result value of {widget.calculator}"
+    visit.open(widget)
+    visit.wait_live(widget)
+    expect(visit.page.locator(f"{widget.selector} .calc__status")).to_have_text("Live: results update as you type.")
+    for name, value in changes:
+        set_field(visit, widget, name, value)
+        expect_results(visit, widget, cpython(widget, {name: value}))
+        assert f"{widget.key}.{name}=" in visit.search(), "a changed input is not in the URL"
+        assert f"prices={widget.snapshot}" in visit.search(), "the URL does not say which prices it was made with"
+        set_field(visit, widget, name, default_text(widget, name))
+        expect_results(visit, widget, cpython(widget))
+    visit.wait_live(widget)
+    assert visit.search() == "", "inputs back at their defaults should leave no URL parameters"
+
+
+def test_bad_inputs_show_the_fields_error_and_keep_the_last_results(visit, widget):
+    """Empty, negative, overflowing and non-numeric input each put an error by the field and dim, not drop, the results."""
+    field = numeric_field(widget, minimum_at_least=0) or numeric_field(widget)
+    if field is None:
+        pytest.skip(f"{widget.calculator} has no number field")
+    visit.open(widget)
+    visit.wait_live(widget)
+    good = visit.values(widget)
+    control = visit.field(widget, field.name)
+    error = visit.error(widget, field.name)
+    results = visit.page.locator(f"{widget.selector} .calc__results")
+    bad_values = ["", "1e309", "text"]
+    if field.minimum is not None and field.minimum > -1:
+        bad_values.append("-1")
+    for bad in bad_values:
+        control.fill("")
+        if bad:
+            control.press_sequentially(bad)
+        expect(error, f"no error shown for {bad!r}").to_be_visible()
+        expect(error).not_to_have_text("")
+        if bad == "-1":
+            expect(error).to_contain_text(">=")
+        expect(control).to_have_attribute("aria-invalid", "true")
+        expect(results).to_have_class(STALE)
+        assert visit.values(widget) == good, f"{bad!r} changed the results shown"
+
+        control.fill(default_text(widget, field.name))
+        expect(error).to_be_hidden()
+        expect(control).not_to_have_attribute("aria-invalid", "true")
+        expect(results).not_to_have_class(STALE)
+
+
+def test_a_shared_link_restores_the_inputs(visit, widget):
+    """A URL carrying changed inputs opens with those inputs in the form and CPython's results for them."""
+    changes = dict(changes_that_matter(widget)[:2])
+    try:
+        expected = cpython(widget, changes)
+    except CalculatorError:  # two changes that are fine alone but not together: share one
+        changes = dict([next(iter(changes.items()))])
+        expected = cpython(widget, changes)
+    query = urlencode({**{f"{widget.key}.{name}": value for name, value in changes.items()}, "prices": widget.snapshot})
+    visit.open(widget, f"?{query}")
+    visit.wait_live(widget)
+    for name, value in changes.items():
+        expect(visit.field(widget, name)).to_have_value(value)
+    expect_results(visit, widget, expected)
+    assert "This link was made" not in visit.status(widget)
+
+
+def test_a_link_made_with_other_prices_says_so(visit, widget):
+    """A shared link from another pricing snapshot names both dates in the status line."""
+    name, value = change_that_matters(widget)
+    query = urlencode({f"{widget.key}.{name}": value, "prices": "1999-01-01"})
+    visit.open(widget, f"?{query}")
+    visit.wait_live(widget)
+    expect(visit.page.locator(f"{widget.selector} .calc__status")).to_contain_text(
+        f"This link was made with prices as of 1999-01-01; this page uses prices as of {widget.snapshot}."
+    )
+
+
+def test_a_tampered_link_shows_pythons_error_for_the_field(visit, widget):
+    """A URL value that is not a number reaches Python as written, and its message shows by the field."""
+    field = numeric_field(widget)
+    if field is None:
+        pytest.skip(f"{widget.calculator} has no number field")
+    visit.open(widget, "?" + urlencode({f"{widget.key}.{field.name}": "<b>ten</b>", "prices": widget.snapshot}))
+    visit.wait_live(widget)
+    error = visit.error(widget, field.name)
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("'<b>ten</b>'")  # as text: never parsed as HTML
+    assert visit.page.locator(f"{widget.selector} .calc__error b").count() == 0
+    expect(visit.field(widget, field.name)).to_have_attribute("aria-invalid", "true")
+    assert visit.values(widget) == value_texts(cpython(widget))
+
+
+def test_reset_restores_the_guide_defaults_and_clears_the_link(visit, widget):
+    """Reset puts back the guide's inputs and results and removes the widget's parameters from the URL."""
+    name, value = change_that_matters(widget)
+    visit.open(widget, "?" + urlencode({f"{widget.key}.{name}": value, "prices": widget.snapshot}))
+    visit.wait_live(widget)
+    expect(visit.field(widget, name)).to_have_value(value)
+    visit.page.locator(f"{widget.selector} button[type=reset]").click()
+    expect_results(visit, widget, cpython(widget))
+    for field in widget.fields:
+        shown = visit.field(widget, field.name).input_value()
+        default = widget.defaults[field.name]
+        if isinstance(default, (int, float)):
+            assert float(shown) == pytest.approx(default), field.name
+        else:
+            assert shown == default, field.name
+    assert visit.search() == ""
+    assert "This link was made" not in visit.status(widget)
+
+
+def test_downloads_hold_the_inputs_and_the_results(visit, widget):
+    """Download CSV and Download JSON give the inputs, every value and every table of the results shown."""
+    name, value = change_that_matters(widget)
+    expected = cpython(widget, {name: value})
+    visit.open(widget)
+    visit.wait_live(widget)
+    set_field(visit, widget, name, value)
+    expect_results(visit, widget, expected)
+    visit.wait_live(widget)
+
+    with visit.page.expect_download() as info:
+        visit.page.locator(f"{widget.selector} [data-calc-export=json]").click()
+    data = read_json_download(info.value)
+    assert info.value.suggested_filename == f"{widget.calculator}-{widget.snapshot}.json"
+    assert data["calculator"] == widget.calculator
+    assert data["pricing_snapshot"] == widget.snapshot
+    assert {item["name"]: item["value"] for item in data["inputs"]}[name] == value
+    assert [(v["name"], v["unit"]) for v in data["values"]] == [(v.name, v.unit) for v in expected.values]
+    assert [v["value"] for v in data["values"]] == pytest.approx([v.value for v in expected.values])
+    assert [(t["title"], t["columns"]) for t in data["tables"]] == [(t.title, list(t.columns)) for t in expected.tables]
+
+    with visit.page.expect_download() as info:
+        visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
+    assert info.value.suggested_filename == f"{widget.calculator}-{widget.snapshot}.csv"
+    rows = list(csv.reader(io.StringIO(read_download(info.value))))
+    shown = csv_section(rows, ["value", "label", "value", "unit"])
+    assert [row[0] for row in shown] == [v.name for v in expected.values]
+    assert [float(row[2]) for row in shown] == pytest.approx([v.value for v in expected.values])
+    inputs = {row[0]: row[2] for row in csv_section(rows, ["input", "label", "value", "unit"])}
+    assert inputs[name] == value
+    for table in expected.tables:
+        assert [table.title] in rows
+
+
+def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, widget):
+    """Loading, computing, a bad input and a download make no request to another origin and log no error."""
+    name, value = change_that_matters(widget)
+    visit.open(widget)
+    visit.wait_live(widget)
+    set_field(visit, widget, name, value)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(
+        value_texts(cpython(widget, {name: value}))
+    )
+    field = numeric_field(widget, minimum_at_least=0)
+    if field is not None:
+        visit.field(widget, field.name).fill("-1")
+        expect(visit.error(widget, field.name)).to_be_visible()
+    with visit.page.expect_download():
+        visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
+    visit.wait_live(widget)
+    assert visit.count_requests("pyodide.asm.wasm") == 1
+    assert visit.foreign_requests == []
+    assert visit.console_errors == []
+    assert visit.page_errors == []
+
+
+def test_when_python_cannot_load_the_built_results_stay(fresh_visit, widget):
+    """If Pyodide fails to load, the status line says so and the build's results and charts stay."""
+    visit = fresh_visit
+    visit.page.context.route("**/assets/pyodide/pyodide.mjs", lambda route: route.abort())
+    root = visit.open(widget)
+    expect(root).to_have_class(re.compile(r"\bcalc--failed\b"), timeout=60_000)
+    status = visit.page.locator(f"{widget.selector} .calc__status")
+    expect(status).to_contain_text("The live calculator could not start")
+    expect(status).to_contain_text(
+        f"The results shown were computed when this page was built, with prices as of {widget.snapshot}."
+    )
+    built = cpython(widget)
+    assert visit.values(widget) == value_texts(built)
+    expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(len(built.figures))
+    field = numeric_field(widget)
+    if field is not None:  # editing now changes nothing and throws nothing
+        visit.field(widget, field.name).fill("7")
+        visit.page.wait_for_timeout(400)
+        assert visit.values(widget) == value_texts(built)
+    assert visit.page_errors == []
