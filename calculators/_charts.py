@@ -1,7 +1,8 @@
 """Plotly figure dicts, built without importing plotly (it is not in the browser's Python).
 
-Colours are left to Plotly's defaults; the page sets the theme's text and grid colours,
-so one figure serves the light and the dark palette.
+Each figure names its colorway, so the static drawing at first paint and Plotly's live chart use
+the same colours; the page sets the theme's text and grid colours, so one figure serves the light
+and the dark palette.
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ def bar_chart(title: str, y_title: str, labels: Sequence[str], values: Sequence[
     return {"data": data, "layout": layout}
 
 
+COLORWAY = ["#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518"]
+"""Readable on white and on Material's slate background."""
+
+
 def _layout(title: str, x_title: str, y_title: str, y_prefix: str) -> dict:
     return {
         "title": {"text": title},
+        "colorway": COLORWAY,
         "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "tickprefix": y_prefix},
         "legend": {"orientation": "h", "y": -0.2},

@@ -493,11 +493,13 @@ def _figure(ranked: list[InstanceEstimate]) -> Figure:
         ("Best trade-offs (no option is both faster and cheaper)", [p[1] for p in front], [p[2] for p in front]),
     ]
     figure = line_chart("Cost against training time, by machine", "training time (hours)", "total cost (USD)", series)
+    # Names go in the hover text: two dozen labelled points overlap. Only the best trade-offs are labelled.
     for trace, points in zip(figure["data"][:2], (on_demand, spot)):
-        trace["mode"] = "markers+text"
-        trace["text"] = [p[0] for p in points]
-        trace["textposition"] = "top center"
-    figure["data"][2]["line"] = {"dash": "dot"}
+        trace["mode"] = "markers"
+        trace["hovertext"] = [p[0] for p in points]
+    figure["data"][2].update(
+        mode="lines+markers+text", line={"dash": "dot"}, text=[p[0] for p in front], textposition="top right"
+    )
     figure["layout"]["hovermode"] = "closest"
     everything = on_demand + spot
     for axis, index in (("xaxis", 1), ("yaxis", 2)):

@@ -13,7 +13,7 @@ from html import escape
 WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 80
 MAX_LABELS = 6
-COLORWAY = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880")
+FALLBACK_COLORWAY = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880")
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -46,6 +46,7 @@ def render_svg(figure: dict, label: str) -> str:
     """
     traces = figure.get("data", [])
     layout = figure.get("layout", {})
+    colours = tuple(layout.get("colorway") or FALLBACK_COLORWAY)
     prefix = layout.get("yaxis", {}).get("tickprefix", "")
     bars = [t for t in traces if t.get("type") == "bar"]
     ys = [y for t in traces for y in t.get("y", [])]
@@ -58,7 +59,7 @@ def render_svg(figure: dict, label: str) -> str:
 
     parts = [_axes(y_ticks, y_pos, prefix, layout)]
     if bars:
-        parts.append(_bars(bars[0], y_pos, plot_w))
+        parts.append(_bars(bars[0], y_pos, plot_w, colours[0]))
     else:
         xs = [x for t in traces for x in t.get("x", [])]
         x_ticks = nice_ticks(min([0, *xs]), max([0, *xs]))
@@ -68,8 +69,8 @@ def render_svg(figure: dict, label: str) -> str:
             return LEFT + (x - x_low) / (x_high - x_low) * plot_w
 
         parts.append(_x_axis(x_ticks, x_pos, layout))
-        parts.extend(_trace(t, i, x_pos, y_pos) for i, t in enumerate(traces))
-        parts.append(_legend(traces))
+        parts.extend(_trace(t, colours[i % len(colours)], x_pos, y_pos) for i, t in enumerate(traces))
+        parts.append(_legend(traces, colours))
     title = escape(layout.get("title", {}).get("text", ""))
     return (
         f'<svg class="calc__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}" '
@@ -98,8 +99,7 @@ def _x_axis(ticks: list[float], x_pos, layout: dict) -> str:
     return labels + f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{base + 34}" text-anchor="middle">{x_title}</text>'
 
 
-def _trace(trace: dict, index: int, x_pos, y_pos) -> str:
-    colour = COLORWAY[index % len(COLORWAY)]
+def _trace(trace: dict, colour: str, x_pos, y_pos) -> str:
     points = list(zip(trace.get("x", []), trace.get("y", [])))
     if "lines" in trace.get("mode", "lines"):
         path = " ".join(f"{x_pos(x):.1f},{y_pos(y):.1f}" for x, y in points)
@@ -113,7 +113,7 @@ def _trace(trace: dict, index: int, x_pos, y_pos) -> str:
     )
 
 
-def _bars(trace: dict, y_pos, plot_w: float) -> str:
+def _bars(trace: dict, y_pos, plot_w: float, colour: str) -> str:
     labels, values = trace.get("x", []), trace.get("y", [])
     slot = plot_w / max(len(labels), 1)
     out = []
@@ -121,17 +121,17 @@ def _bars(trace: dict, y_pos, plot_w: float) -> str:
         x = LEFT + i * slot + slot * 0.15
         top, base = y_pos(max(value, 0)), y_pos(min(value, 0))
         out.append(
-            f'<rect x="{x:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{base - top:.1f}" fill="{COLORWAY[0]}"/>'
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{base - top:.1f}" fill="{colour}"/>'
             f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape(str(label))}</text>'
         )
     return "".join(out)
 
 
-def _legend(traces: list[dict]) -> str:
+def _legend(traces: list[dict], colours: tuple[str, ...]) -> str:
     out, x = [], LEFT
     for index, trace in enumerate(traces):
         name = escape(trace.get("name", ""))
-        colour = COLORWAY[index % len(COLORWAY)]
+        colour = colours[index % len(colours)]
         out.append(f'<rect x="{x}" y="{HEIGHT - 26}" width="14" height="4" fill="{colour}"/><text x="{x + 20}" y="{HEIGHT - 20}">{name}</text>')
         x += 28 + 7 * len(trace.get("name", ""))
     return "".join(out)
