@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from . import cost_to_train, pipeline, providers, rent_vs_buy, spot, storage_training
+from . import cost_to_train, pipeline, price_history, providers, rent_vs_buy, spot, storage_training
 from ._declare import Calculator
 from ._errors import CalculatorError
 from ._html import render_results
@@ -12,7 +12,7 @@ from ._pricing import Pricing, load_pricing
 
 CALCULATORS: dict[str, Calculator] = {
     module.CALCULATOR.name: module.CALCULATOR
-    for module in (storage_training, pipeline, spot, providers, rent_vs_buy, cost_to_train)
+    for module in (storage_training, pipeline, spot, providers, rent_vs_buy, cost_to_train, price_history)
 }
 
 

@@ -43,6 +43,13 @@ def render_svg(figure: dict, label: str) -> str:
     >>> svg = render_svg({"data": [{"type": "bar", "x": ["a"], "y": [2]}], "layout": {}}, "Cost")
     >>> svg.startswith('<svg') and 'aria-label="Cost"' in svg
     True
+
+    An x axis with its own ``tickvals`` and ``ticktext`` (a year axis) is drawn over those ticks:
+
+    >>> years = {"data": [{"x": [2017.2, 2026.83], "y": [1, 2]}],
+    ...          "layout": {"xaxis": {"tickvals": [2016, 2028], "ticktext": ["2016", "2028"]}}}
+    >>> '>2016</text>' in render_svg(years, "Cost") and '2,016' not in render_svg(years, "Cost")
+    True
     """
     traces = figure.get("data", [])
     layout = figure.get("layout", {})
@@ -62,7 +69,10 @@ def render_svg(figure: dict, label: str) -> str:
         parts.append(_bars(bars[0], y_pos, plot_w, colours[0]))
     else:
         xs = [x for t in traces for x in t.get("x", [])]
-        x_ticks = nice_ticks(min([0, *xs]), max([0, *xs]))
+        # A figure that fixes its x ticks (Plotly's tickvals, e.g. whole years) is drawn over them, not from 0.
+        x_ticks = list(layout.get("xaxis", {}).get("tickvals") or [])
+        if len(x_ticks) < 2:
+            x_ticks = nice_ticks(min([0, *xs]), max([0, *xs]))
         x_low, x_high = x_ticks[0], x_ticks[-1]
 
         def x_pos(x: float) -> float:
@@ -94,7 +104,11 @@ def _axes(ticks: list[float], y_pos, prefix: str, layout: dict) -> str:
 
 def _x_axis(ticks: list[float], x_pos, layout: dict) -> str:
     base = HEIGHT - BOTTOM
-    labels = "".join(f'<text x="{x_pos(t):.1f}" y="{base + 16}" text-anchor="middle">{t:,}</text>' for t in ticks)
+    xaxis = layout.get("xaxis", {})
+    texts = (xaxis.get("ticktext") or []) if list(xaxis.get("tickvals") or []) == list(ticks) else []
+    shown = [escape(str(texts[i])) if i < len(texts) else f"{t:,}" for i, t in enumerate(ticks)]
+    labels = "".join(f'<text x="{x_pos(t):.1f}" y="{base + 16}" text-anchor="middle">{text}</text>'
+                     for t, text in zip(ticks, shown))
     x_title = escape(layout.get("xaxis", {}).get("title", {}).get("text", ""))
     return labels + f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{base + 34}" text-anchor="middle">{x_title}</text>'
 

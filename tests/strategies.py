@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import strategies as st
 
-from calculators import Input
+from calculators import Input, load_pricing
 
 
 def value_for(item: Input):
@@ -26,3 +28,12 @@ def inputs_for(calculator, names=None):
 
 prices = st.floats(0, 1000, allow_nan=False, allow_infinity=False)
 hours = st.floats(0, 10_000, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def as_of_dates(draw, first=date(2006, 1, 1), last=None):
+    """An as-of date as pricing.json writes one (a year, a year and month, or a full date), no later than ``last``
+    (by default pricing.json's snapshot date, since no observation may be newer)."""
+    last = last or date.fromisoformat(load_pricing().snapshot_date)
+    day = draw(st.dates(first, last))
+    return draw(st.sampled_from([f"{day.year}", f"{day.year}-{day.month:02d}", day.isoformat()]))

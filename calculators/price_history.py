@@ -1,0 +1,399 @@
+"""What would the same training job have cost on each machine at each date pricing.json has a price for?
+
+The job is the one the cost-to-train calculator describes (a transformer, its tokens, its MFU),
+and its hours on each machine come from that calculator's ``estimate_instances``, so the time
+formula lives there only. Here each of a machine's dated prices, on demand or spot, is applied
+to those same hours: cost = hours × the price per hour as of that date. The hours do not change
+with the date; only the price does, which isolates what the market did to the bill.
+
+What is left out. Only compute is priced: storage and transfer have no price history here, and
+a spot run is priced over its uninterrupted hours, because pricing.json has no interruption
+rates for past years. Machines that cannot hold the run (GPU memory) or have no GPU are left out
+and named.
+
+Dates. A price is placed on a decimal-year axis: "2017-03-16" is 2017.2, "2026-11" is 2026.83,
+"2024" is 2024.0. A date without its month or day counts from the first day, as the loader's
+``months_between`` does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from . import cost_to_train
+from ._charts import line_chart
+from ._declare import Calculator, Input
+from ._errors import CalculatorError, PricingError
+from ._pricing import Observation, Pricing
+from ._result import Figure, Result, Table, Value, format_value
+
+NOTE = cost_to_train.NOTE
+
+PRICE_KINDS = (("on_demand", "on demand"), ("spot", "spot"))
+KIND_CHOICES = (
+    ("both", "On demand and spot"),
+    ("on_demand", "On demand only"),
+    ("spot", "Spot only (uninterrupted hours)"),
+)
+
+JOB_INPUTS = (
+    "parameters",
+    "steps",
+    "tokens_per_step",
+    "layers",
+    "heads",
+    "embedding",
+    "block_size",
+    "attention_flops",
+    "precision",
+    "mfu",
+    "scaling_efficiency",
+    "micro_batch",
+    "activation_memory",
+)
+"""The cost-to-train inputs that define the job: its size, its tokens and how well it uses a GPU."""
+
+__all__ = [
+    "PricePoint",
+    "PriceSeries",
+    "History",
+    "decimal_year",
+    "price_points",
+    "cost_change",
+    "price_history",
+    "CALCULATOR",
+]
+
+
+# --- dates and prices ----------------------------------------------------------------------
+
+
+def decimal_year(as_of: str) -> float:
+    """Where does an as-of date sit on a year axis, to two decimals?
+
+    A missing month or day counts as the first one.
+
+    >>> decimal_year("2017-03-16"), decimal_year("2024"), decimal_year("2026-11"), decimal_year("2015-11-22")
+    (2017.2, 2024.0, 2026.83, 2015.89)
+    >>> decimal_year("2017-13")
+    Traceback (most recent call last):
+    ...
+    calculators._errors.PricingError: as_of '2017-13' is not a calendar date
+    """
+    try:
+        pieces = [int(piece) for piece in as_of.split("-")]
+        year, month, day = (pieces + [1, 1])[:3]
+        start = date(year, 1, 1)
+        elapsed = (date(year, month, day) - start).days
+    except ValueError:
+        raise PricingError(f"as_of {as_of!r} is not a calendar date", "as_of") from None
+    length = (date(year + 1, 1, 1) - start).days
+    return round(year + elapsed / length, 2)
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """The job's cost at one dated price."""
+
+    as_of: str
+    year: float
+    price: float
+    cost: float
+    source: str
+    region: str
+
+
+def price_points(hours: float, observations: tuple[Observation, ...] | list[Observation]) -> tuple[PricePoint, ...]:
+    """What does a job of ``hours`` cost at each of these dated prices, oldest first?
+
+    96 hours on g2.2xlarge spot at the 2015 note's $0.10/h and at $0.3108/h in 2026-11:
+
+    >>> from calculators import load_pricing
+    >>> spot = load_pricing().quantity("/instances/g2.2xlarge/spot").observations
+    >>> [(p.as_of, round(p.cost, 4)) for p in price_points(96, spot)]
+    [('2015-11-22', 9.6), ('2026-11', 29.8368)]
+    """
+    ordered = sorted(observations, key=lambda obs: obs.as_of)
+    return tuple(
+        PricePoint(obs.as_of, decimal_year(obs.as_of), obs.value, hours * obs.value, obs.source, obs.region)
+        for obs in ordered
+    )
+
+
+def cost_change(oldest: float, newest: float) -> float | None:
+    """By what fraction did the cost change from the oldest price to the newest?
+
+    ``None`` when the oldest cost is zero (a job of no hours, or a free machine): no change
+    can be stated as a share of nothing.
+
+    >>> round(cost_change(0.1, 0.3108), 4), cost_change(14.4, 14.4), cost_change(0, 0)
+    (2.108, 0.0, None)
+    """
+    if oldest == 0:
+        return None
+    return newest / oldest - 1.0
+
+
+@dataclass(frozen=True)
+class PriceSeries:
+    """One machine's dated prices of one kind (on demand or spot), applied to the job's hours."""
+
+    instance: str
+    kind: str
+    hours: float
+    points: tuple[PricePoint, ...]
+
+    @property
+    def label(self) -> str:
+        """The name the chart and the table use, e.g. ``p2.xlarge spot``."""
+        return f"{self.instance} {dict(PRICE_KINDS)[self.kind]}"
+
+    @property
+    def has_history(self) -> bool:
+        """Whether there are at least two dated prices to compare."""
+        return len(self.points) >= 2
+
+    @property
+    def oldest(self) -> PricePoint:
+        """The cost at the oldest price."""
+        return self.points[0]
+
+    @property
+    def newest(self) -> PricePoint:
+        """The cost at the newest price."""
+        return self.points[-1]
+
+    @property
+    def change(self) -> float | None:
+        """The change from the oldest to the newest cost, as a fraction; ``None`` if it cannot be stated."""
+        return cost_change(self.oldest.cost, self.newest.cost)
+
+
+@dataclass(frozen=True)
+class History:
+    """Every machine's price series for the job, the machines left out with the reason, and each machine's hours."""
+
+    series: tuple[PriceSeries, ...]
+    left_out: tuple[tuple[str, str], ...]
+    hours: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def charted(self) -> tuple[PriceSeries, ...]:
+        """The series with at least two dated prices: the ones the chart and the table show."""
+        return tuple(item for item in self.series if item.has_history)
+
+    def find(self, instance: str, kind: str) -> PriceSeries | None:
+        """The series of one machine and price kind, or ``None`` if it has no such price."""
+        return next((item for item in self.series if item.instance == instance and item.kind == kind), None)
+
+
+def _kinds(choice: str) -> tuple[str, ...]:
+    return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
+
+
+def _job(v: dict, pricing: Pricing) -> dict:
+    """The cost-to-train inputs for this job; the rest stay at that calculator's defaults and do not change hours."""
+    return cost_to_train.CALCULATOR.defaults(pricing, {name: v[name] for name in JOB_INPUTS})
+
+
+def price_history(v: dict, pricing: Pricing) -> History:
+    """What would the job have cost on each machine at each of its dated prices?
+
+    ``v`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
+    the same 98.72 hours at the note's $33.05/h (2024) and at $32.7726/h (2026-11).
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
+    >>> p4d = history.find("p4d.24xlarge", "on_demand")
+    >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
+    (98.72, [('2024', 33.05), ('2026-11', 32.7726)], '-0.84%')
+    >>> [item.label for item in history.charted][:2]
+    ['p4d.24xlarge on demand', 'p2.xlarge on demand']
+    """
+    ranked, excluded = cost_to_train.estimate_instances(_job(v, pricing), pricing)
+    estimates = {item.instance: item for item in ranked}
+    left_out: list[tuple[str, str]] = []
+    for item in excluded:
+        if isinstance(item, cost_to_train.Exclusion):
+            left_out.append((item.instance, item.reason))
+        else:
+            left_out.append((item.instance, f"cannot hold the run: needs {format_value(item.memory_needed_gb, 'GB')} "
+                                              f"per GPU, has {format_value(item.memory_per_gpu_gb, 'GB')}"))
+    series: list[PriceSeries] = []
+    for name, entry in pricing.section("instances").items():
+        if name not in estimates:
+            continue
+        hours = estimates[name].hours
+        for kind in _kinds(v["price_kind"]):
+            if kind in entry:
+                observations = pricing.quantity(f"/instances/{name}/{kind}").observations
+                series.append(PriceSeries(name, kind, hours, price_points(hours, observations)))
+    return History(tuple(series), tuple(left_out), tuple((name, item.hours) for name, item in estimates.items()))
+
+
+# --- the result ----------------------------------------------------------------------------
+
+
+def _table(history: History, pricing: Pricing) -> Table:
+    columns = ("machine", "price", "as of", "region", "price per hour", "job cost", "source")
+    rows, data = [], []
+    for item in history.charted:
+        for point in item.points:
+            title = pricing.sources[point.source]["title"]
+            rows.append((item.instance, dict(PRICE_KINDS)[item.kind], point.as_of, point.region,
+                         format_value(point.price, "USD/h"), format_value(point.cost, "USD"), title))
+            data.append((item.instance, item.kind, point.as_of, point.year, point.region, point.price,
+                         round(point.cost, 4), point.source))
+    return Table("observations", "Every dated price used, and the job's cost at it", columns, tuple(rows), tuple(data))
+
+
+def _year_ticks(years: list[float]) -> list[int]:
+    """Whole years spanning the data, one or two apart, so no tick falls mid-year."""
+    first, last = math.floor(min(years)), math.ceil(max(years))
+    if last == first:
+        last += 1
+    step = 1 if last - first <= 8 else 2
+    ticks = list(range(first, last + 1, step))
+    if ticks[-1] < last:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def _figure(history: History) -> Figure:
+    charted = history.charted
+    series = [(item.label, [p.year for p in item.points], [p.cost for p in item.points]) for item in charted]
+    figure = line_chart("The same job at each dated price", "year of the price", "job cost (USD)", series)
+    figure["layout"]["hovermode"] = "closest"
+    for trace, item in zip(figure["data"], charted):
+        trace["mode"] = "lines+markers"
+        trace["hovertext"] = [
+            f"{item.label}, {p.as_of}: {format_value(p.price, 'USD/h')} → {format_value(p.cost, 'USD')}"
+            for p in item.points
+        ]
+        trace["hoverinfo"] = "text"
+        if item.kind == "spot":
+            trace["line"] = {"dash": "dot"}
+    if charted:
+        ticks = _year_ticks([p.year for item in charted for p in item.points])
+        # Whole-year ticks with plain labels; the static first-paint drawing reads the same tickvals.
+        figure["layout"]["xaxis"].update(
+            tickmode="array", tickvals=ticks, ticktext=[str(tick) for tick in ticks],
+            range=[ticks[0] - 0.3, ticks[-1] + 0.3],
+        )
+        figure["layout"]["xaxis"].pop("rangemode", None)
+        costs = [p.cost for item in charted for p in item.points if p.cost > 0]
+        if costs and max(costs) > 50 * min(costs):
+            figure["layout"]["yaxis"]["type"] = "log"
+            figure["layout"]["yaxis"].pop("rangemode", None)
+        parts = [
+            f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
+            + ("" if item.change is None else f", {_signed(item.change)}")
+            for item in charted
+        ]
+        alt = f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
+    else:
+        alt = "No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot."
+    return Figure("price_history", figure["layout"]["title"]["text"], figure, alt)
+
+
+def _signed(change: float) -> str:
+    """A change as the page prints it, with its sign: '+210.8%', '-0.8%', '0%'."""
+    text = format_value(change, "fraction")
+    return text if text.startswith("-") or round(change, 9) == 0 else f"+{text}"
+
+
+def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[Value], list[str]]:
+    """The chosen machine's costs at its oldest and newest price, and its change, for each kind."""
+    left_out = dict(history.left_out)
+    if name in left_out:
+        return [], [f"{name} is left out: {left_out[name]}."]
+    values: list[Value] = []
+    notes: list[str] = []
+    if name in dict(history.hours):
+        values.append(Value("hours", f"{name}: training time", dict(history.hours)[name], "h"))
+    for kind in kinds:
+        item = history.find(name, kind)
+        kind_text = dict(PRICE_KINDS)[kind]
+        if item is None:
+            notes.append(f"{name} has no {kind_text} price in pricing.json.")
+            continue
+        newest = item.newest
+        if not item.has_history:
+            values.append(Value(f"{kind}_newest", f"{item.label} at its {newest.as_of} price", newest.cost, "USD",
+                                note=format_value(newest.price, "USD/h")))
+            notes.append(f"{item.label}: only one dated price ({newest.as_of}), so there is no history to compare.")
+            continue
+        oldest = item.oldest
+        values += [
+            Value(f"{kind}_oldest", f"{item.label} at its {oldest.as_of} price", oldest.cost, "USD",
+                  note=format_value(oldest.price, "USD/h")),
+            Value(f"{kind}_newest", f"{item.label} at its {newest.as_of} price", newest.cost, "USD",
+                  note=format_value(newest.price, "USD/h")),
+        ]
+        if item.change is None:
+            notes.append(f"{item.label}: the job costs nothing at its oldest price, so no change can be stated.")
+        else:
+            values.append(Value(f"{kind}_change", f"{item.label}: change from {oldest.as_of} to {newest.as_of}",
+                                item.change, "fraction"))
+    return values, notes
+
+
+def compute(v: dict, pricing: Pricing) -> Result:
+    """The chosen machine's costs then and now, every dated price as a table, and the chart over time."""
+    if v["instance"] not in pricing.section("instances"):
+        raise CalculatorError(f"Machine ('instance') is not in pricing.json: {v['instance']!r}", "instance")
+    history = price_history(v, pricing)
+    kinds = _kinds(v["price_kind"])
+    values, notes = _chosen(v["instance"], history, kinds)
+    charted = history.charted
+    values.append(Value("machines_with_history", "Machine prices with two or more dates", len(charted), "count"))
+    if v["steps"] == 0:
+        notes.append("No tokens to train: the job takes 0 hours, so it costs $0 at every price.")
+    single = [item for item in history.series if not item.has_history]
+    if single:
+        notes.append(f"{len(single)} prices (a machine's on-demand or spot price) have only one date, "
+                     "so they have no line on the chart.")
+    for name, reason in history.left_out:
+        if name != v["instance"] and _has_history(pricing, name, kinds):
+            notes.append(f"{name} has a price history but is left out: {reason}.")
+    notes.append("Only compute is priced: the same hours at each date's price. Spot prices are applied to the "
+                 "uninterrupted hours; interruptions would add to them.")
+    notes.append("Prices come from different sources and regions (see the table), so part of a change may be "
+                 "a difference of region or of source.")
+    return Result(tuple(values), (_table(history, pricing),), (_figure(history),), tuple(notes))
+
+
+def _has_history(pricing: Pricing, name: str, kinds: tuple[str, ...]) -> bool:
+    """Whether a machine has two or more dated prices of one of these kinds."""
+    entry = pricing.section("instances")[name]
+    return any(len(pricing.quantity(f"/instances/{name}/{kind}").observations) > 1 for kind in kinds if kind in entry)
+
+
+def _reused(name: str) -> Input:
+    """An input declared by the cost-to-train calculator: the job is defined there, once."""
+    return cost_to_train.CALCULATOR.input(name)
+
+
+CALCULATOR = Calculator(
+    name="price_history",
+    title="The same job at older prices",
+    summary="What one training job would have cost on each machine at every dated price in the price list.",
+    inputs=(
+        *(_reused(name) for name in JOB_INPUTS),
+        Input("instance", "Machine to sum up", "", "p4d.24xlarge",
+              choices=tuple((name, name) for name in cost_to_train.INSTANCE_CHOICES),
+              help="Its oldest and newest cost are shown above the chart; the chart shows every machine."),
+        Input("price_kind", "Prices", "", "both", choices=KIND_CHOICES,
+              help="Spot costs use the uninterrupted hours: interruptions would add to them."),
+    ),
+    compute=compute,
+    presets={
+        NOTE: {
+            "instance": "p4d.24xlarge",
+            "price_kind": "on_demand",
+        }
+    },
+)
