@@ -95,7 +95,7 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def _render(kind: str, args: str, page, number: int) -> str:
-    positional, options = _parse_args(args)
+    positional, options = parse_shortcode(kind, args)
     pricing = _state["pricing"]
     if kind == "widget":
         return _widget(positional[0], options, f"calc-{positional[0]}-{number}", page)
@@ -119,9 +119,7 @@ def _render(kind: str, args: str, page, number: int) -> str:
         return _then_now(pricing, positional[0])
     if kind == "snapshot":
         return escape(pricing.snapshot_date)
-    if kind == "pricing-reference":
-        return _pricing_reference(pricing)
-    raise PluginError(f"Unknown shortcode: calc:{kind}")
+    return _pricing_reference(pricing)  # parse_shortcode knows no other kind
 
 
 def _then_now(pricing, ref: str) -> str:
@@ -135,14 +133,53 @@ def _then_now(pricing, ref: str) -> str:
     )
 
 
-def _parse_args(args: str) -> tuple[list[str], dict]:
+# What each shortcode takes: its positional arguments, and whether it takes name=value options.
+SHORTCODES = {
+    "widget": (("calculator",), True),
+    "value": (("calculator", "value name"), True),
+    "price": (("pricing reference",), False),
+    "asof": (("pricing reference",), False),
+    "source": (("pricing reference",), False),
+    "then-now": (("pricing reference",), False),
+    "snapshot": ((), False),
+    "pricing-reference": ((), False),
+}
+
+
+def parse_shortcode(kind: str, args: str) -> tuple[list[str], dict[str, str]]:
+    """Split a shortcode's arguments into positional ones and options, checking both against the kind.
+
+    >>> parse_shortcode("widget", "pipeline preset=nanogpt-note train_hours=48")
+    (['pipeline'], {'preset': 'nanogpt-note', 'train_hours': '48'})
+    >>> parse_shortcode("value", "pipeline")
+    Traceback (most recent call last):
+    ...
+    calculators._errors.CalculatorError: calc:value takes a calculator and a value name, got 'pipeline'
+    """
+    if kind not in SHORTCODES:
+        raise CalculatorError(f"Unknown shortcode: calc:{kind} (known: {', '.join(SHORTCODES)})")
+    wanted, takes_options = SHORTCODES[kind]
+    try:
+        tokens = shlex.split(args)
+    except ValueError as error:  # an unclosed quote
+        raise CalculatorError(f"calc:{kind} arguments cannot be read ({error}): {args!r}") from None
     positional, options = [], {}
-    for token in shlex.split(args):
-        if "=" in token:
-            key, value = token.split("=", 1)
-            options[key] = value
-        else:
+    for token in tokens:
+        key, equals, value = token.partition("=")
+        if not equals:
             positional.append(token)
+        elif not key:
+            raise CalculatorError(f"calc:{kind} option {token!r} has no name before '='")
+        elif key in options:
+            raise CalculatorError(f"calc:{kind} sets {key!r} twice")
+        else:
+            options[key] = value
+    if len(positional) != len(wanted):
+        needs = " and a ".join(wanted) if wanted else "no arguments"
+        needs = f"a {needs}" if wanted else needs
+        raise CalculatorError(f"calc:{kind} takes {needs}, got {args.strip()!r}")
+    if options and not takes_options:
+        raise CalculatorError(f"calc:{kind} takes no options, got {', '.join(options)}")
     return positional, options
 
 
@@ -173,8 +210,10 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
         # An attribute, not a <script type="application/json">: instant navigation re-runs inline scripts.
         f'data-calc-figures="{escape(figures_json(result))}">'
-        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}">'
-        f'<p class="calc__title">{escape(calculator.title)}</p>'
+        # aria-label is the title the page's exports carry; the form's accessible name comes from
+        # aria-labelledby, which says which copy this is when a page has the calculator twice.
+        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
+        f'<p class="calc__title" id="{uid}-title">{escape(calculator.title)}{_which_copy(name, uid, page)}</p>'
         f'<div class="calc__fields">{fields}</div>'
         f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
         f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
@@ -184,6 +223,20 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result))}</div>'
         f"</div>\n"
     )
+
+
+def _which_copy(name: str, uid: str, page) -> str:
+    """", 2 of 2" (for screen readers only) when the page has this calculator more than once, else "".
+
+    A named form is a landmark, and a page's landmarks need distinct names. The n-th shortcode of
+    the page has the uid calc-<name>-<n>; page.markdown is the page's source while it is rendered.
+    """
+    shortcodes = SHORTCODE.finditer(getattr(page, "markdown", None) or "")
+    copies = [n for n, match in enumerate(shortcodes, start=1) if match.group(1) == "widget" and match.group(2).split()[:1] == [name]]
+    number = int(uid.rsplit("-", 1)[-1])
+    if len(copies) < 2 or number not in copies:
+        return ""
+    return f'<span class="calc__which">, {copies.index(number) + 1} of {len(copies)}</span>'
 
 
 def _drawings(result) -> dict[str, str]:

@@ -1,0 +1,83 @@
+"""The build hook's shortcodes: what an author writes either renders from the calculators or stops the build
+with a message naming the page, the shortcode and the problem."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from calculators import calculate, format_value
+from tests.conftest import PRICING_PATH, ROOT
+
+pytestmark = pytest.mark.build  # imports mkdocs, which the Pyodide run does not have
+
+mkdocs_exceptions = pytest.importorskip("mkdocs.exceptions")
+
+
+@pytest.fixture(scope="module")
+def hook():
+    """hooks/calculators_hook.py loaded by path, as MkDocs loads it, with pricing.json read by on_config."""
+    spec = importlib.util.spec_from_file_location("calculators_hook_under_test", ROOT / "hooks" / "calculators_hook.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    module.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
+    return module
+
+
+def render(hook, markdown: str, src_path: str = "guides/example.md") -> str:
+    page = SimpleNamespace(file=SimpleNamespace(src_path=src_path), url=src_path.replace(".md", "/"))
+    return hook.on_page_markdown(markdown, page, None, None)
+
+
+def test_a_value_shortcode_prints_what_the_calculator_computes(hook):
+    """`calc:value` puts the calculator's own display text for one result into the sentence."""
+    expected = format_value(calculate("pipeline", preset="nanogpt-note").value("total"), "USD")
+    assert render(hook, "Total: <!-- calc:value pipeline total preset=nanogpt-note -->.") == f"Total: {expected}."
+
+
+def test_a_quoted_option_value_keeps_its_spaces(hook):
+    """Options are read like a shell line, so a quoted value may hold spaces (and then fails on its own merits)."""
+    with pytest.raises(mkdocs_exceptions.PluginError, match="must be a number: 'twelve hours'"):
+        render(hook, '<!-- calc:widget pipeline train_hours="twelve hours" -->')
+
+
+@pytest.mark.parametrize(
+    "shortcode, says",
+    [
+        ("<!-- calc:widget -->", "calc:widget takes a calculator, got ''"),
+        ("<!-- calc:value pipeline -->", "calc:value takes a calculator and a value name, got 'pipeline'"),
+        ("<!-- calc:value pipeline total extra -->", "calc:value takes a calculator and a value name"),
+        ("<!-- calc:price -->", "calc:price takes a pricing reference"),
+        ("<!-- calc:snapshot 2026 -->", "calc:snapshot takes no arguments, got '2026'"),
+        ("<!-- calc:price /storage/ecr/price region=us -->", "calc:price takes no options, got region"),
+        ("<!-- calc:widget pipeline train_hours=1 train_hours=2 -->", "calc:widget sets 'train_hours' twice"),
+        ("<!-- calc:widget pipeline =3 -->", "option '=3' has no name"),
+        ('<!-- calc:widget pipeline preset="nanogpt-note -->', "arguments cannot be read"),
+        ("<!-- calc:chart pipeline -->", "Unknown shortcode: calc:chart"),
+        ("<!-- calc:widget no_such_calculator -->", "unknown calculator 'no_such_calculator'"),
+        ("<!-- calc:widget pipeline no_such_input=3 -->", "has no input 'no_such_input'"),
+        ("<!-- calc:widget pipeline preset=no-such-preset -->", "has no preset 'no-such-preset'"),
+        ("<!-- calc:value pipeline no_such_value -->", "pipeline has no result value 'no_such_value'"),
+        ("<!-- calc:price /instances/no-such-instance/on_demand -->", "no-such-instance"),
+        ("<!-- calc:then-now /instances/g5.xlarge/on_demand -->", "needs a reference pinned to a source"),
+    ],
+)
+def test_a_malformed_shortcode_stops_the_build_naming_page_and_problem(hook, shortcode, says):
+    """A shortcode with missing, extra or unknown arguments raises PluginError with the page, the shortcode and why."""
+    with pytest.raises(mkdocs_exceptions.PluginError) as raised:
+        render(hook, f"Some text.\n\n{shortcode}\n", src_path="guides/broken.md")
+    message = str(raised.value)
+    assert message.startswith("guides/broken.md: <!-- calc:"), message
+    assert says in message
+
+
+def test_the_hook_reads_the_pricing_file_the_site_uses(hook):
+    """on_config loads the repository's pricing.json and exposes its snapshot date to the templates."""
+    config = SimpleNamespace(config_file_path=str(PRICING_PATH.parent / "mkdocs.yml"), extra={})
+    hook.on_config(config)
+    assert config.extra["pricing_snapshot"] == json.loads(PRICING_PATH.read_text(encoding="utf-8"))["snapshot_date"]
