@@ -36,9 +36,11 @@ def render_results(result: Result, svg: dict[str, str] | None = None) -> str:
 
 
 def _figure(figure: Figure, static: str) -> str:
+    # A group, not an image: Plotly draws controls into it, and an image may hold none. The figure
+    # takes its name from the caption, which states the chart's numbers.
     return (
         f'<figure class="calc__figure" data-figure="{escape(figure.name)}">'
-        f'<div class="calc__plot" role="img" aria-label="{escape(figure.title)}">{static}</div>'
+        f'<div class="calc__plot" role="group" aria-label="{escape(figure.title)}">{static}</div>'
         f"<figcaption>{escape(figure.alt)}</figcaption></figure>"
     )
 

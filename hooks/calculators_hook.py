@@ -226,13 +226,13 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
 
 
 def _which_copy(name: str, uid: str, page) -> str:
-    """", 2 of 2" (for screen readers only) when the page has this calculator more than once, else "".
+    """Which copy of its calculator a widget is, e.g. ", 2 of 2", for screen readers; "" if the page has one.
 
     A named form is a landmark, and a page's landmarks need distinct names. The n-th shortcode of
     the page has the uid calc-<name>-<n>; page.markdown is the page's source while it is rendered.
     """
-    shortcodes = SHORTCODE.finditer(getattr(page, "markdown", None) or "")
-    copies = [n for n, match in enumerate(shortcodes, start=1) if match.group(1) == "widget" and match.group(2).split()[:1] == [name]]
+    shortcodes = enumerate(SHORTCODE.finditer(getattr(page, "markdown", None) or ""), start=1)
+    copies = [n for n, match in shortcodes if match.group(1) == "widget" and match.group(2).split()[:1] == [name]]
     number = int(uid.rsplit("-", 1)[-1])
     if len(copies) < 2 or number not in copies:
         return ""
