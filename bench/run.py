@@ -305,6 +305,17 @@ def tasks(page, start: float, end: float) -> dict:
 
 
 def recompute(page, selector: str, n: int, timeout_s: float) -> dict:
+    # Our page draws a chart only near the viewport: bring the widget's chart into view and wait until it
+    # is drawn, so that every recompute redraws it, as it does for a reader who is looking at it.
+    page.evaluate(
+        "sel => { const plot = document.querySelector(sel + ' .calc__plot'); if (plot) plot.scrollIntoView({block: 'center'}); }",
+        selector,
+    )
+    page.wait_for_function(
+        "sel => { const plot = document.querySelector(sel + ' .calc__plot'); return !plot || plot.querySelector('.main-svg') !== null; }",
+        arg=selector,
+        timeout=timeout_s * 1000,
+    )
     t_start = page.evaluate("performance.now()")
     rows = page.evaluate(RECOMPUTE_JS, [selector, FIELD, n, timeout_s * 1000])
     t_end = page.evaluate("performance.now()")

@@ -15,18 +15,49 @@
 
 const PYODIDE_DIR = new URL("../assets/pyodide/", import.meta.url).href;
 
+const BOOT_TIMEOUT_MS = 120_000; // far beyond a slow phone's start; only a stuck load gets here
+
+// loadPyodide waits forever when one of its files cannot be fetched (it does not reject), so the
+// worker watches its own fetches and fails the start as soon as a runtime file is missing.
+let bootFailed = () => {};
+const bootFailure = new Promise((_, reject) => {
+  bootFailed = reject;
+});
+const nativeFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const url = String(input instanceof Request ? input.url : input);
+  const runtimeFile = url.startsWith(PYODIDE_DIR) ? url.slice(PYODIDE_DIR.length).split("?")[0] : null;
+  let response;
+  try {
+    response = await nativeFetch(input, init);
+  } catch (err) {
+    if (runtimeFile) bootFailed(new Error(`could not fetch ${runtimeFile}: ${errorMessage(err)}`));
+    throw err;
+  }
+  if (runtimeFile && !response.ok) bootFailed(new Error(`could not fetch ${runtimeFile}: HTTP ${response.status}`));
+  return response;
+};
+let running = false; // set once Python is up
+self.addEventListener("unhandledrejection", (event) => {
+  if (running) return;
+  // Pyodide leaves a failed download's rejection unhandled (sometimes more than once): it is this
+  // start's failure, which the page's status line reports, so it is not also an uncaught error.
+  event.preventDefault();
+  bootFailed(event.reason);
+});
+
 /** Load Pyodide and the calculators wheel once; resolves to {pyodide, calculators, run, seconds}. */
 async function loadCalculators() {
   const started = performance.now();
-  const { loadPyodide } = await import(`${PYODIDE_DIR}pyodide.mjs`);
-  // Revalidate the lock file so a cached copy never names a wheel that is gone.
-  const lockResponse = await fetch(`${PYODIDE_DIR}pyodide-lock.json`, { cache: "no-cache" });
-  if (!lockResponse.ok) {
-    throw new Error(`pyodide-lock.json: HTTP ${lockResponse.status}`);
-  }
+  // The lock file is revalidated, so a cached copy never names a wheel that is gone; it is
+  // fetched while pyodide.mjs is imported.
+  const [{ loadPyodide }, lockFileContents] = await Promise.all([
+    import(`${PYODIDE_DIR}pyodide.mjs`),
+    fetch(`${PYODIDE_DIR}pyodide-lock.json`, { cache: "no-cache" }).then((response) => response.text()),
+  ]);
   const pyodide = await loadPyodide({
     indexURL: PYODIDE_DIR,
-    lockFileContents: await lockResponse.text(),
+    lockFileContents,
     packageBaseUrl: PYODIDE_DIR,
     packages: ["calculators"],
   });
@@ -41,10 +72,18 @@ async function loadCalculators() {
   return { pyodide, calculators, run, seconds };
 }
 
-const ready = loadCalculators();
-
+const ready = Promise.race([
+  loadCalculators(),
+  bootFailure,
+  new Promise((_, reject) => {
+    setTimeout(() => reject(new Error(`Python did not finish loading within ${BOOT_TIMEOUT_MS / 1000} s`)), BOOT_TIMEOUT_MS);
+  }),
+]);
 ready.then(
-  ({ seconds }) => self.postMessage({ type: "ready", seconds }),
+  ({ seconds }) => {
+    running = true; // from now on a rejection belongs to a single request, which answers for itself
+    self.postMessage({ type: "ready", seconds });
+  },
   (err) => {
     console.error("calculator worker: loading Python failed", err);
     self.postMessage({ type: "failed", message: errorMessage(err) });

@@ -3,9 +3,12 @@
 // The build (hooks/calculators_hook.py) writes each widget as plain HTML: a form, the results
 // computed in CPython, and the figure dicts. This module only adds behaviour to that HTML:
 //
-//   - it draws the built figures with Plotly as soon as Plotly loads, before Python is ready;
-//   - it starts one module worker per visit (Pyodide + our wheel, see calculator-worker.mjs)
-//     and, once it is ready, sends every change of the form to it and swaps in the results;
+//   - it starts one module worker per visit (Pyodide + our wheel, see calculator-worker.mjs) as
+//     soon as this module runs, and, once it is ready, sends every change of the form to it and
+//     swaps in the results;
+//   - it draws each figure with Plotly when the figure comes near the viewport, one figure per
+//     animation frame, so drawing never competes with Python's start for the main thread (the
+//     static drawing from the build stands in until then);
 //   - it keeps the inputs that differ from the guide's defaults in the URL, and exports the
 //     last good results as CSV or JSON.
 //
@@ -135,6 +138,14 @@ function keepPlotlyStylesAcrossNavigation() {
   document.body.appendChild(style);
 }
 
+let cachedTheme = null;
+
+/** Material's colours for the current scheme; read once, and again only after a palette change. */
+function currentTheme() {
+  if (cachedTheme === null) cachedTheme = readTheme();
+  return cachedTheme;
+}
+
 /** Material's colours for the current scheme, resolved by the browser to rgb()/rgba(). */
 function readTheme() {
   const probe = document.createElement("span");
@@ -262,12 +273,6 @@ class Widget {
     this.latestId = 0;
     this.lastGood = null;
     this.timer = 0;
-    this.plotted = new WeakMap(); // plot element -> figure dict last drawn there
-    // Plotly's own `responsive` follows the window only; a chart drawn in a closed tab or a
-    // collapsed block has no size until it is shown, so follow each chart's own box.
-    this.sizes = new WeakMap();
-    this.resizer =
-      typeof ResizeObserver === "function" ? new ResizeObserver((entries) => this.resized(entries)) : null;
 
     this.applyUrl();
     this.form.addEventListener("input", () => this.changed());
@@ -507,52 +512,17 @@ class Widget {
 
   // Charts
 
+  /** Ask for each figure to be drawn (when it comes near the viewport; see `charts`). */
   draw() {
-    loadPlotly().then(
-      (Plotly) => {
-        if (!this.root.isConnected) return;
-        const theme = readTheme();
-        for (const [name, figure] of Object.entries(this.figures)) {
-          const plot = this.results.querySelector(`figure[data-figure="${CSS.escape(name)}"] .calc__plot`);
-          if (!plot || !figure) continue;
-          if (!plot.classList.contains("js-plotly-plot")) plot.replaceChildren(); // drop the static stand-in
-          this.plotted.set(plot, figure);
-          drawPlot(Plotly, plot, figure, theme);
-          if (this.resizer) this.resizer.observe(plot);
-        }
-      },
-      () => {
-        // No Plotly: the figures keep their static content and their text alternatives.
-      },
-    );
-  }
-
-  resized(entries) {
-    if (!window.Plotly) return;
-    for (const { target, contentRect } of entries) {
-      const size = `${Math.round(contentRect.width)}x${Math.round(contentRect.height)}`;
-      const before = this.sizes.get(target);
-      this.sizes.set(target, size);
-      if (before === undefined || before === size || contentRect.width === 0) continue;
-      if (!target.isConnected || !target.classList.contains("js-plotly-plot")) continue;
-      Promise.resolve()
-        .then(() => window.Plotly.Plots.resize(target))
-        .catch(() => {});
-    }
-  }
-
-  retheme(Plotly, theme) {
-    for (const plot of this.results.querySelectorAll(".calc__plot.js-plotly-plot")) {
-      const figure = this.plotted.get(plot);
-      if (figure) drawPlot(Plotly, plot, figure, theme);
+    for (const [name, figure] of Object.entries(this.figures)) {
+      const plot = this.results.querySelector(`figure[data-figure="${CSS.escape(name)}"] .calc__plot`);
+      if (plot && figure) charts.want(plot, figure);
     }
   }
 
   purgePlots(which = () => true) {
     for (const plot of this.results.querySelectorAll(".calc__plot")) {
-      if (!which(plot)) continue;
-      if (this.resizer) this.resizer.unobserve(plot);
-      if (window.Plotly && plot.classList.contains("js-plotly-plot")) window.Plotly.purge(plot);
+      if (which(plot)) charts.forget(plot);
     }
   }
 
@@ -638,7 +608,6 @@ class Widget {
     clearTimeout(this.timer);
     this.stopped = true;
     this.purgePlots();
-    if (this.resizer) this.resizer.disconnect();
   }
 }
 
@@ -651,6 +620,114 @@ function drawPlot(Plotly, plot, figure, theme) {
       // A figure Plotly cannot draw leaves its text alternative as the only rendering.
     });
 }
+
+/**
+ * Draws figures with Plotly on the reader's schedule, not the page's: a figure is drawn once it is
+ * within half a screen of the viewport, one figure per animation frame, and again only when its
+ * figure or the palette changed. A figure in a closed tab or a collapsed block waits until it is
+ * shown (so it is never drawn at zero size), and a figure far down the page costs nothing during
+ * Python's start.
+ */
+const charts = {
+  wanted: new Map(), // plot element -> figure dict still to draw
+  drawn: new WeakMap(), // plot element -> {figure, theme} it shows
+  near: new Set(), // plot elements within reach of the viewport
+  sizes: new WeakMap(),
+  frame: 0,
+  visibility:
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver((entries) => charts.moved(entries), { rootMargin: "50% 0px" })
+      : null,
+  // Plotly's own `responsive` follows the window only; follow each chart's own box too.
+  resizer: typeof ResizeObserver === "function" ? new ResizeObserver((entries) => charts.resized(entries)) : null,
+
+  want(plot, figure) {
+    const shown = this.drawn.get(plot);
+    if (shown && shown.figure === figure && shown.theme === currentTheme()) return;
+    this.wanted.set(plot, figure);
+    if (this.visibility) this.visibility.observe(plot);
+    else this.near.add(plot);
+    this.schedule();
+  },
+
+  forget(plot) {
+    this.wanted.delete(plot);
+    this.near.delete(plot);
+    this.drawn.delete(plot);
+    if (this.visibility) this.visibility.unobserve(plot);
+    if (this.resizer) this.resizer.unobserve(plot);
+    if (window.Plotly && plot.classList.contains("js-plotly-plot")) window.Plotly.purge(plot);
+  },
+
+  /** After a palette change: every chart on the page is drawn again in the new colours. */
+  redrawAll() {
+    for (const plot of document.querySelectorAll(".calc__plot.js-plotly-plot")) {
+      const shown = this.drawn.get(plot);
+      if (shown) this.want(plot, shown.figure);
+    }
+  },
+
+  moved(entries) {
+    for (const { target, isIntersecting } of entries) {
+      if (isIntersecting) this.near.add(target);
+      else this.near.delete(target);
+    }
+    this.schedule();
+  },
+
+  next() {
+    for (const plot of this.wanted.keys()) {
+      if (!plot.isConnected) {
+        this.forget(plot);
+      } else if (this.near.has(plot)) {
+        return plot;
+      }
+    }
+    return null;
+  },
+
+  schedule() {
+    if (this.frame !== 0 || this.next() === null) return;
+    this.frame = -1; // Plotly is loading
+    loadPlotly().then(
+      () => {
+        this.frame = requestAnimationFrame(() => this.step());
+      },
+      () => {
+        // No Plotly: the figures keep their static drawing and their text alternatives.
+        this.frame = 0;
+      },
+    );
+  },
+
+  step() {
+    this.frame = 0;
+    const plot = this.next();
+    if (plot === null) return;
+    const figure = this.wanted.get(plot);
+    this.wanted.delete(plot);
+    const theme = currentTheme();
+    if (!plot.classList.contains("js-plotly-plot")) plot.replaceChildren(); // drop the static stand-in
+    this.drawn.set(plot, { figure, theme });
+    drawPlot(window.Plotly, plot, figure, theme);
+    if (this.resizer) this.resizer.observe(plot);
+    this.schedule();
+  },
+
+  resized(entries) {
+    if (!window.Plotly) return;
+    for (const { target, contentRect } of entries) {
+      const size = `${Math.round(contentRect.width)}x${Math.round(contentRect.height)}`;
+      const before = this.sizes.get(target);
+      this.sizes.set(target, size);
+      if (before === undefined || before === size || contentRect.width === 0) continue;
+      if (!target.isConnected || !target.classList.contains("js-plotly-plot")) continue;
+      Promise.resolve()
+        .then(() => window.Plotly.Plots.resize(target))
+        .catch(() => {});
+    }
+  },
+};
 
 function readEmbeddedFigures(root) {
   // Preferred: an attribute, which survives Material's instant navigation untouched.
@@ -687,13 +764,15 @@ function onDocument() {
   if (roots.length === 0) return;
   pageKeys = assignKeys(roots);
   const bridge = getRuntime();
+  // Once Python is up, fetch Plotly in idle time, so a chart scrolled to later draws at once.
+  bridge.ready.then(() => whenIdle(() => loadPlotly().catch(() => {})), () => {});
   roots.forEach((root, index) => {
     if (started.has(root)) return;
     started.add(root);
     try {
       const widget = new Widget(root, pageKeys[index], bridge);
       widgets.add(widget);
-      widget.draw(); // the figures computed at build time, as soon as Plotly is here
+      widget.draw(); // the figures computed at build time, once they are near the viewport
     } catch (err) {
       console.error(`calculators: widget #${root.id} could not start:`, err); // the others still do
     }
@@ -701,9 +780,13 @@ function onDocument() {
 }
 
 function onPaletteChange() {
-  if (!window.Plotly || widgets.size === 0) return;
-  const theme = readTheme();
-  for (const widget of widgets) widget.retheme(window.Plotly, theme);
+  cachedTheme = null;
+  charts.redrawAll();
+}
+
+function whenIdle(fn) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 2000 });
+  else setTimeout(fn, 200);
 }
 
 function safely(fn) {
@@ -715,6 +798,10 @@ function safely(fn) {
     }
   };
 }
+
+// Python starts as soon as this module runs (right after the HTML is parsed), not from document$,
+// which fires only after Material's bundle and the DOMContentLoaded handlers.
+if (document.querySelector(".calc[data-calc]")) getRuntime();
 
 new MutationObserver(safely(onPaletteChange)).observe(document.body, {
   attributes: true,

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser._site import CHROMIUM, CHROMIUM_ARGS, REVEAL, SITE_DIR, Widget, serve, site_widgets
 
@@ -80,6 +83,14 @@ class Visit:
             arg=widget.id,
             timeout=LIVE_TIMEOUT_MS,
         )
+
+    def expect_charts(self, widget: Widget, count: int) -> None:
+        """Scroll to each of the widget's figures in turn (charts are drawn near the viewport) and expect `count` drawn."""
+        figures = self.page.locator(f"{widget.selector} .calc__figure")
+        for index in range(figures.count()):
+            figures.nth(index).scroll_into_view_if_needed()
+            expect(figures.nth(index).locator(".calc__plot")).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
+        expect(self.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(count)
 
     def values(self, widget: Widget) -> list[str]:
         return self.page.locator(f"{widget.selector} .calc__value").all_text_contents()

@@ -63,10 +63,13 @@ def test_a_late_reply_to_an_older_request_is_ignored(fresh_visit):
         ("javascripts/calculator-worker.mjs", "the worker script could not be loaded"),
         ("assets/pyodide/pyodide.mjs", "pyodide.mjs"),
         ("assets/pyodide/pyodide-lock.json", "Failed to fetch"),
+        # loadPyodide itself would wait forever for these; the worker's own fetch check ends the wait.
+        ("assets/pyodide/pyodide.asm.wasm", "could not fetch pyodide.asm.wasm"),
+        ("assets/pyodide/python_stdlib.zip", "could not fetch python_stdlib.zip"),
     ],
 )
 def test_each_way_the_runtime_can_fail_to_load_is_reported(fresh_visit, blocked, says):
-    """A missing worker script, Pyodide module or lock file each ends in a status line that names the problem."""
+    """A missing worker script, Pyodide module, lock file, wasm binary or standard library each ends in a status line that names the problem."""
     visit = fresh_visit
     widget = site_widgets()[0]
     visit.page.context.route(f"**/{blocked}", lambda route: route.abort())
@@ -74,5 +77,17 @@ def test_each_way_the_runtime_can_fail_to_load_is_reported(fresh_visit, blocked,
     status = visit.page.locator(f"{widget.selector} .calc__status")
     expect(status).to_contain_text("The live calculator could not start", timeout=60_000)
     expect(status).to_contain_text(says)
+    assert visit.values(widget) == value_texts(cpython(widget))
+    assert visit.page_errors == []
+
+
+def test_a_runtime_file_answered_with_404_fails_the_start_at_once(fresh_visit):
+    """A server that answers 404 for the wasm binary gets a status line naming the file and the HTTP status, not an endless wait."""
+    visit = fresh_visit
+    widget = site_widgets()[0]
+    visit.page.context.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
+    visit.open(widget)
+    status = visit.page.locator(f"{widget.selector} .calc__status")
+    expect(status).to_contain_text("could not fetch pyodide.asm.wasm: HTTP 404", timeout=30_000)
     assert visit.values(widget) == value_texts(cpython(widget))
     assert visit.page_errors == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -60,9 +62,7 @@ def test_python_starts_once_per_visit_across_instant_navigation(fresh_visit):
     expect(visit.page.locator(f"{second.selector} .calc__value")).to_have_text(
         value_texts(cpython(second, {name: value}))
     )
-    expect(visit.page.locator(f"{second.selector} .calc__plot.js-plotly-plot")).to_have_count(
-        len(cpython(second).figures)
-    )
+    visit.expect_charts(second, len(cpython(second).figures))
 
     assert [url for url in visit.workers if url.endswith("calculator-worker.mjs")] == [
         visit.origin + "/javascripts/calculator-worker.mjs"
@@ -93,7 +93,8 @@ def test_charts_follow_the_palette_toggle(fresh_visit):
     if widget is None:
         pytest.skip("no widget with a chart")
     visit.open(widget)
-    expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot").first).to_be_visible()
+    visit.expect_charts(widget, len(cpython(widget).figures))
+    visit.page.locator(f"{widget.selector} .calc__figure").first.scroll_into_view_if_needed()
     light = plot_colours(visit, widget)
     assert light["font"] == light["page"]
 
@@ -115,4 +116,28 @@ def test_charts_follow_the_palette_toggle(fresh_visit):
         arg=[widget.selector, dark["font"]],
     )
     assert plot_colours(visit, widget)["font"] == light["font"]
+    assert visit.page_errors == []
+
+
+def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh_visit):
+    """Plotly does no work for a figure the reader cannot see: the build's drawing stands in until the figure nears the viewport."""
+    visit = fresh_visit
+    held = []
+    visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # Python stays loading
+    for widget in site_widgets():
+        if not cpython(widget).figures:
+            continue
+        visit.open(widget)
+        visit.page.evaluate("() => window.scrollTo(0, 0)")
+        figure = visit.page.locator(f"{widget.selector} .calc__figure").first
+        if figure.evaluate("el => el.getBoundingClientRect().top / window.innerHeight") > 2.5:
+            break  # well past the half-screen margin within which charts are drawn
+    else:
+        pytest.skip("no chart starts far enough below the first screen")
+    visit.page.wait_for_timeout(1000)
+    plot = figure.locator(".calc__plot")
+    assert "js-plotly-plot" not in (plot.get_attribute("class") or "")
+    assert plot.locator("svg").count() == 1, "the build's static drawing should stand in"
+    figure.scroll_into_view_if_needed()
+    expect(plot).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
     assert visit.page_errors == []

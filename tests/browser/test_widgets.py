@@ -42,8 +42,7 @@ def expect_results(visit, widget, result) -> None:
     """The widget shows exactly the value texts, table cells and charts of `result`."""
     expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(result))
     assert visit.table_cells(widget) == table_texts(result)
-    plots = visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")
-    expect(plots).to_have_count(len(result.figures))
+    visit.expect_charts(widget, len(result.figures))
 
 
 def test_results_and_charts_show_before_python_is_ready(fresh_visit, widget):
@@ -55,7 +54,7 @@ def test_results_and_charts_show_before_python_is_ready(fresh_visit, widget):
     built = cpython(widget)
     assert visit.values(widget) == value_texts(built)
     assert visit.table_cells(widget) == table_texts(built)
-    expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(len(built.figures))
+    visit.expect_charts(widget, len(built.figures))
     expect(root).to_have_class(re.compile(r"\bcalc--loading\b"))
     assert "Loading the live calculator" in visit.status(widget)
     assert held, "the worker never asked for Pyodide"
@@ -242,7 +241,7 @@ def test_when_python_cannot_load_the_built_results_stay(fresh_visit, widget):
     )
     built = cpython(widget)
     assert visit.values(widget) == value_texts(built)
-    expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(len(built.figures))
+    visit.expect_charts(widget, len(built.figures))
     field = numeric_field(widget)
     if field is not None:  # editing now changes nothing and throws nothing
         visit.field(widget, field.name).fill("7")
