@@ -312,7 +312,7 @@ def recompute(page, selector: str, n: int, timeout_s: float) -> dict:
         selector,
     )
     page.wait_for_function(
-        "sel => { const plot = document.querySelector(sel + ' .calc__plot'); return !plot || plot.querySelector('.main-svg') !== null; }",
+        "sel => !document.querySelector(sel + ' .calc__plot') || document.querySelector(sel + ' .calc__plot .main-svg') !== null",
         arg=selector,
         timeout=timeout_s * 1000,
     )

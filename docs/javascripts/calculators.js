@@ -60,14 +60,8 @@ function startRuntime() {
     pending.clear();
   };
 
-  let worker = null;
-  try {
-    worker = new Worker(WORKER_URL, { type: "module" });
-  } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
-  }
-  if (worker !== null) {
-    worker.addEventListener("message", (event) => {
+  const handlers = {
+    message(event) {
       const data = event.data || {};
       if (data.type === "ready") {
         settle.resolve(data);
@@ -78,12 +72,32 @@ function startRuntime() {
         pending.delete(data.id);
         resolve(data);
       }
-    });
-    worker.addEventListener("error", (event) => {
+    },
+    error(event) {
       event.preventDefault(); // reported in the widget's status line instead of as an uncaught error
       fail(event.message || "the worker script could not be loaded");
-    });
-    worker.addEventListener("messageerror", () => fail("a message from the worker could not be read"));
+    },
+    messageerror() {
+      fail("a message from the worker could not be read");
+    },
+  };
+
+  // The page template may have started the worker already, while the HTML was being parsed
+  // (overrides/main.html); it kept the worker's early events for us.
+  const early = window.calcEarlyWorker;
+  delete window.calcEarlyWorker;
+  let worker = null;
+  try {
+    worker = early ? early.worker : new Worker(WORKER_URL, { type: "module" });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  if (worker !== null) {
+    for (const [type, handler] of Object.entries(handlers)) worker.addEventListener(type, handler);
+    if (early) {
+      early.stop();
+      for (const event of early.events) handlers[event.type](event);
+    }
   }
 
   /** Post {id, calculator, inputs}; return the id and a promise of {id, result} or {id, error}. */

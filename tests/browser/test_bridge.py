@@ -91,3 +91,41 @@ def test_a_runtime_file_answered_with_404_fails_the_start_at_once(fresh_visit):
     expect(status).to_contain_text("could not fetch pyodide.asm.wasm: HTTP 404", timeout=30_000)
     assert visit.values(widget) == value_texts(cpython(widget))
     assert visit.page_errors == []
+
+
+# Records the document's readyState when each calculator worker is created.
+WORKER_BIRTHS = """
+(() => {
+  const NativeWorker = window.Worker;
+  window.__births = [];
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(url, options);
+      if (/calculator-worker/.test(String(url))) window.__births.push(document.readyState);
+    }
+  };
+})();
+"""
+
+
+def test_python_starts_while_the_page_is_still_being_parsed(fresh_visit):
+    """On a page with a calculator the worker is created from the page's head, before the HTML has been parsed, and only once."""
+    visit = fresh_visit
+    widget = site_widgets()[0]
+    visit.page.add_init_script(WORKER_BIRTHS)
+    visit.open(widget)
+    visit.wait_live(widget)
+    assert visit.page.evaluate("() => window.__births") == ["loading"]
+    assert visit.count_requests("pyodide.asm.wasm") == 1
+    assert visit.page_errors == []
+
+
+def test_a_page_without_a_calculator_starts_no_python(fresh_visit):
+    """The home page and the pricing reference have no widget, so they create no worker and fetch no Pyodide."""
+    visit = fresh_visit
+    for path in ("/", "/reference/pricing/"):
+        visit.page.goto(visit.origin + path, wait_until="load")
+        visit.page.wait_for_timeout(500)
+    assert not [url for url in visit.workers if url.endswith("calculator-worker.mjs")]
+    assert visit.count_requests("pyodide.asm.wasm") == 0
+    assert visit.page_errors == []
