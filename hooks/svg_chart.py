@@ -65,6 +65,7 @@ def render_svg(figure: dict, label: str) -> str:
         return TOP + plot_h - (y - y_low) / (y_high - y_low) * plot_h
 
     parts = [_axes(y_ticks, y_pos, prefix, layout)]
+    height = HEIGHT
     if bars:
         parts.append(_bars(bars[0], y_pos, plot_w, colours[0]))
     else:
@@ -80,10 +81,12 @@ def render_svg(figure: dict, label: str) -> str:
 
         parts.append(_x_axis(x_ticks, x_pos, layout))
         parts.extend(_trace(t, colours[i % len(colours)], x_pos, y_pos) for i, t in enumerate(traces))
-        parts.append(_legend(traces, colours))
+        legend, rows = _legend(traces, colours)
+        parts.append(legend)
+        height += max(rows - 1, 0) * LEGEND_ROW
     title = escape(layout.get("title", {}).get("text", ""))
     return (
-        f'<svg class="calc__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}" '
+        f'<svg class="calc__svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor">'
         f'<text x="{LEFT}" y="22" font-size="15">{title}</text>{"".join(parts)}</svg>'
     )
@@ -115,9 +118,15 @@ def _x_axis(ticks: list[float], x_pos, layout: dict) -> str:
 
 def _trace(trace: dict, colour: str, x_pos, y_pos) -> str:
     points = list(zip(trace.get("x", []), trace.get("y", [])))
-    if "lines" in trace.get("mode", "lines"):
+    mode = trace.get("mode", "lines")
+    if "lines" in mode:
         path = " ".join(f"{x_pos(x):.1f},{y_pos(y):.1f}" for x, y in points)
-        return f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+        dash = DASHES.get((trace.get("line") or {}).get("dash", ""))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        line = f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+        if "markers" not in mode:
+            return line
+        return line + "".join(f'<circle cx="{x_pos(x):.1f}" cy="{y_pos(y):.1f}" r="3.5" fill="{colour}"/>' for x, y in points)
     # Label the points only when there are few (break-evens); a cloud of labelled points is unreadable.
     texts = trace.get("text", [""] * len(points)) if len(points) <= MAX_LABELS else [""] * len(points)
     return "".join(
@@ -141,11 +150,30 @@ def _bars(trace: dict, y_pos, plot_w: float, colour: str) -> str:
     return "".join(out)
 
 
-def _legend(traces: list[dict], colours: tuple[str, ...]) -> str:
-    out, x = [], LEFT
+LEGEND_ROW = 18
+DASHES = {"dot": "2 4", "dash": "8 5", "dashdot": "8 4 2 4", "longdash": "14 5"}
+
+
+def _legend(traces: list[dict], colours: tuple[str, ...]) -> tuple[str, int]:
+    """The legend under the plot, wrapped onto as many rows as it needs; returns the SVG and the row count.
+
+    >>> svg, rows = _legend([{"name": f"machine number {i}"} for i in range(9)], ("#000",))
+    >>> rows, svg.count("<text")
+    (3, 9)
+    """
+    out, x, row = [], LEFT, 0
     for index, trace in enumerate(traces):
-        name = escape(trace.get("name", ""))
+        name = trace.get("name", "")
+        width = 28 + 7 * len(name)
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, row = LEFT, row + 1
         colour = colours[index % len(colours)]
-        out.append(f'<rect x="{x}" y="{HEIGHT - 26}" width="14" height="4" fill="{colour}"/><text x="{x + 20}" y="{HEIGHT - 20}">{name}</text>')
-        x += 28 + 7 * len(trace.get("name", ""))
-    return "".join(out)
+        y = HEIGHT - 26 + row * LEGEND_ROW
+        dash = DASHES.get((trace.get("line") or {}).get("dash", ""))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{x}" x2="{x + 14}" y1="{y + 2}" y2="{y + 2}" stroke="{colour}" stroke-width="4"{dash_attr}/>'
+            f'<text x="{x + 20}" y="{y + 6}">{escape(name)}</text>'
+        )
+        x += width
+    return "".join(out), row + 1 if traces else 0

@@ -18,11 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.browser._site import CHROMIUM, CHROMIUM_ARGS, REVEAL, ROOT, SITE_DIR, serve
 
 
-def widgets(page, stem: Path) -> None:
-    """One picture per widget, readable at full size."""
+def widgets(page, stem: Path, drawn: bool) -> None:
+    """One picture per widget, readable at full size; with `drawn`, after Plotly has drawn each of its charts."""
+    page.add_style_tag(content=".md-header { position: absolute !important; }")  # no fixed header over the widget
     for index, widget in enumerate(page.locator(".calc").all(), start=1):
         shot = stem.with_name(f"{stem.name}-widget{index}.png")
         page.evaluate(REVEAL, widget.get_attribute("id"))
+        if drawn:  # charts are drawn when they come near the viewport
+            for plot in widget.locator(".calc__plot").all():
+                plot.scroll_into_view_if_needed()
+                plot.locator(".main-svg").first.wait_for(timeout=30_000)
         page.wait_for_timeout(300)
         widget.screenshot(path=shot)
         print(shot)
@@ -54,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 shot = args.out / f"{name}-{scheme}-built.png"
                 page.screenshot(path=shot, full_page=True)
                 print(shot)
-                widgets(page, args.out / f"{name}-{scheme}-built")
+                widgets(page, args.out / f"{name}-{scheme}-built", drawn=False)
                 context.close()
 
                 context = browser.new_context(viewport={"width": args.width, "height": 900}, color_scheme=scheme)
@@ -69,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 shot = args.out / f"{name}-{scheme}-live.png"
                 page.screenshot(path=shot, full_page=True)
                 print(shot)
-                widgets(page, args.out / f"{name}-{scheme}-live")
+                widgets(page, args.out / f"{name}-{scheme}-live", drawn=True)
 
                 page.evaluate(REVEAL, page.locator(".calc").first.get_attribute("id"))
                 first = page.locator(".calc").first.locator("input[type=number], input[inputmode]").first
