@@ -19,7 +19,11 @@ from tests.test_site_build import page
 
 pytestmark = pytest.mark.build
 
-SEED_OVERLAP = Path("/work/shared/tools/seed_overlap.py")
+# The shared tools sit beside the checkout (../shared); a checkout elsewhere falls back to the workplace's copy.
+SEED_OVERLAP = next(
+    (path for path in (ROOT.parent / "shared/tools/seed_overlap.py", Path("/work/shared/tools/seed_overlap.py")) if path.exists()),
+    ROOT.parent / "shared/tools/seed_overlap.py",
+)
 SITE_URL = "https://cost-to-train.github.io/"
 CDN_HOSTS = ("cdn.plot.ly", "cdnjs.cloudflare.com", "cdn.jsdelivr.net", "unpkg.com")
 NOTEBOOKS = ("notebooks/reproduce-the-notes", "notebooks/rent-vs-buy-sensitivity")

@@ -454,15 +454,20 @@ class Widget {
 
   render(result, inputs) {
     this.clearErrors();
-    this.swapResults(typeof result.html === "string" ? result.html : "");
-    this.figures = Object.fromEntries((result.figures || []).map((figure) => [figure.name, figure.figure]));
+    const figures = Object.fromEntries((result.figures || []).map((figure) => [figure.name, figure.figure]));
+    this.swapResults(typeof result.html === "string" ? result.html : "", figures);
+    this.figures = figures;
     this.draw();
     this.lastGood = { inputs, result };
     this.setStatus(STATUS.live);
   }
 
-  /** Put the new results in, keeping the charts already drawn (so they update, not flash) and open tables open. */
-  swapResults(html) {
+  /**
+   * Put the new results in, keeping open tables open and keeping each chart element that still
+   * serves: one Plotly has drawn (it updates instead of flashing), or a static drawing from the
+   * build whose figure has not changed (so a chart not yet drawn never turns blank).
+   */
+  swapResults(html, figures) {
     const template = document.createElement("template");
     template.innerHTML = html; // escaped by Python (calculators/_html.py)
     const fresh = template.content;
@@ -470,7 +475,9 @@ class Widget {
     for (const figure of fresh.querySelectorAll("figure[data-figure]")) {
       const old = this.results.querySelector(`figure[data-figure="${CSS.escape(figure.dataset.figure)}"] .calc__plot`);
       const placeholder = figure.querySelector(".calc__plot");
-      if (old && placeholder && old.classList.contains("js-plotly-plot")) {
+      const name = figure.dataset.figure;
+      const stillTrue = old && JSON.stringify(this.figures[name]) === JSON.stringify(figures[name]);
+      if (old && placeholder && (old.classList.contains("js-plotly-plot") || stillTrue)) {
         old.setAttribute("aria-label", placeholder.getAttribute("aria-label") || "");
         placeholder.replaceWith(old);
         kept.add(old);

@@ -119,11 +119,8 @@ def test_charts_follow_the_palette_toggle(fresh_visit):
     assert visit.page_errors == []
 
 
-def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh_visit):
-    """Plotly does no work for a figure the reader cannot see: the build's drawing stands in until the figure nears the viewport."""
-    visit = fresh_visit
-    held = []
-    visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # Python stays loading
+def far_below_chart(visit):
+    """The first widget figure that starts well past the half-screen margin within which charts are drawn."""
     for widget in site_widgets():
         if not cpython(widget).figures:
             continue
@@ -131,13 +128,25 @@ def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh
         visit.page.evaluate("() => window.scrollTo(0, 0)")
         figure = visit.page.locator(f"{widget.selector} .calc__figure").first
         if figure.evaluate("el => el.getBoundingClientRect().top / window.innerHeight") > 2.5:
-            break  # well past the half-screen margin within which charts are drawn
-    else:
-        pytest.skip("no chart starts far enough below the first screen")
+            return widget, figure
+    pytest.skip("no chart starts far enough below the first screen")
+
+
+@pytest.mark.parametrize("python", ["loading", "live"])
+def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh_visit, python):
+    """Plotly does no work for a figure the reader cannot see: the build's drawing stands in (also once Python is
+    live and has recomputed the same figure) until the figure nears the viewport."""
+    visit = fresh_visit
+    if python == "loading":
+        held = []
+        visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))
+    widget, figure = far_below_chart(visit)
+    if python == "live":
+        visit.wait_live(widget)
     visit.page.wait_for_timeout(1000)
     plot = figure.locator(".calc__plot")
     assert "js-plotly-plot" not in (plot.get_attribute("class") or "")
-    assert plot.locator("svg").count() == 1, "the build's static drawing should stand in"
+    assert plot.locator("svg.calc__svg").count() == 1, "the build's static drawing should stand in"
     figure.scroll_into_view_if_needed()
     expect(plot).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
     assert visit.page_errors == []
