@@ -3,9 +3,9 @@
 // The build (hooks/calculators_hook.py) writes each widget as plain HTML: a form, the results
 // computed in CPython, and the figure dicts. This module only adds behaviour to that HTML:
 //
-//   - it starts one module worker per visit (Pyodide + our wheel, see calculator-worker.mjs) as
-//     soon as this module runs, and, once it is ready, sends every change of the form to it and
-//     swaps in the results;
+//   - it runs one module worker per visit (Pyodide + our wheel, see calculator-worker.mjs): the
+//     one the page's head started while the HTML was parsed (overrides/main.html), or its own;
+//     once Python is ready it sends every change of the form to it and swaps in the results;
 //   - it draws each figure with Plotly when the figure comes near the viewport, one figure per
 //     animation frame, so drawing never competes with Python's start for the main thread (the
 //     static drawing from the build stands in until then);

@@ -103,3 +103,23 @@ def read_download(download) -> str:
 
 def read_json_download(download) -> dict:
     return json.loads(read_download(download))
+
+
+# ── Moving between pages ─────────────────────────────────────────────────────────────────
+
+
+def follow_link(page, url: str) -> None:
+    """Go to url the way a reader's click does, through Material's instant navigation, and wait for its content."""
+    page.evaluate(
+        """href => {
+            document.querySelector("article").setAttribute("data-previous-page", "");
+            const link = document.createElement("a");
+            link.href = href;
+            link.textContent = "next page";
+            document.querySelector("article").appendChild(link);
+            link.click();
+        }""",
+        url,
+    )
+    page.wait_for_function("() => !document.querySelector('article[data-previous-page]')")
+    page.wait_for_load_state()

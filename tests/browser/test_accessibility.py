@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser._site import REVEAL, ROOT, SITE_DIR, page_path, site_widgets
+from tests.browser.helpers import follow_link
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's data-md-color-scheme
@@ -158,23 +159,6 @@ def test_page_as_built_has_no_axe_violations(built_tab, origin, scheme, path):
         check_page(page, scheme, "as built")
     finally:
         page.unroute(PLOTLY)
-
-
-def follow_link(page, url: str) -> None:
-    """Go to url the way a reader's click does, through Material's instant navigation, and wait for its content."""
-    page.evaluate(
-        """href => {
-            document.querySelector("article").setAttribute("data-previous-page", "");
-            const link = document.createElement("a");
-            link.href = href;
-            link.textContent = "next page";
-            document.querySelector("article").appendChild(link);
-            link.click();
-        }""",
-        url,
-    )
-    page.wait_for_function("() => !document.querySelector('article[data-previous-page]')")
-    page.wait_for_load_state()
 
 
 def _charts_drawn(page, widget_id):

@@ -8,21 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser._site import site_widgets
-from tests.browser.helpers import change_that_matters, cpython, set_field, value_texts
+from tests.browser.helpers import change_that_matters, cpython, follow_link, set_field, value_texts
 
 
 def navigate_instantly(visit, path: str) -> None:
     """Follow a same-site link the way a reader does, so Material's instant navigation handles it."""
-    visit.page.evaluate(
-        """href => {
-            const link = document.createElement("a");
-            link.href = href;
-            link.textContent = "next page";
-            document.querySelector("article").appendChild(link);
-            link.click();
-        }""",
-        visit.origin + path,
-    )
+    follow_link(visit.page, visit.origin + path)
     visit.page.wait_for_function("path => location.pathname === path", arg=path)
 
 
