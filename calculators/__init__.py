@@ -5,15 +5,25 @@
 7.0
 """
 
-from ._declare import Calculator, Input
+from ._declare import Calculator, Input, PricingChoices
 from ._errors import CalculatorError, PricingError
-from ._lines import BreakEven, CostLine, break_even
-from ._pricing import Pricing, Quantity, load_pricing
+from ._html import figures_json, render_results
+from ._pricing import ENV_VAR as PRICING_ENV_VAR
+from ._pricing import Pricing, Quantity, clear_cache, is_stale, load_pricing
 from ._registry import CALCULATORS, calculate, get_calculator, run
 from ._result import Figure, Result, Table, Value, format_value
+from .charts import Chart
+from .models.lines import BreakEven, CostLine, break_even
 
 __all__ = [
     "CALCULATORS",
+    "PRICING_ENV_VAR",
+    "Chart",
+    "PricingChoices",
+    "clear_cache",
+    "figures_json",
+    "is_stale",
+    "render_results",
     "BreakEven",
     "Calculator",
     "CalculatorError",

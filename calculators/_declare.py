@@ -7,14 +7,71 @@ this declaration; none of them repeats it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+import weakref
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from ._errors import CalculatorError, PricingError
 from ._pricing import Pricing
+from ._result import format_value
 
 Number = float
 
+HELP_FIGURE = re.compile(r"\{(/[^{}]+)\}")
+"""A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit."""
+
+
+@dataclass(frozen=True)
+class PricingChoices:
+    """Choices read from a section of pricing.json, so a new entry appears in every form with no code change.
+
+    ``section`` is ``instances`` (machines with a GPU), ``storage``, or ``sources`` (the notes, as
+    price bases). ``first`` puts fixed choices before them, e.g. ``(("current", "Newest price"),)``.
+
+    >>> from calculators import load_pricing
+    >>> choices = PricingChoices("instances").resolve(load_pricing())
+    >>> ("p4d.24xlarge" in dict(choices), "c5.2xlarge" in dict(choices))
+    (True, False)
+    """
+
+    section: str
+    first: tuple[tuple[str, str], ...] = ()
+
+    def resolve(self, pricing: Pricing) -> tuple[tuple[str, str], ...]:
+        """The (value, label) pairs for this pricing.json."""
+        if self.section == "instances":
+            found = [(name, entry.get("label", name)) for name, entry in pricing.section("instances").items() if entry.get("gpu")]
+        elif self.section == "sources":
+            found = [(name, f"{_short_title(source['title'])}, where it quotes a price")
+                     for name, source in pricing.sources.items() if "seed" in source]
+        else:
+            found = [(name, entry.get("label", name)) for name, entry in pricing.section(self.section).items()]
+        return self.first + tuple(found)
+
+
+def _short_title(title: str) -> str:
+    """A source title cut before its first colon or parenthesis.
+
+    >>> _short_title("Training ML models: AWS vs Desktop?")
+    'Training ML models'
+    """
+    return re.split(r":| \(", title, maxsplit=1)[0].strip()
+
+
+def fill_help(text: str, pricing: Pricing) -> str:
+    """Replace each ``{/pointer}`` in help text by that figure from pricing.json, with its unit.
+
+    >>> from calculators import load_pricing
+    >>> fill_help("ECR costs {/storage/ecr/price}.", load_pricing())
+    'ECR costs $0.10/GB-month.'
+    """
+
+    def figure(match: re.Match) -> str:
+        quantity = pricing.quantity(match.group(1))
+        return format_value(pricing.value(match.group(1)), quantity.unit)
+
+    return HELP_FIGURE.sub(figure, text)
 
 @dataclass(frozen=True)
 class Input:
@@ -32,8 +89,13 @@ class Input:
     maximum: float | None = None
     step: float | None = None
     integer: bool = False
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str], ...] | PricingChoices = ()
     help: str = ""
+
+    def bind(self, pricing: Pricing) -> "Input":
+        """This input with its choices and help figures read from ``pricing``."""
+        choices = self.choices.resolve(pricing) if isinstance(self.choices, PricingChoices) else self.choices
+        return replace(self, choices=choices, help=fill_help(self.help, pricing))
 
     @property
     def kind(self) -> str:
@@ -65,6 +127,8 @@ class Input:
         return int(number) if self.integer else number
 
     def _parse_choice(self, raw: Any) -> str:
+        if isinstance(self.choices, PricingChoices):
+            raise CalculatorError(f"{self.label} ({self.name!r}) reads its choices from pricing.json: bind it first", self.name)
         allowed = [value for value, _ in self.choices]
         if raw not in allowed:
             raise self._error(f"must be one of {', '.join(allowed)}: {str(raw)[:40]!r}")
@@ -111,19 +175,30 @@ class Calculator:
     compute: Callable[[dict, Pricing], Any]
     presets: Mapping[str, Mapping[str, float | str]] = field(default_factory=dict)
 
-    def input(self, name: str) -> Input:
-        """Return the input called ``name``; raise CalculatorError for an unknown one."""
-        for item in self.inputs:
+    def inputs_for(self, pricing: Pricing) -> tuple[Input, ...]:
+        """The inputs with choices and help figures read from ``pricing`` (worked out once per file)."""
+        bound = _BOUND.setdefault(pricing, {})
+        if self.name not in bound:
+            bound[self.name] = tuple(item.bind(pricing) for item in self.inputs)
+        return bound[self.name]
+
+    def input(self, name: str, pricing: Pricing | None = None) -> Input:
+        """Return the input called ``name`` (bound to ``pricing`` if given); raise CalculatorError for an unknown one."""
+        for item in self.inputs_for(pricing) if pricing is not None else self.inputs:
             if item.name == name:
                 return item
         known = ", ".join(item.name for item in self.inputs)
         raise CalculatorError(f"{self.title} has no input {name!r} (it has: {known})", name)
 
-    def defaults(self, pricing: Pricing, overrides: Mapping[str, Any] | None = None) -> dict[str, float | str]:
-        """Resolve every default (pricing references included), then apply and check ``overrides``.
+    def specs(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Each input's default as written: the declaration's, then the preset's, then ``overrides``.
 
-        An override may be a number, a choice, a pricing reference or a preset name under
-        the key ``preset``.
+        Values stay as written (a number, a choice or a pricing reference); the key ``preset``
+        names a preset. An unknown preset or input is a CalculatorError.
+
+        >>> from calculators import get_calculator
+        >>> get_calculator("pipeline").specs({"preset": "nanogpt-note", "train_hours": 48})["train_hours"]
+        48
         """
         wanted: dict[str, Any] = {item.name: item.default for item in self.inputs}
         overrides = dict(overrides or {})
@@ -135,7 +210,18 @@ class Calculator:
         for name, value in overrides.items():
             self.input(name)
             wanted[name] = value
-        return {name: self.input(name).parse(resolve(value, pricing, name)) for name, value in wanted.items()}
+        return wanted
+
+    def defaults(self, pricing: Pricing, overrides: Mapping[str, Any] | None = None) -> dict[str, float | str]:
+        """Resolve every default (pricing references included), then apply and check ``overrides``.
+
+        An override may be a number, a choice, a pricing reference or a preset name under
+        the key ``preset``.
+        """
+        return {
+            name: self.input(name, pricing).parse(resolve(value, pricing, name))
+            for name, value in self.specs(overrides).items()
+        }
 
     def validate(self, raw: Mapping[str, Any], pricing: Pricing, base: Mapping[str, Any] | None = None) -> dict[str, float | str]:
         """Check raw inputs (from the API, a form or a URL) on top of ``base`` (the defaults).
@@ -144,8 +230,11 @@ class Calculator:
         """
         values = dict(base) if base is not None else self.defaults(pricing)
         for name, value in raw.items():
-            values[name] = self.input(name).parse(value)
+            values[name] = self.input(name, pricing).parse(value)
         return values
+
+
+_BOUND: "weakref.WeakKeyDictionary[Pricing, dict[str, tuple[Input, ...]]]" = weakref.WeakKeyDictionary()
 
 
 def resolve(value: Any, pricing: Pricing, field_name: str) -> Any:

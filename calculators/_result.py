@@ -1,4 +1,4 @@
-"""What a calculator returns: labelled values, tables and Plotly figure dicts.
+"""What a calculator returns: labelled values, tables and charts.
 
 Each value carries its own display text, formatted here in Python, so the pre-rendered
 page and the live page print the same characters and the page's JavaScript formats nothing.
@@ -7,6 +7,9 @@ page and the live page print the same characters and the page's JavaScript forma
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from ._errors import CalculatorError
+from .charts import Chart, to_plotly
 
 
 def format_value(value: float, unit: str) -> str:
@@ -73,23 +76,52 @@ class Value:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of results; ``rows`` hold display text, ``data`` the raw values for export."""
+    """A table of results; ``rows`` hold display text under ``columns``, ``data`` the raw values for export.
+
+    ``data_columns`` names the cells of a ``data`` row, with units (an export's header); it
+    defaults to ``columns``, and a row of the wrong length is refused.
+
+    >>> Table("t", "T", ("machine", "cost"), (("a", "$1.00"),), (("a", 1.0, "x"),))
+    Traceback (most recent call last):
+    ...
+    calculators._errors.CalculatorError: table 't': a data row has 3 cells under 2 headers
+    """
 
     name: str
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     data: tuple[tuple, ...] = ()
+    data_columns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.data_columns:
+            object.__setattr__(self, "data_columns", tuple(self.columns))
+        for cells, headers, kind in ((self.rows, self.columns, "row"), (self.data, self.data_columns, "data row")):
+            for row in cells:
+                if len(row) != len(headers):
+                    raise CalculatorError(
+                        f"table {self.name!r}: a {kind} has {len(row)} cells under {len(headers)} headers"
+                    )
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A Plotly figure dict with a text alternative that states what it shows."""
+    """A chart, in the site's chart vocabulary, with a text alternative that states what it shows."""
 
     name: str
-    title: str
-    figure: dict
+    chart: Chart
     alt: str
+
+    @property
+    def title(self) -> str:
+        """The chart's title."""
+        return self.chart.title
+
+    @property
+    def figure(self) -> dict:
+        """The Plotly figure dict (made from the chart, never patched)."""
+        return to_plotly(self.chart)
 
 
 @dataclass(frozen=True)
@@ -109,8 +141,10 @@ class Result:
         raise KeyError(name)
 
     def to_dict(self) -> dict:
-        """Return plain data for the page (values gain their display ``text``)."""
-        data = asdict(self)
-        for item, raw in zip(data["values"], self.values):
-            item["text"] = raw.text
-        return data
+        """Return plain data for the page: values gain their display ``text``, figures are Plotly dicts."""
+        return {
+            "values": [{**asdict(item), "text": item.text} for item in self.values],
+            "tables": [asdict(table) for table in self.tables],
+            "figures": [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures],
+            "notes": list(self.notes),
+        }

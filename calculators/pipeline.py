@@ -6,10 +6,10 @@ a p4d.24xlarge trains. Each stage is priced on its own so a cheap machine does t
 
 from __future__ import annotations
 
-from ._charts import bar_chart
 from ._declare import Calculator, Input
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
+from .charts import Axis, Chart, Series
 
 NOTE = "nanogpt-note"
 
@@ -70,10 +70,18 @@ def compute(v: dict, pricing: Pricing) -> Result:
         ("stage", "cost", "share"),
         tuple((LABELS[s], format_value(c, "USD"), f"{share[s]:.1%}") for s, c in costs.items()),
         tuple((LABELS[s], round(c, 4), round(share[s], 6)) for s, c in costs.items()),
+        ("stage", "cost (USD)", "share (fraction)"),
     )
-    figure = bar_chart("Cost by stage", "USD", [LABELS[s] for s in costs], list(costs.values()))
+    chart = Chart(
+        "Cost by stage",
+        Axis("stage", scale="category"),
+        Axis("USD", prefix="$"),
+        (Series("cost", [LABELS[s] for s in costs], list(costs.values()), style="bar",
+                labels=[format_value(c, "USD") for c in costs.values()]),),
+        legend=False,
+    )
     alt = "; ".join(f"{LABELS[s]} {format_value(c, 'USD')}" for s, c in costs.items()) + f"; total {format_value(total, 'USD')}."
-    return Result(tuple(values), (table,), (Figure("stages", "Cost by stage", figure, alt),))
+    return Result(tuple(values), (table,), (Figure("stages", chart, alt),))
 
 
 def _a(name: str) -> str:

@@ -1,8 +1,8 @@
 """What would the same training job have cost on each machine at each date pricing.json has a price for?
 
-The job is the one the cost-to-train calculator describes (a transformer, its tokens, its MFU),
-and its hours on each machine come from that calculator's ``estimate_instances``, so the time
-formula lives there only. Here each of a machine's dated prices, on demand or spot, is applied
+The job is described by the same run inputs as the cost-to-train calculator (a transformer, its
+tokens, its MFU), and its hours on each machine come from the training model's ``machine_time``,
+so the time formula lives there only. Here each of a machine's dated prices, on demand or spot, is applied
 to those same hours: cost = hours × the price per hour as of that date. The hours do not change
 with the date; only the price does, which isolates what the market did to the bill.
 
@@ -18,18 +18,17 @@ Dates. A price is placed on a decimal-year axis: "2017-03-16" is 2017.2, "2026-1
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
-from . import cost_to_train
-from ._charts import line_chart
-from ._declare import Calculator, Input
-from ._errors import CalculatorError, PricingError
+from ._declare import Calculator, Input, PricingChoices
+from ._errors import PricingError
 from ._pricing import Observation, Pricing
 from ._result import Figure, Result, Table, Value, format_value
-
-NOTE = cost_to_train.NOTE
+from ._training_inputs import NOTE, RUN_INPUTS, training_run
+from .charts import Axis, Chart, Series, auto_axis
+from .models.machines import Exclusion, machine, memory_shortfall, peak_tflops, require_machine
+from .models.training import machine_time
 
 PRICE_KINDS = (("on_demand", "on demand"), ("spot", "spot"))
 KIND_CHOICES = (
@@ -37,23 +36,6 @@ KIND_CHOICES = (
     ("on_demand", "On demand only"),
     ("spot", "Spot only (uninterrupted hours)"),
 )
-
-JOB_INPUTS = (
-    "parameters",
-    "steps",
-    "tokens_per_step",
-    "layers",
-    "heads",
-    "embedding",
-    "block_size",
-    "attention_flops",
-    "precision",
-    "mfu",
-    "scaling_efficiency",
-    "micro_batch",
-    "activation_memory",
-)
-"""The cost-to-train inputs that define the job: its size, its tokens and how well it uses a GPU."""
 
 __all__ = [
     "PricePoint",
@@ -193,9 +175,33 @@ def _kinds(choice: str) -> tuple[str, ...]:
     return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
 
 
-def _job(v: dict, pricing: Pricing) -> dict:
-    """The cost-to-train inputs for this job; the rest stay at that calculator's defaults and do not change hours."""
-    return cost_to_train.CALCULATOR.defaults(pricing, {name: v[name] for name in JOB_INPUTS})
+def machine_hours(v: dict, pricing: Pricing) -> tuple[dict[str, float], list[tuple[str, str]]]:
+    """How many hours does the run take on each machine that can hold it, and why are the others left out?
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> hours, left_out = machine_hours(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
+    >>> round(hours["p4d.24xlarge"], 2), dict(left_out)["c5.2xlarge"]
+    (98.72, 'no GPU model listed')
+    """
+    run = training_run(v)
+    hours: dict[str, float] = {}
+    left_out: list[tuple[str, str]] = []
+    for name in pricing.section("instances"):
+        spec = machine(pricing, name)
+        if isinstance(spec, Exclusion):
+            left_out.append((name, spec.reason))
+            continue
+        peak, _ = peak_tflops(pricing, spec.gpu, run.precision)
+        if peak <= 0:
+            left_out.append((name, "no throughput figure"))
+            continue
+        time = machine_time(run, spec.gpu_count, peak, spec.memory_gb)
+        if time.fits:
+            hours[name] = time.hours
+        else:
+            left_out.append((name, f"cannot hold the run: {memory_shortfall(time.memory_needed_gb, time.memory_gb)}"))
+    return hours, left_out
 
 
 def price_history(v: dict, pricing: Pricing) -> History:
@@ -213,25 +219,17 @@ def price_history(v: dict, pricing: Pricing) -> History:
     >>> [item.label for item in history.charted][:2]
     ['p4d.24xlarge on demand', 'p2.xlarge on demand']
     """
-    ranked, excluded = cost_to_train.estimate_instances(_job(v, pricing), pricing)
-    estimates = {item.instance: item for item in ranked}
-    left_out: list[tuple[str, str]] = []
-    for item in excluded:
-        if isinstance(item, cost_to_train.Exclusion):
-            left_out.append((item.instance, item.reason))
-        else:
-            left_out.append((item.instance, f"cannot hold the run: needs {format_value(item.memory_needed_gb, 'GB')} "
-                                              f"per GPU, has {format_value(item.memory_per_gpu_gb, 'GB')}"))
+    estimates, left_out = machine_hours(v, pricing)
     series: list[PriceSeries] = []
     for name, entry in pricing.section("instances").items():
         if name not in estimates:
             continue
-        hours = estimates[name].hours
+        hours = estimates[name]
         for kind in _kinds(v["price_kind"]):
             if kind in entry:
                 observations = pricing.quantity(f"/instances/{name}/{kind}").observations
                 series.append(PriceSeries(name, kind, hours, price_points(hours, observations)))
-    return History(tuple(series), tuple(left_out), tuple((name, item.hours) for name, item in estimates.items()))
+    return History(tuple(series), tuple(left_out), tuple(estimates.items()))
 
 
 # --- the result ----------------------------------------------------------------------------
@@ -247,47 +245,27 @@ def _table(history: History, pricing: Pricing) -> Table:
                          format_value(point.price, "USD/h"), format_value(point.cost, "USD"), title))
             data.append((item.instance, item.kind, point.as_of, point.year, point.region, point.price,
                          round(point.cost, 4), point.source))
-    return Table("observations", "Every dated price used, and the job's cost at it", columns, tuple(rows), tuple(data))
-
-
-def _year_ticks(years: list[float]) -> list[int]:
-    """Whole years spanning the data, one or two apart, so no tick falls mid-year."""
-    first, last = math.floor(min(years)), math.ceil(max(years))
-    if last == first:
-        last += 1
-    step = 1 if last - first <= 8 else 2
-    ticks = list(range(first, last + 1, step))
-    if ticks[-1] < last:
-        ticks.append(ticks[-1] + step)
-    return ticks
+    data_columns = ("machine", "price kind", "as of", "year", "region", "price (USD/h)", "job cost (USD)", "source")
+    return Table("observations", "Every dated price used, and the job's cost at it", columns, tuple(rows), tuple(data),
+                 data_columns)
 
 
 def _figure(history: History) -> Figure:
     charted = history.charted
-    series = [(item.label, [p.year for p in item.points], [p.cost for p in item.points]) for item in charted]
-    figure = line_chart("The same job at each dated price", "year of the price", "job cost (USD)", series)
-    figure["layout"]["hovermode"] = "closest"
-    for trace, item in zip(figure["data"], charted):
-        trace["mode"] = "lines+markers"
-        trace["hovertext"] = [
-            f"{item.label}, {p.as_of}: {format_value(p.price, 'USD/h')} → {format_value(p.cost, 'USD')}"
-            for p in item.points
-        ]
-        trace["hoverinfo"] = "text"
-        if item.kind == "spot":
-            trace["line"] = {"dash": "dot"}
+    series = tuple(
+        Series(item.label, [p.year for p in item.points], [p.cost for p in item.points], style="line+markers",
+               dash="dot" if item.kind == "spot" else "solid",
+               hover=[f"{item.label}, {p.as_of}: {format_value(p.price, 'USD/h')} → {format_value(p.cost, 'USD')}"
+                      for p in item.points])
+        for item in charted
+    )
+    chart = Chart(
+        "The same job at each dated price",
+        Axis("year of the price", years=True),
+        auto_axis("job cost (USD)", [p.cost for item in charted for p in item.points], prefix="$"),
+        series,
+    )
     if charted:
-        ticks = _year_ticks([p.year for item in charted for p in item.points])
-        # Whole-year ticks with plain labels; the static first-paint drawing reads the same tickvals.
-        figure["layout"]["xaxis"].update(
-            tickmode="array", tickvals=ticks, ticktext=[str(tick) for tick in ticks],
-            range=[ticks[0] - 0.3, ticks[-1] + 0.3],
-        )
-        figure["layout"]["xaxis"].pop("rangemode", None)
-        costs = [p.cost for item in charted for p in item.points if p.cost > 0]
-        if costs and max(costs) > 50 * min(costs):
-            figure["layout"]["yaxis"]["type"] = "log"
-            figure["layout"]["yaxis"].pop("rangemode", None)
         parts = [
             f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
             + ("" if item.change is None else f", {_signed(item.change)}")
@@ -296,7 +274,7 @@ def _figure(history: History) -> Figure:
         alt = f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
     else:
         alt = "No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot."
-    return Figure("price_history", figure["layout"]["title"]["text"], figure, alt)
+    return Figure("price_history", chart, alt)
 
 
 def _signed(change: float) -> str:
@@ -343,8 +321,7 @@ def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[V
 
 def compute(v: dict, pricing: Pricing) -> Result:
     """The chosen machine's costs then and now, every dated price as a table, and the chart over time."""
-    if v["instance"] not in pricing.section("instances"):
-        raise CalculatorError(f"Machine ('instance') is not in pricing.json: {v['instance']!r}", "instance")
+    require_machine(pricing, v["instance"])
     history = price_history(v, pricing)
     kinds = _kinds(v["price_kind"])
     values, notes = _chosen(v["instance"], history, kinds)
@@ -372,19 +349,13 @@ def _has_history(pricing: Pricing, name: str, kinds: tuple[str, ...]) -> bool:
     return any(len(pricing.quantity(f"/instances/{name}/{kind}").observations) > 1 for kind in kinds if kind in entry)
 
 
-def _reused(name: str) -> Input:
-    """An input declared by the cost-to-train calculator: the job is defined there, once."""
-    return cost_to_train.CALCULATOR.input(name)
-
-
 CALCULATOR = Calculator(
     name="price_history",
     title="The same job at older prices",
     summary="What one training job would have cost on each machine at every dated price in the price list.",
     inputs=(
-        *(_reused(name) for name in JOB_INPUTS),
-        Input("instance", "Machine to sum up", "", "p4d.24xlarge",
-              choices=tuple((name, name) for name in cost_to_train.INSTANCE_CHOICES),
+        *RUN_INPUTS,
+        Input("instance", "Machine to sum up", "", "p4d.24xlarge", choices=PricingChoices("instances"),
               help="Its oldest and newest cost are shown above the chart; the chart shows every machine."),
         Input("price_kind", "Prices", "", "both", choices=KIND_CHOICES,
               help="Spot costs use the uninterrupted hours: interruptions would add to them."),

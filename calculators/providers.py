@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._charts import bar_chart, line_chart
 from ._declare import Calculator, Input
-from ._lines import BreakEven, CostLine, break_even, describe
+from ._errors import CalculatorError
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
+from .charts import Axis, Chart, Series
+from .models.lines import BreakEven, CostLine, break_even, break_even_table
 
 NOTE = "cost-of-dl-note"
 EC2, GCP, RESCALE = "EC2", "Google Cloud ML", "Rescale"
@@ -122,7 +123,7 @@ def cost_line(terms: ProviderTerms, failed_starts: float = 0) -> CostLine:
     (2.1, 1.0)
     """
     if not terms.finishes:
-        raise ValueError(f"{terms.name} never finishes a job: it has no cost line")
+        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {terms.relative_speed:g}): it has no cost line")
     fixed = terms.hourly_price * terms.startup_minutes / 60 + failed_starts * terms.failed_start_charge
     return CostLine(terms.name, fixed, terms.hourly_price / terms.relative_speed)
 
@@ -237,16 +238,11 @@ def compute(v: dict, pricing: Pricing) -> Result:
             )
             for i, c in enumerate(order, 1)
         ),
+        ("rank", "provider", "outcome", "billed hours (h)", "before credit (USD)", "credit used (USD)", "you pay (USD)"),
     )
     finishing = [t for t in terms if t.finishes]
     evens = [job_break_even(a, b, failed) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]
-    even_table = Table(
-        "break_even",
-        "Job length at which two providers cost the same",
-        ("pair", "break-even"),
-        tuple((f"{be.a} vs {be.b}", describe(be, 'h')) for be in evens),
-        tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
-    )
+    even_table = break_even_table(evens, "h", "Job length at which two providers cost the same")
     figures = (_bar_figure(order), _line_figure(v, finishing, evens))
     return Result(tuple(values), (rank_table, even_table), figures, _notes(order, terms, job_hours))
 
@@ -265,18 +261,20 @@ def _notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -
 
 def _bar_figure(order: list[JobCost]) -> Figure:
     shown = [c for c in order if c.outcome == "finishes"]
-    chart = bar_chart(
+    chart = Chart(
         "What one job costs, cheapest first",
-        "USD after credit",
-        [c.provider for c in shown],
-        [c.effective for c in shown],
+        Axis("provider", scale="category"),
+        Axis("USD after credit", prefix="$"),
+        (Series("you pay", [c.provider for c in shown], [c.effective for c in shown], style="bar",
+                labels=[format_value(c.effective, "USD") for c in shown]),),
+        legend=False,
     )
     parts = [
         f"{c.provider} {format_value(c.effective, 'USD')} ({format_value(c.before_credit, 'USD')} before credit)"
         for c in shown
     ]
     parts += [f"{c.provider} never finishes" for c in order if c.outcome != "finishes"]
-    return Figure("ranking", chart["layout"]["title"]["text"], chart, "; ".join(parts) + ".")
+    return Figure("ranking", chart, "; ".join(parts) + ".")
 
 
 def _line_figure(v: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
@@ -292,14 +290,16 @@ def _line_figure(v: dict, finishing: list[ProviderTerms], evens: list[BreakEven]
     grid = sorted(
         {span * i / (CHART_POINTS - 1) for i in range(CHART_POINTS)} | set(kinks) | {be.x for be in crossings}
     )
-    series = [(name, grid, [credited_cost(line, credit, x) for x in grid]) for name, (line, credit) in lines.items()]
-    markers = [(f"{format_value(be.x, 'h')}", be.x, credited_cost(*lines[be.a], be.x)) for be in crossings]
-    chart = line_chart(
+    series = [Series(name, grid, [credited_cost(line, credit, x) for x in grid]) for name, (line, credit) in lines.items()]
+    meets = [(be, credited_cost(*lines[be.a], be.x)) for be in crossings]
+    if meets:
+        series.append(Series("break-even", [be.x for be, _ in meets], [y for _, y in meets], style="markers",
+                             symbol="diamond", labels=[format_value(be.x, "h") for be, _ in meets]))
+    chart = Chart(
         "Cost of one job by its length",
-        "job hours on the baseline machine (EC2 g2.2xlarge)",
-        "USD after credit",
-        series,
-        markers,
+        Axis("job hours on the baseline machine (EC2 g2.2xlarge)"),
+        Axis("USD after credit", prefix="$"),
+        tuple(series),
     )
     parts = [
         f"{name}: {format_value(line.fixed, 'USD')} to start plus {format_value(line.rate, 'USD')} per baseline hour, "
@@ -307,11 +307,10 @@ def _line_figure(v: dict, finishing: list[ProviderTerms], evens: list[BreakEven]
         for name, (line, credit) in lines.items()
     ]
     parts += [
-        f"{be.a} and {be.b} cost the same at {format_value(be.x, 'h')} ({format_value(y, 'USD')})"
-        for be, (_, _, y) in zip(crossings, markers)
+        f"{be.a} and {be.b} cost the same at {format_value(be.x, 'h')} ({format_value(y, 'USD')})" for be, y in meets
     ]
     parts.append(f"job lengths 0 to {format_value(span, 'h')}")
-    return Figure("break_even", chart["layout"]["title"]["text"], chart, "; ".join(parts) + ".")
+    return Figure("break_even", chart, "; ".join(parts) + ".")
 
 
 def _provider_inputs(

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._charts import line_chart
 from ._declare import Calculator, Input
-from ._lines import CostLine, break_even
+from .charts import Axis, Chart, Series
+from .models.lines import CostLine, break_even
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
 
@@ -225,6 +225,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
         ("measured in", "break-even"),
         (("GPU-hours", hours_text), ("calendar days", days_text)),
         (("gpu_hours", payoff.outcome, payoff.gpu_hours), ("days", _days_outcome(payoff, payoff_days), payoff_days)),
+        ("measured in", "outcome", "break-even"),
     )
     plan_table = Table(
         "plan",
@@ -243,6 +244,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
             (CLOUD, 0.0, v["cloud_price"], round(cloud_total, 4)),
             (DESKTOP, round(net_purchase, 4), round(electricity, 6), round(desktop_total, 4)),
         ),
+        ("option", "up front (USD)", "per GPU-hour (USD/h)", "planned work (USD)"),
     )
     figure = _figure(v, payoff_days)
     notes = (_verdict(cheaper, hours, cloud_total, desktop_total),)
@@ -270,15 +272,13 @@ def _figure(v: dict, payoff_days: float | None) -> Figure:
     cloud, desktop = _lines_per_day(v)
     days = _day_grid(span)
     markers = []
+    series = [Series(line.label, days, [line.at(d) for d in days]) for line in (cloud, desktop)]
     if payoff_days is not None and payoff_days <= span:
         markers.append((f"day {format_value(payoff_days, '')}", payoff_days, cloud.at(payoff_days)))
-    chart = line_chart(
-        "Cumulative cost over calendar days",
-        "calendar days",
-        "USD, cumulative",
-        [(line.label, days, [line.at(d) for d in days]) for line in (cloud, desktop)],
-        markers,
-    )
+        series.append(Series("break-even", [payoff_days], [cloud.at(payoff_days)], style="markers", symbol="diamond",
+                             labels=[markers[0][0]]))
+    chart = Chart("Cumulative cost over calendar days", Axis("calendar days"), Axis("USD, cumulative", prefix="$"),
+                  tuple(series))
     parts = [
         f"{CLOUD}: {format_value(cloud.rate, 'USD')} a day from {format_value(0, 'USD')}",
         f"{DESKTOP}: {format_value(desktop.fixed, 'USD')} up front plus {format_value(desktop.rate, 'USD')} a day",
@@ -290,7 +290,7 @@ def _figure(v: dict, payoff_days: float | None) -> Figure:
         parts.append(f"they cross on day {format_value(payoff_days, '')}, beyond the chart")
     else:
         parts.append("they do not cross")
-    return Figure("cumulative", chart["layout"]["title"]["text"], chart, "; ".join(parts) + ".")
+    return Figure("cumulative", chart, "; ".join(parts) + ".")
 
 
 def _a(name: str) -> str:

@@ -3,38 +3,43 @@
 From the 2015 note on AWS GPU instances: spot capacity is far cheaper, but AWS can take the
 machine back after a two-minute notice, so the note says to snapshot the model to S3 and
 resume. Here a spot job pays for that insurance (checkpoint writes, restarts, lost work since
-the last checkpoint, S3 storage) and is compared with an uninterrupted on-demand run.
-
-The model: interruptions arrive at random (exponentially) with mean time M between them; a
-monthly interruption rate r (the share of instances interrupted within a 730-hour month, as the
-Spot Instance Advisor reports it in bands) gives M = -730 / ln(1 - r). The expected wall time
-with checkpoints is Daly's (2006) formula for exponential failures, and the checkpoint interval
-defaults to Young's (1974) optimum.
+the last checkpoint, S3 storage) and is compared with an uninterrupted on-demand run. The
+interruption model is :mod:`calculators.models.interruptions`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 
-from ._charts import line_chart
 from ._declare import Calculator, Input
-from ._errors import CalculatorError
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
+from .charts import Annotation, Axis, Chart, Series
+from .models.interruptions import (
+    CHECKPOINTING,
+    CONTINUOUS,
+    CROSSES,
+    FIXED,
+    NO_CHECKPOINTS,
+    NO_INTERRUPTIONS,
+    NO_WORK,
+    SPOT_ALWAYS_CHEAPER,
+    SPOT_NEVER_CHEAPER,
+    YOUNG,
+    SpotBreakEven,
+    SpotJob,
+    SpotPlan,
+    chance_of_interruption,
+    mean_hours_between_interruptions,
+    on_demand_job_cost,
+    optimal_checkpoint_interval,
+    plan_spot_job,
+    spot_break_even,
+)
+from .models.storage import HOURS_PER_MONTH
 
 NOTE = "aws-gpu-2015"
-HOURS_PER_MONTH = 730.0
-"""AWS's billing month, and the month the Spot Instance Advisor's rates are read over."""
-
-# Interval outcomes: how (and whether) a spot job checkpoints.
-NO_WORK = "no_work"
-NO_INTERRUPTIONS = "no_interruptions"
-NO_CHECKPOINTS = "no_checkpoints"
-CONTINUOUS = "continuous"
-YOUNG = "young"
-FIXED = "fixed"
-CHECKPOINTING = (CONTINUOUS, YOUNG, FIXED)
 
 # Comparison outcomes.
 SPOT_CHEAPER = "spot_cheaper"
@@ -42,418 +47,8 @@ SPOT_COSTS_MORE = "spot_costs_more"
 SAME_COST = "same_cost"
 SPOT_NEVER_FINISHES = "spot_never_finishes"
 
-# Break-even outcomes.
-CROSSES = "crosses"
-SPOT_NEVER_CHEAPER = "spot_never_cheaper"
-SPOT_ALWAYS_CHEAPER = "spot_always_cheaper"
+__all__ = ["CALCULATOR", "job_from_values"]
 
-__all__ = [
-    "CALCULATOR",
-    "HOURS_PER_MONTH",
-    "SpotBreakEven",
-    "SpotJob",
-    "SpotPlan",
-    "chance_of_interruption",
-    "checkpoint_storage_cost",
-    "expected_interruptions",
-    "expected_wall_hours",
-    "job_from_values",
-    "mean_hours_between_interruptions",
-    "monthly_interruption_rate",
-    "on_demand_job_cost",
-    "optimal_checkpoint_interval",
-    "plan_spot_job",
-    "spot_break_even",
-    "spot_job_cost",
-]
-
-
-def mean_hours_between_interruptions(monthly_rate: float) -> float:
-    """How many hours does a spot instance run, on average, between interruptions?
-
-    With interruptions at random, the chance of at least one within a 730-hour month is
-    ``monthly_rate`` = 1 - exp(-730 / M), so M = -730 / ln(1 - rate). A rate of 0 means no
-    interruptions at all and returns ``math.inf``; a rate of 1 or more has no finite answer
-    and is an error.
-
-    The Spot Instance Advisor's worst band, more than 20% a month, is about 4.5 months:
-
-    >>> round(mean_hours_between_interruptions(0.2), 1)
-    3271.4
-    >>> mean_hours_between_interruptions(0)
-    inf
-    >>> mean_hours_between_interruptions(1)
-    Traceback (most recent call last):
-    ...
-    calculators._errors.CalculatorError: 'interruption_rate' must be < 1: 1
-    """
-    _check_number(monthly_rate, "interruption_rate")
-    if monthly_rate < 0:
-        raise CalculatorError(f"'interruption_rate' must be >= 0: {monthly_rate:g}", "interruption_rate")
-    if monthly_rate >= 1:
-        raise CalculatorError(f"'interruption_rate' must be < 1: {monthly_rate:g}", "interruption_rate")
-    if monthly_rate == 0:
-        return math.inf
-    return -HOURS_PER_MONTH / math.log1p(-monthly_rate)
-
-
-def monthly_interruption_rate(mtbi_hours: float) -> float:
-    """What share of instances is interrupted within a month, given the mean hours between interruptions?
-
-    The inverse of :func:`mean_hours_between_interruptions`; ``math.inf`` gives 0.
-
-    >>> round(monthly_interruption_rate(3271.4367), 4)
-    0.2
-    >>> monthly_interruption_rate(math.inf)
-    0.0
-    """
-    _check_mtbi(mtbi_hours)
-    if math.isinf(mtbi_hours):
-        return 0.0
-    return -math.expm1(-HOURS_PER_MONTH / mtbi_hours)
-
-
-def optimal_checkpoint_interval(checkpoint_hours: float, mtbi_hours: float) -> float:
-    """How much compute should run between two checkpoints?
-
-    Young's (1974) first-order optimum, sqrt(2 * C * M), for a checkpoint that takes C hours
-    to write and a mean time M between interruptions. Daly (2006) refines it to
-    sqrt(2 * C * M) - C (with small higher-order terms), which matters only when C is not
-    small beside M.
-
-    Two limits have their own answer (the calculator names them as outcomes):
-
-    - ``mtbi_hours`` is ``math.inf`` (no interruptions): ``math.inf``, never checkpoint
-      (``no_interruptions``); this wins over C == 0.
-    - ``checkpoint_hours`` is 0 (free checkpoints): 0.0, checkpoint continuously
-      (``continuous``); :func:`expected_wall_hours` accepts an interval of 0 when C is 0.
-
-    A one-minute checkpoint at the Advisor's 20%-a-month band is about every 10.4 hours:
-
-    >>> round(optimal_checkpoint_interval(1 / 60, 3271.4367), 2)
-    10.44
-    >>> optimal_checkpoint_interval(0.5, 100)
-    10.0
-    >>> optimal_checkpoint_interval(0.5, math.inf), optimal_checkpoint_interval(0, 100)
-    (inf, 0.0)
-    """
-    _check_hours(checkpoint_hours, "checkpoint_hours")
-    _check_mtbi(mtbi_hours)
-    if math.isinf(mtbi_hours):
-        return math.inf
-    if checkpoint_hours == 0:
-        return 0.0
-    return math.sqrt(2 * checkpoint_hours * mtbi_hours)
-
-
-def expected_wall_hours(
-    work_hours: float,
-    interval_hours: float,
-    checkpoint_hours: float,
-    restart_hours: float,
-    mtbi_hours: float,
-) -> float:
-    """How long, on average, does a job of ``work_hours`` take on a machine that is interrupted at random?
-
-    Daly's (2006) model for exponential interruptions: the work runs in segments of
-    ``interval_hours`` each followed by a checkpoint of ``checkpoint_hours``; an interruption
-    loses the segment in progress and costs ``restart_hours`` (a new instance, reloading the
-    last checkpoint) before the segment starts again:
-
-        wall = (work / interval) * M * exp(R / M) * (exp((interval + C) / M) - 1)
-
-    With M = ``math.inf`` (no interruptions) this is work * (1 + C / interval).
-    The cases at the edges:
-
-    - ``work_hours`` 0: 0.0.
-    - ``interval_hours`` >= ``work_hours`` (``math.inf`` included): one segment and no
-      checkpoint, M * exp(R / M) * (exp(work / M) - 1); the result is saved at the end as it
-      would be on demand.
-    - ``interval_hours`` 0: continuous checkpointing. With C = 0 that is work * exp(R / M);
-      with C > 0 the job never finishes and the answer is ``math.inf``.
-    - The answer is also ``math.inf`` when it overflows a float (the job never finishes).
-
-    Ten hours of work, a checkpoint of half an hour after every two, no interruptions:
-
-    >>> expected_wall_hours(10, 2, 0.5, 0.25, math.inf)
-    12.5
-
-    At the 20%-a-month band (M = 3,271 h), 96 hours with a one-minute checkpoint every 10.44
-    hours and a 10-minute restart take about 18 minutes longer than the bare work:
-
-    >>> round(expected_wall_hours(96, 10.4426, 1 / 60, 10 / 60, 3271.4367), 2)
-    96.31
-    """
-    _check_hours(work_hours, "work_hours")
-    _check_hours(checkpoint_hours, "checkpoint_hours")
-    _check_hours(restart_hours, "restart_hours")
-    _check_mtbi(mtbi_hours)
-    if math.isnan(interval_hours) or interval_hours < 0:
-        raise CalculatorError(f"'interval_hours' must be >= 0: {interval_hours!r}", "interval_hours")
-    if work_hours == 0:
-        return 0.0
-    if interval_hours >= work_hours:
-        return _segment_hours(work_hours, restart_hours, mtbi_hours)
-    if interval_hours == 0:
-        if checkpoint_hours > 0:
-            return math.inf
-        if math.isinf(mtbi_hours):
-            return work_hours
-        return _overflow_safe(lambda: work_hours * math.exp(restart_hours / mtbi_hours))
-    segment = _segment_hours(interval_hours + checkpoint_hours, restart_hours, mtbi_hours)
-    return work_hours / interval_hours * segment
-
-
-def _segment_hours(length: float, restart_hours: float, mtbi_hours: float) -> float:
-    """Expected time to get ``length`` hours done without an interruption, restarts included."""
-    if math.isinf(mtbi_hours):
-        return length
-    # M * (exp(t/M) - 1) written as t * (expm1(x) / x) keeps its digits when t is tiny beside M
-    # (the usual case) and cannot underflow below t.
-    ratio = length / mtbi_hours
-
-    def formula() -> float:
-        growth = math.expm1(ratio) / ratio if ratio > 0 else 1.0
-        return length * growth * math.exp(restart_hours / mtbi_hours)
-
-    return _overflow_safe(formula)
-
-
-def _overflow_safe(formula) -> float:
-    try:
-        return formula()
-    except OverflowError:
-        return math.inf
-
-
-def expected_interruptions(wall_hours: float, mtbi_hours: float) -> float:
-    """How many interruptions does a run of ``wall_hours`` expect?
-
-    Interruptions arrive at rate 1/M for as long as the job runs, restarts included
-    (a job that never finishes, ``wall_hours`` inf, expects infinitely many).
-
-    >>> expected_interruptions(96.31, 3271.4)
-    0.0294...
-    >>> expected_interruptions(96.31, math.inf)
-    0.0
-    """
-    _check_number(wall_hours, "wall_hours")
-    if wall_hours < 0:
-        raise CalculatorError(f"'wall_hours' must be >= 0: {wall_hours!r}", "wall_hours")
-    _check_mtbi(mtbi_hours)
-    if math.isinf(mtbi_hours):
-        return 0.0
-    return wall_hours / mtbi_hours
-
-
-def chance_of_interruption(
-    work_hours: float, interval_hours: float, checkpoint_hours: float, mtbi_hours: float
-) -> float:
-    """What is the chance that the job is interrupted at least once?
-
-    The job escapes only if the whole uninterrupted run, work plus one checkpoint per segment,
-    passes without an interruption: 1 - exp(-(work + C * work / interval) / M).
-
-    >>> round(chance_of_interruption(96, 10.4426, 1 / 60, 3271.4367), 3)
-    0.029
-    >>> chance_of_interruption(96, 96, 1 / 60, math.inf)
-    0.0
-    """
-    _check_hours(work_hours, "work_hours")
-    _check_hours(checkpoint_hours, "checkpoint_hours")
-    _check_mtbi(mtbi_hours)
-    if math.isnan(interval_hours) or interval_hours < 0:
-        raise CalculatorError(f"'interval_hours' must be >= 0: {interval_hours!r}", "interval_hours")
-    if math.isinf(mtbi_hours) or work_hours == 0:
-        return 0.0
-    if interval_hours >= work_hours:
-        clean_run = work_hours
-    elif interval_hours == 0:
-        clean_run = work_hours if checkpoint_hours == 0 else math.inf
-    else:
-        clean_run = work_hours * (1 + checkpoint_hours / interval_hours)
-    return -math.expm1(-clean_run / mtbi_hours)
-
-
-def checkpoint_storage_cost(checkpoint_gb: float, kept: int, price_per_gb_month: float, wall_hours: float) -> float:
-    """What does keeping the last ``kept`` checkpoints on S3 cost for the length of the run?
-
-    Counted as if all of them were held from the start (a slight overestimate).
-    Two 1.5 GB checkpoints on S3 Standard at $0.023 per GB-month for one 730-hour month:
-
-    >>> round(checkpoint_storage_cost(1.5, 2, 0.023, 730), 4)
-    0.069
-    """
-    return checkpoint_gb * kept * price_per_gb_month * wall_hours / HOURS_PER_MONTH
-
-
-def on_demand_job_cost(hourly_price: float, work_hours: float) -> float:
-    """What does the job cost on demand, where nothing interrupts it and it needs no checkpoints?
-
-    Ninety-six hours on a g2.2xlarge at $0.65/h:
-
-    >>> round(on_demand_job_cost(0.65, 96), 2)
-    62.4
-    """
-    return hourly_price * work_hours
-
-
-def spot_job_cost(spot_price: float, wall_hours: float, storage_cost: float = 0.0) -> float:
-    """What does the job cost on spot, billed for every hour it runs (restarts included) plus storage?
-
-    The 2015 note's $0.10/h for an expected 96.31 hours, plus 20 cents of S3:
-
-    >>> round(spot_job_cost(0.10, 96.31, 0.20), 3)
-    9.831
-    """
-    return spot_price * wall_hours + storage_cost
-
-
-@dataclass(frozen=True)
-class SpotJob:
-    """One job as the spot side sees it; ``interval_hours`` None means Young's optimum."""
-
-    work_hours: float
-    checkpoint_hours: float
-    restart_hours: float
-    interval_hours: float | None = None
-    checkpoint_gb: float = 0.0
-    kept_checkpoints: int = 0
-    storage_price: float = 0.0
-
-
-@dataclass(frozen=True)
-class SpotPlan:
-    """How a spot job runs and what it costs.
-
-    ``outcome`` is one of ``no_work``, ``no_interruptions`` (rate 0: no checkpoints),
-    ``no_checkpoints`` (running straight through is cheaper, or the interval is as long as the
-    job), ``continuous`` (free checkpoints, written all the time), ``young`` (Young's interval)
-    or ``fixed`` (the interval asked for). ``interval_hours`` is ``math.inf`` when no
-    checkpoint is written.
-    """
-
-    outcome: str
-    interval_hours: float
-    wall_hours: float
-    interruptions: float
-    storage_cost: float
-    cost: float
-
-
-def plan_spot_job(job: SpotJob, spot_price: float, mtbi_hours: float) -> SpotPlan:
-    """How should a spot job checkpoint, and what does it then cost and take?
-
-    With Young's interval (``job.interval_hours`` None) the job checkpoints only if that is
-    expected to cost less than running straight through.
-
-    Ninety-six hours at $0.10/h, one-minute checkpoints, 10-minute restarts, M = 3,271 h:
-
-    >>> plan = plan_spot_job(SpotJob(96, 1 / 60, 10 / 60), 0.10, 3271.4367)
-    >>> plan.outcome, round(plan.interval_hours, 2), round(plan.wall_hours, 2), round(plan.cost, 2)
-    ('young', 10.44, 96.31, 9.63)
-    """
-    work = job.work_hours
-    if work == 0:
-        return SpotPlan(NO_WORK, math.inf, 0.0, 0.0, 0.0, 0.0)
-    straight = _plan(job, spot_price, mtbi_hours, math.inf, NO_CHECKPOINTS)
-    if job.interval_hours is not None:
-        if job.interval_hours >= work:
-            return straight
-        return _plan(job, spot_price, mtbi_hours, job.interval_hours, FIXED)
-    if math.isinf(mtbi_hours):
-        return SpotPlan(NO_INTERRUPTIONS, math.inf, work, 0.0, 0.0, spot_job_cost(spot_price, work))
-    young = optimal_checkpoint_interval(job.checkpoint_hours, mtbi_hours)
-    if young >= work:
-        return straight
-    checkpointed = _plan(job, spot_price, mtbi_hours, young, CONTINUOUS if young == 0 else YOUNG)
-    return checkpointed if checkpointed.cost < straight.cost else straight
-
-
-def _plan(job: SpotJob, spot_price: float, mtbi_hours: float, interval: float, outcome: str) -> SpotPlan:
-    wall = expected_wall_hours(job.work_hours, interval, job.checkpoint_hours, job.restart_hours, mtbi_hours)
-    storage = 0.0
-    if outcome in CHECKPOINTING and math.isfinite(wall):
-        storage = checkpoint_storage_cost(job.checkpoint_gb, job.kept_checkpoints, job.storage_price, wall)
-    cost = spot_job_cost(spot_price, wall, storage) if math.isfinite(wall) else math.inf
-    return SpotPlan(outcome, interval, wall, expected_interruptions(wall, mtbi_hours), storage, cost)
-
-
-@dataclass(frozen=True)
-class SpotBreakEven:
-    """How often spot can be interrupted before it costs as much as on demand.
-
-    ``outcome`` is ``crosses`` (at ``mtbi_hours``, i.e. ``interruptions_per_month`` on average
-    or a ``monthly_rate`` share of instances), ``spot_never_cheaper`` (it costs at least as much
-    even without interruptions), ``spot_always_cheaper`` (no interruption rate makes it dearer:
-    free checkpoints and restarts, or a free spot price), or ``no_work``.
-    """
-
-    outcome: str
-    mtbi_hours: float | None = None
-    interruptions_per_month: float | None = None
-    monthly_rate: float | None = None
-
-
-def spot_break_even(job: SpotJob, spot_price: float, on_demand_price: float) -> SpotBreakEven:
-    """At what interruption rate does spot stop paying off?
-
-    Spot at 40% of the on-demand price, one-minute checkpoints and 10-minute restarts pays
-    off until interruptions come about every 18 minutes, roughly 2,450 a month:
-
-    >>> result = spot_break_even(SpotJob(96, 1 / 60, 10 / 60), 0.40, 1.0)
-    >>> result.outcome, round(result.mtbi_hours * 60), round(result.interruptions_per_month, -1)
-    ('crosses', 18, 2450.0)
-    >>> spot_break_even(SpotJob(96, 1 / 60, 10 / 60), 1.0, 1.0).outcome
-    'spot_never_cheaper'
-    """
-    if job.work_hours == 0:
-        return SpotBreakEven(NO_WORK)
-    target = on_demand_job_cost(on_demand_price, job.work_hours)
-
-    def excess(hazard: float) -> float:
-        mtbi = math.inf if hazard == 0 else 1 / hazard
-        return plan_spot_job(job, spot_price, mtbi).cost - target
-
-    if excess(0.0) >= 0:
-        return SpotBreakEven(SPOT_NEVER_CHEAPER)
-    if spot_price == 0 and job.checkpoint_gb * job.kept_checkpoints * job.storage_price == 0:
-        # Spot time is free and nothing is stored: more interruptions only make the job slower.
-        return SpotBreakEven(SPOT_ALWAYS_CHEAPER)
-    # Interruptions per hour: grow until spot is dearer, then halve the bracket in log steps.
-    low, high = 0.0, 1e-9
-    while excess(high) < 0:
-        if high > 1e12:
-            return SpotBreakEven(SPOT_ALWAYS_CHEAPER)
-        low, high = high, high * 4
-    for _ in range(100):
-        middle = math.sqrt(low * high) if low > 0 else high / 2
-        if excess(middle) < 0:
-            low = middle
-        else:
-            high = middle
-    mtbi = 1 / high
-    return SpotBreakEven(CROSSES, mtbi, HOURS_PER_MONTH / mtbi, monthly_interruption_rate(mtbi))
-
-
-def _check_number(value: float, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise CalculatorError(f"'{name}' must be a number: {value!r}", name)
-
-
-def _check_hours(value: float, name: str) -> None:
-    _check_number(value, name)
-    if not math.isfinite(value) or value < 0:
-        raise CalculatorError(f"'{name}' must be a finite number >= 0: {value!r}", name)
-
-
-def _check_mtbi(value: float) -> None:
-    _check_number(value, "mtbi_hours")
-    if value <= 0:
-        raise CalculatorError(f"'mtbi_hours' must be > 0: {value!r}", "mtbi_hours")
-
-
-# The calculator --------------------------------------------------------------------------
 
 INTERVAL_CHOICES = (
     ("optimal", "Optimal (Young's interval, or none if cheaper)"),
@@ -623,10 +218,10 @@ def _interval_table(job: SpotJob, spot_price: float, mtbi: float) -> Table | Non
     candidates.append(("no checkpoints", math.inf))
     rows, data = [], []
     for label, interval in candidates:
-        outcome = NO_CHECKPOINTS if interval >= job.work_hours else FIXED
-        plan = _plan(job, spot_price, mtbi, interval, outcome)
+        plan = plan_spot_job(replace(job, interval_hours=interval), spot_price, mtbi)
         if not math.isfinite(plan.cost):
             continue
+        outcome = plan.outcome
         minutes = "none" if outcome == NO_CHECKPOINTS else format_value(interval * 60, "min")
         rows.append((label, minutes, format_value(plan.wall_hours, "h"), format_value(plan.cost, "USD")))
         every = None if outcome == NO_CHECKPOINTS else round(interval * 60, 4)
@@ -637,6 +232,7 @@ def _interval_table(job: SpotJob, spot_price: float, mtbi: float) -> Table | Non
         ("interval", "every", "wall time", "spot cost"),
         tuple(rows),
         tuple(data),
+        ("interval", "every (min)", "wall time (h)", "spot cost (USD)"),
     )
 
 
@@ -655,41 +251,32 @@ def _rate_figure(job: SpotJob, v: dict, mtbi: float, plan: SpotPlan, on_demand: 
         if not math.isfinite(cost):
             break
         points.append((x, cost))
-    spot_xs = [round(x, 6) for x, _ in points]
-    ends = [spot_xs[0], spot_xs[-1]] if spot_xs else [round(low, 6), round(high, 6)]
-    markers = []
+    spot_xs = [x for x, _ in points]
+    ends = [spot_xs[0], spot_xs[-1]] if spot_xs else [low, high]
+    series = [
+        Series("Spot, expected", spot_xs, [c for _, c in points]),
+        Series("On demand", ends, [on_demand, on_demand], dash="dash"),
+    ]
+    annotations = []
     if crossing:
-        markers.append((f"break-even: {format_value(crossing, 'a month')}", round(crossing, 6), on_demand))
-    figure = line_chart(
-        "Expected job cost by how often spot is interrupted",
-        "interruptions per instance-month, mean (log scale)",
-        "USD per job",
-        [
-            ("Spot, expected", spot_xs, [c for _, c in points]),
-            ("On demand", ends, [on_demand, on_demand]),
-        ],
-        markers,
-    )
-    figure["layout"]["xaxis"]["type"] = "log"
+        series.append(Series("break-even", [crossing], [on_demand], style="markers", symbol="diamond"))
+        annotations.append(Annotation(crossing, on_demand, f"break-even: {format_value(crossing, 'a month')}"))
+    if yours and math.isfinite(plan.cost):
+        series.append(Series("this job", [yours], [plan.cost], style="markers",
+                             labels=[f"{format_value(100 * v['interruption_rate'], '%')}/month"]))
+    y_range = None
     if crossing and on_demand > 0:
         # Past the break-even the spot curve climbs steeply; keep the crossing and this job in view.
         top = max(on_demand * 2.5, plan.cost * 1.2 if math.isfinite(plan.cost) else 0)
-        figure["layout"]["yaxis"]["range"] = [0, round(top, 4)]
-    if yours and math.isfinite(plan.cost):
-        figure["data"].append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": "this job",
-                "x": [round(yours, 6)],
-                "y": [round(plan.cost, 4)],
-                "text": [f"{format_value(100 * v['interruption_rate'], '%')}/month"],
-                "textposition": "bottom center",
-                "marker": {"size": 10, "symbol": "circle"},
-            }
-        )
-    alt = _alt(points, on_demand, crossing, even, yours, plan, v)
-    return Figure("break_even", figure["layout"]["title"]["text"], figure, alt)
+        y_range = (0.0, top)
+    chart = Chart(
+        "Expected job cost by how often spot is interrupted",
+        Axis("interruptions per instance-month, mean (log scale)", scale="log"),
+        Axis("USD per job", range=y_range, prefix="$"),
+        tuple(series),
+        tuple(annotations),
+    )
+    return Figure("break_even", chart, _alt(points, on_demand, crossing, even, yours, plan, v))
 
 
 def _alt(points, on_demand, crossing, even, yours, plan, v) -> str:

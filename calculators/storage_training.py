@@ -7,10 +7,11 @@ Each scenario costs a fixed amount of storage a month plus a price per training 
 
 from __future__ import annotations
 
-from ._charts import line_chart
 from ._declare import Calculator, Input
-from ._lines import CostLine, break_even, cheapest, describe
 from ._pricing import Pricing
+from .charts import Axis, Chart, Series
+from .models import storage
+from .models.lines import CostLine, break_even, break_even_table, cheapest
 from ._result import Figure, Result, Table, Value, format_value
 
 NOTE = "aws-dl-note"
@@ -49,7 +50,7 @@ def storage_cost(stored_gb: float, price_per_gb_month: float) -> float:
     >>> storage_cost(100, 0.10)
     10.0
     """
-    return stored_gb * price_per_gb_month
+    return storage.storage_cost(stored_gb, price_per_gb_month, storage.HOURS_PER_MONTH)
 
 
 def scenario_lines(v: dict) -> list[CostLine]:
@@ -96,18 +97,15 @@ def compute(v: dict, pricing: Pricing) -> Result:
     evens = [break_even(a, b) for a, b in pairs]
     span = int(max(v["sessions_max"], sessions))
     counts = list(range(0, span + 1))
-    markers = [
-        (f"{format_value(be.x, '')} sessions", be.x, lines[[l.label for l in lines].index(be.a)].at(be.x))
-        for be in evens
-        if be.outcome == "crosses" and be.x <= span
-    ]
-    figure = line_chart(
-        "Monthly cost by training sessions",
-        "training sessions per month",
-        "USD per month",
-        [(line.label, counts, [line.at(n) for n in counts]) for line in lines],
-        markers,
-    )
+    crossings = [be for be in evens if be.outcome == "crosses" and be.x <= span]
+    by_label = {line.label: line for line in lines}
+    series = [Series(line.label, counts, [line.at(n) for n in counts]) for line in lines]
+    if crossings:
+        series.append(Series("break-even", [be.x for be in crossings], [by_label[be.a].at(be.x) for be in crossings],
+                             style="markers", symbol="diamond",
+                             labels=[f"{format_value(be.x, '')} sessions" for be in crossings]))
+    chart = Chart("Monthly cost by training sessions", Axis("training sessions per month"),
+                  Axis("USD per month", prefix="$"), tuple(series))
     by_count = [(n, [line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]]
     cost_table = Table(
         "monthly",
@@ -115,14 +113,9 @@ def compute(v: dict, pricing: Pricing) -> Result:
         ("sessions", *[line.label for line in lines], "cheapest"),
         tuple((str(n), *[format_value(c, "USD") for c in costs], best) for n, costs, best in by_count),
         tuple((n, *[round(c, 4) for c in costs], best) for n, costs, best in by_count),
+        ("sessions per month", *[f"{line.label} (USD/month)" for line in lines], "cheapest"),
     )
-    even_table = Table(
-        "break_even",
-        "Break-even points",
-        ("pair", "break-even"),
-        tuple((f"{be.a} vs {be.b}", describe(be, 'sessions/month')) for be in evens),
-        tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
-    )
+    even_table = break_even_table(evens, "sessions/month")
     pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
     headroom = ec2.rate - (lambda_ecr.rate - pulls)
     values = [
@@ -151,7 +144,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
     return Result(
         tuple(values),
         (cost_table, even_table),
-        (Figure("break_even", figure["layout"]["title"]["text"], figure, _alt(lines, evens)),),
+        (Figure("break_even", chart, _alt(lines, evens)),),
         notes,
     )
 

@@ -30,9 +30,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 import calculators
-from calculators import CalculatorError, Input, format_value, get_calculator, load_pricing
-from calculators._html import figures_json, render_results
-from calculators._pricing import ENV_VAR, clear_cache, is_stale
+from calculators import (
+    PRICING_ENV_VAR,
+    CalculatorError,
+    Input,
+    clear_cache,
+    figures_json,
+    format_value,
+    get_calculator,
+    is_stale,
+    load_pricing,
+    render_results,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path, not as a package
 from svg_chart import render_svg  # noqa: E402
@@ -45,7 +54,7 @@ _state: dict = {}
 
 def on_config(config):
     """Load and check pricing.json and every calculator's defaults and presets, or stop the build."""
-    path = os.environ.get(ENV_VAR) or str(Path(config.config_file_path).parent / "pricing.json")
+    path = os.environ.get(PRICING_ENV_VAR) or str(Path(config.config_file_path).parent / "pricing.json")
     clear_cache()
     try:
         pricing = load_pricing(path)
@@ -188,22 +197,16 @@ def _calculate(name: str, options: dict):
     return calculator.compute(calculator.defaults(_state["pricing"], options), _state["pricing"])
 
 
-def _specs(calculator, options: dict) -> dict:
-    """What each input's default is made of on this page: the declaration, then the preset, then the page."""
-    specs = {item.name: item.default for item in calculator.inputs}
-    specs.update(calculator.presets.get(options.get("preset"), {}))
-    specs.update({key: value for key, value in options.items() if key != "preset"})
-    return specs
-
-
 def _widget(name: str, options: dict, uid: str, page) -> str:
     calculator = get_calculator(name)
     pricing = _state["pricing"]
     values = calculator.defaults(pricing, options)
     result = calculator.compute(values, pricing)
-    specs = _specs(calculator, options)
+    specs = calculator.specs(options)
     reference = get_relative_url("reference/pricing/", page.url)
-    fields = "".join(_field(item, values[item.name], uid, specs[item.name], reference) for item in calculator.inputs)
+    fields = "".join(
+        _field(item, values[item.name], uid, specs[item.name], reference) for item in calculator.inputs_for(pricing)
+    )
     defaults = escape(json.dumps(values, separators=(",", ":")))
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(name)}" data-calc-defaults="{defaults}" '
@@ -241,7 +244,7 @@ def _which_copy(name: str, uid: str, page) -> str:
 
 def _drawings(result) -> dict[str, str]:
     """Static SVG of each figure, shown at first paint and kept when JavaScript is off."""
-    return {figure.name: render_svg(figure.figure, figure.title) for figure in result.figures}
+    return {figure.name: render_svg(figure.chart, figure.title) for figure in result.figures}
 
 
 def _field(item: Input, value, uid: str, spec, reference: str) -> str:

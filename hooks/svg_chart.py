@@ -1,8 +1,12 @@
-"""Static SVG drawings of the calculators' Plotly figure dicts, for the page's first paint.
+"""Static SVG drawings of the calculators' charts, for the page's first paint.
 
-The page shows this drawing until Plotly.js replaces it, and keeps it when JavaScript is off.
-It draws the two kinds of figure the calculators make (scatter lines and markers, bars) and
-uses ``currentColor`` for text and axes, so it follows the light and dark palettes.
+The page shows this drawing until Plotly.js replaces it, and keeps it when JavaScript is off. It
+reads the same :class:`calculators.charts.Chart` as ``to_plotly`` and takes its axis scales,
+ranges and ticks from ``chart_frames``, so a log axis is drawn as log and a range as a range in
+both. Text and axes use ``currentColor``, so the drawing follows the light and dark palettes.
+
+The ``<svg>`` element states what it drew (``data-x-scale``, ``data-x-range``, ``data-y-scale``,
+``data-y-range``, ``data-traces``), so a test can compare it with the Plotly figure.
 """
 
 from __future__ import annotations
@@ -10,170 +14,176 @@ from __future__ import annotations
 import math
 from html import escape
 
+from calculators.charts import COLORWAY, AxisFrame, Chart, Series, chart_frames
+
 WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 80
-MAX_LABELS = 6
-FALLBACK_COLORWAY = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880")
+MAX_LABELS = 8
+LEGEND_ROW = 18
+DASHES = {"solid": "", "dot": "2 4", "dash": "8 5"}
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high].
+def scaler(frame: AxisFrame, start: float, length: float):
+    """A function from a data value to a position along an axis of ``length`` pixels from ``start``.
 
-    >>> nice_ticks(0, 47)
-    [0, 10, 20, 30, 40, 50]
-    >>> nice_ticks(0, 0)
-    [0, 1]
+    Log axes place values by their logarithm: 10 sits halfway between 1 and 100.
+
+    >>> position = scaler(AxisFrame("log", (1, 100), (1, 10, 100), ("1", "10", "100")), 0, 200)
+    >>> position(1), position(10), position(100)
+    (0.0, 100.0, 200.0)
     """
-    if high <= low:
-        return [low, low + 1]
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value < high + step * 0.999:
-        ticks.append(round(value, 10) if not float(round(value, 10)).is_integer() else int(round(value)))
-        value += step
-    return ticks
+    low, high = frame.range if frame.range else (0.0, 1.0)
+    if frame.scale == "log":
+        low, high = math.log10(low), math.log10(high)
+
+        def position(value: float) -> float:
+            value = math.log10(value) if value > 0 else low
+            return start + (value - low) / (high - low) * length
+
+        return position
+    return lambda value: start + (value - low) / (high - low) * length
 
 
-def render_svg(figure: dict, label: str) -> str:
-    """Draw a figure dict as an inline SVG element with ``label`` as its accessible name.
+def _range_text(frame: AxisFrame) -> str:
+    return "" if frame.range is None else f"{frame.range[0]:g} {frame.range[1]:g}"
 
-    >>> svg = render_svg({"data": [{"type": "bar", "x": ["a"], "y": [2]}], "layout": {}}, "Cost")
-    >>> svg.startswith('<svg') and 'aria-label="Cost"' in svg
-    True
 
-    An x axis with its own ``tickvals`` and ``ticktext`` (a year axis) is drawn over those ticks:
+def render_svg(chart: Chart, label: str) -> str:
+    """Draw a chart as an inline SVG element with ``label`` as its accessible name.
 
-    >>> years = {"data": [{"x": [2017.2, 2026.83], "y": [1, 2]}],
-    ...          "layout": {"xaxis": {"tickvals": [2016, 2028], "ticktext": ["2016", "2028"]}}}
-    >>> '>2016</text>' in render_svg(years, "Cost") and '2,016' not in render_svg(years, "Cost")
+    >>> from calculators.charts import Axis, Series
+    >>> chart = Chart("Cost", Axis("stage", scale="category"), Axis("USD"), (Series("cost", ("a", "b"), (2, 3), style="bar"),))
+    >>> svg = render_svg(chart, "Cost")
+    >>> svg.startswith('<svg') and 'aria-label="Cost"' in svg and 'data-x-scale="category"' in svg
     True
     """
-    traces = figure.get("data", [])
-    layout = figure.get("layout", {})
-    colours = tuple(layout.get("colorway") or FALLBACK_COLORWAY)
-    prefix = layout.get("yaxis", {}).get("tickprefix", "")
-    bars = [t for t in traces if t.get("type") == "bar"]
-    ys = [y for t in traces for y in t.get("y", [])]
-    y_ticks = nice_ticks(min([0, *ys]), max([0, *ys]))
-    y_low, y_high = y_ticks[0], y_ticks[-1]
+    x_frame, y_frame = chart_frames(chart)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    y_pos_raw = scaler(y_frame, 0, plot_h)
 
-    def y_pos(y: float) -> float:
-        return TOP + plot_h - (y - y_low) / (y_high - y_low) * plot_h
+    def y_pos(value: float) -> float:
+        return TOP + plot_h - y_pos_raw(value)
 
-    parts = [_axes(y_ticks, y_pos, prefix, layout)]
-    height = HEIGHT
-    if bars:
-        parts.append(_bars(bars[0], y_pos, plot_w, colours[0]))
+    if x_frame.scale == "category":
+        slot = plot_w / max(len(x_frame.ticks), 1)
+        index = {name: i for i, name in enumerate(x_frame.tick_text)}
+
+        def x_pos(value) -> float:
+            return LEFT + (index[str(value)] + 0.5) * slot
     else:
-        xs = [x for t in traces for x in t.get("x", [])]
-        # A figure that fixes its x ticks (Plotly's tickvals, e.g. whole years) is drawn over them, not from 0.
-        x_ticks = list(layout.get("xaxis", {}).get("tickvals") or [])
-        if len(x_ticks) < 2:
-            x_ticks = nice_ticks(min([0, *xs]), max([0, *xs]))
-        x_low, x_high = x_ticks[0], x_ticks[-1]
+        slot = 0.0
+        x_pos = scaler(x_frame, LEFT, plot_w)
 
-        def x_pos(x: float) -> float:
-            return LEFT + (x - x_low) / (x_high - x_low) * plot_w
-
-        parts.append(_x_axis(x_ticks, x_pos, layout))
-        parts.extend(_trace(t, colours[i % len(colours)], x_pos, y_pos) for i, t in enumerate(traces))
-        legend, rows = _legend(traces, colours)
+    parts = [_y_axis(y_frame, y_pos, chart.y.title), _x_axis(x_frame, x_pos, chart.x.title)]
+    for i, series in enumerate(chart.series):
+        colour = COLORWAY[i % len(COLORWAY)]
+        parts.append(_bars(series, x_pos, y_pos, slot, colour) if series.style == "bar" else _trace(series, colour, x_pos, y_pos))
+    parts += [
+        f'<text x="{x_pos(a.x):.1f}" y="{y_pos(a.y) - 12:.1f}" text-anchor="middle">{escape(a.text)}</text>'
+        for a in chart.annotations
+    ]
+    height = HEIGHT
+    if chart.legend:
+        legend, rows = _legend(chart.series)
         parts.append(legend)
         height += max(rows - 1, 0) * LEGEND_ROW
-    title = escape(layout.get("title", {}).get("text", ""))
     return (
         f'<svg class="calc__svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor">'
-        f'<text x="{LEFT}" y="22" font-size="15">{title}</text>{"".join(parts)}</svg>'
+        f'xmlns="http://www.w3.org/2000/svg" font-size="12" fill="currentColor" '
+        f'data-x-scale="{x_frame.scale}" data-x-range="{_range_text(x_frame)}" '
+        f'data-y-scale="{y_frame.scale}" data-y-range="{_range_text(y_frame)}" data-traces="{len(chart.series)}">'
+        f'<text x="{LEFT}" y="22" font-size="15">{escape(chart.title)}</text>{"".join(parts)}</svg>'
     )
 
 
-def _axes(ticks: list[float], y_pos, prefix: str, layout: dict) -> str:
+def _y_axis(frame: AxisFrame, y_pos, title: str) -> str:
     lines = []
-    for tick in ticks:
+    for tick, text in zip(frame.ticks, frame.tick_text):
         y = y_pos(tick)
         lines.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>'
-            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(prefix)}{tick:,}</text>'
+            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>'
         )
-    y_title = escape(layout.get("yaxis", {}).get("title", {}).get("text", ""))
-    lines.append(f'<text transform="translate(16 {TOP + (HEIGHT - TOP - BOTTOM) / 2:.0f}) rotate(-90)" text-anchor="middle">{y_title}</text>')
+    lines.append(
+        f'<text transform="translate(16 {TOP + (HEIGHT - TOP - BOTTOM) / 2:.0f}) rotate(-90)" text-anchor="middle">'
+        f"{escape(title)}</text>"
+    )
     return "".join(lines)
 
 
-def _x_axis(ticks: list[float], x_pos, layout: dict) -> str:
+def _x_axis(frame: AxisFrame, x_pos, title: str) -> str:
     base = HEIGHT - BOTTOM
-    xaxis = layout.get("xaxis", {})
-    texts = (xaxis.get("ticktext") or []) if list(xaxis.get("tickvals") or []) == list(ticks) else []
-    shown = [escape(str(texts[i])) if i < len(texts) else f"{t:,}" for i, t in enumerate(ticks)]
-    labels = "".join(f'<text x="{x_pos(t):.1f}" y="{base + 16}" text-anchor="middle">{text}</text>'
-                     for t, text in zip(ticks, shown))
-    x_title = escape(layout.get("xaxis", {}).get("title", {}).get("text", ""))
-    return labels + f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{base + 34}" text-anchor="middle">{x_title}</text>'
-
-
-def _trace(trace: dict, colour: str, x_pos, y_pos) -> str:
-    points = list(zip(trace.get("x", []), trace.get("y", [])))
-    mode = trace.get("mode", "lines")
-    if "lines" in mode:
-        path = " ".join(f"{x_pos(x):.1f},{y_pos(y):.1f}" for x, y in points)
-        dash = DASHES.get((trace.get("line") or {}).get("dash", ""))
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        line = f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
-        if "markers" not in mode:
-            return line
-        return line + "".join(f'<circle cx="{x_pos(x):.1f}" cy="{y_pos(y):.1f}" r="3.5" fill="{colour}"/>' for x, y in points)
-    # Label the points only when there are few (break-evens); a cloud of labelled points is unreadable.
-    texts = trace.get("text", [""] * len(points)) if len(points) <= MAX_LABELS else [""] * len(points)
-    return "".join(
-        f'<circle cx="{x_pos(x):.1f}" cy="{y_pos(y):.1f}" r="5" fill="{colour}"/>'
-        f'<text x="{x_pos(x):.1f}" y="{y_pos(y) - 9:.1f}" text-anchor="middle">{escape(str(text))}</text>'
-        for (x, y), text in zip(points, texts)
+    values = frame.tick_text if frame.scale == "category" else frame.ticks
+    labels = "".join(
+        f'<text x="{x_pos(value):.1f}" y="{base + 16}" text-anchor="middle">{escape(text)}</text>'
+        for value, text in zip(values, frame.tick_text)
     )
+    return labels + f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{base + 34}" text-anchor="middle">{escape(title)}</text>'
 
 
-def _bars(trace: dict, y_pos, plot_w: float, colour: str) -> str:
-    labels, values = trace.get("x", []), trace.get("y", [])
-    slot = plot_w / max(len(labels), 1)
+def _dash(series: Series) -> str:
+    dash = DASHES[series.dash]
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _trace(series: Series, colour: str, x_pos, y_pos) -> str:
+    points = [(x_pos(x), y_pos(y)) for x, y in zip(series.x, series.y)]
     out = []
-    for i, (label, value) in enumerate(zip(labels, values)):
-        x = LEFT + i * slot + slot * 0.15
-        top, base = y_pos(max(value, 0)), y_pos(min(value, 0))
-        out.append(
-            f'<rect x="{x:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{base - top:.1f}" fill="{colour}"/>'
-            f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape(str(label))}</text>'
-        )
+    if series.style in ("line", "line+markers"):
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{_dash(series)}/>')
+    if series.style in ("markers", "line+markers"):
+        radius = 5 if series.style == "markers" else 3.5
+        out += [_marker(series.symbol, x, y, radius, colour) for x, y in points]
+    # Label the points only when there are few; a cloud of labelled points is unreadable.
+    if series.labels and len(points) <= MAX_LABELS:
+        out += [
+            f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle">{escape(str(text))}</text>'
+            for (x, y), text in zip(points, series.labels)
+        ]
     return "".join(out)
 
 
-LEGEND_ROW = 18
-DASHES = {"dot": "2 4", "dash": "8 5", "dashdot": "8 4 2 4", "longdash": "14 5"}
+def _marker(symbol: str, x: float, y: float, radius: float, colour: str) -> str:
+    if symbol == "diamond":
+        r = radius * 1.3
+        return f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>'
 
 
-def _legend(traces: list[dict], colours: tuple[str, ...]) -> tuple[str, int]:
+def _bars(series: Series, x_pos, y_pos, slot: float, colour: str) -> str:
+    out = []
+    zero = y_pos(0) if slot else 0
+    labels = series.labels or [""] * len(series.x)
+    for name, value, label in zip(series.x, series.y, labels):
+        middle = x_pos(name)
+        top, base = min(y_pos(value), zero), max(y_pos(value), zero)
+        out.append(
+            f'<rect x="{middle - slot * 0.35:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{max(base - top, 1):.1f}" '
+            f'fill="{colour}"/>'
+        )
+        if label:
+            out.append(f'<text x="{middle:.1f}" y="{top - 5:.1f}" text-anchor="middle">{escape(str(label))}</text>')
+    return "".join(out)
+
+
+def _legend(series: tuple[Series, ...]) -> tuple[str, int]:
     """The legend under the plot, wrapped onto as many rows as it needs; returns the SVG and the row count.
 
-    >>> svg, rows = _legend([{"name": f"machine number {i}"} for i in range(9)], ("#000",))
+    >>> svg, rows = _legend(tuple(Series(f"machine number {i}", (0,), (0,)) for i in range(9)))
     >>> rows, svg.count("<text")
     (3, 9)
     """
     out, x, row = [], LEFT, 0
-    for index, trace in enumerate(traces):
-        name = trace.get("name", "")
-        width = 28 + 7 * len(name)
+    for index, item in enumerate(series):
+        width = 28 + 7 * len(item.name)
         if x > LEFT and x + width > WIDTH - RIGHT:
             x, row = LEFT, row + 1
-        colour = colours[index % len(colours)]
+        colour = COLORWAY[index % len(COLORWAY)]
         y = HEIGHT - 26 + row * LEGEND_ROW
-        dash = DASHES.get((trace.get("line") or {}).get("dash", ""))
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line x1="{x}" x2="{x + 14}" y1="{y + 2}" y2="{y + 2}" stroke="{colour}" stroke-width="4"{dash_attr}/>'
-            f'<text x="{x + 20}" y="{y + 6}">{escape(name)}</text>'
+            f'<line x1="{x}" x2="{x + 14}" y1="{y + 2}" y2="{y + 2}" stroke="{colour}" stroke-width="4"{_dash(item)}/>'
+            f'<text x="{x + 20}" y="{y + 6}">{escape(item.name)}</text>'
         )
         x += width
-    return "".join(out), row + 1 if traces else 0
+    return "".join(out), row + 1 if series else 0

@@ -22,7 +22,7 @@ def value_for(item: Input):
 
 def inputs_for(calculator, names=None):
     """A strategy of dicts of valid inputs for some (default: all) inputs of a calculator."""
-    chosen = [item for item in calculator.inputs if names is None or item.name in names]
+    chosen = [item for item in calculator.inputs_for(load_pricing()) if names is None or item.name in names]
     return st.fixed_dictionaries({item.name: value_for(item) for item in chosen})
 
 

@@ -12,20 +12,18 @@ from hypothesis import strategies as st
 from tests.strategies import inputs_for
 
 from calculators import CalculatorError, Pricing
-from calculators.cost_to_train import (
-    CALCULATOR,
-    INSTANCE_CHOICES,
-    PRICE_BASES,
-    Exclusion,
+from calculators import get_calculator
+from calculators.cost_to_train import CALCULATOR, PRICE_BASES, estimate_instances
+from calculators.models.interruptions import SpotJob, plan_at_rate
+from calculators.models.machines import Exclusion
+from calculators.models.storage import storage_cost
+from calculators.models.training import (
     activation_bytes,
-    estimate_instances,
     flops_per_token,
     implied_mfu,
     memory_per_gpu_gb,
     model_state_bytes,
     pareto_front,
-    spot_wall_hours,
-    storage_cost,
     training_flops,
     training_hours,
 )
@@ -86,7 +84,7 @@ def test_memory_model_for_gpt2_small():
     # 1024 × 1 × 768 × (34 + 5 × 12 × 1024 / 768 = 114) × 12 layers = 1,075,838,976 bytes
     assert activation_bytes(1024, 1, 768, 12, 12) == pytest.approx(1_075_838_976)
     # without the score term: 1024 × 768 × 34 × 12 = 320,864,256
-    assert activation_bytes(1024, 1, 768, 12, 12, store_scores=False) == pytest.approx(320_864_256)
+    assert activation_bytes(1024, 1, 768, 12, 12, "flash") == pytest.approx(320_864_256)
     # 1.984 GB / 8 + 1.075838976 GB = 1.323838976 GB
     assert memory_per_gpu_gb(124e6, 8, 1_075_838_976) == pytest.approx(1.323838976)
 
@@ -113,7 +111,27 @@ def test_pareto_front_keeps_options_nobody_beats_on_both(points, front):
 def test_spot_run_that_overflows_never_finishes():
     """A run whose expected wall time overflows is reported as never finishing, not as inf."""
     # M = -730 / ln(0.01) = 158.5 h; interval sqrt(2 × 1e5 × 158.5) ≈ 5,630 h; exp((5,630 + 1e5) / 158.5) overflows
-    assert spot_wall_hours(1e6, 0.99, 1e5, 1e5) is None
+    plan = plan_at_rate(SpotJob(1e6, 1e5, 1e5), 1.0, 0.99)
+    assert math.isinf(plan.wall_hours) and math.isinf(plan.cost)
+
+
+def test_spot_hours_agree_with_the_spot_calculator(pricing):
+    """Cost to train and the spot page price the same job the same way: same wall hours, same spot cost."""
+    values = preset_values(pricing, interruption_rate=0.2, checkpoint_minutes=5, restart_minutes=10)
+    ranked, _ = estimate_instances(values, pricing)
+    p4d = next(item for item in ranked if item.instance == "p4d.24xlarge")
+    spot_page = get_calculator("spot")
+    spot_values = spot_page.validate(
+        {"work_hours": p4d.hours, "spot_price": p4d.spot_price, "interruption_rate": 0.2, "checkpoint_minutes": 5,
+         "restart_minutes": 10, "kept_checkpoints": 0, "interval_mode": "optimal"},
+        pricing,
+    )
+    spot_result = spot_page.compute(spot_values, pricing)
+    assert spot_result.value("spot_hours") == pytest.approx(p4d.spot_hours, rel=1e-9)
+    compute_only = p4d.spot_total - p4d.transfer_cost - storage_cost(
+        values["dataset_gb"] + 12 * values["parameters"] / 1e9, pricing.value("/storage/ebs-gp3/price"), p4d.spot_hours
+    )
+    assert spot_result.value("spot_cost") == pytest.approx(compute_only, rel=1e-9)
 
 
 # --- a hand-checked ranking on a small made-up price list ---------------------------------------
@@ -236,12 +254,13 @@ def test_no_machine_fits_is_a_named_outcome(small_pricing, small_values):
 def test_instance_choices_are_the_gpu_machines_in_pricing(pricing):
     """The 'instance' choices list exactly the machines in pricing.json that have a GPU model."""
     with_gpu = [name for name, entry in pricing.section("instances").items() if entry["gpu"] is not None]
-    assert list(INSTANCE_CHOICES) == with_gpu
+    assert [name for name, _ in CALCULATOR.input("instance", pricing).choices] == with_gpu
 
 
-def test_price_bases_are_sources(pricing):
-    """Every price basis other than 'current' is a source in pricing.json."""
-    assert {basis for basis, _ in PRICE_BASES} - {"current"} <= set(pricing.sources)
+def test_price_bases_are_the_notes(pricing):
+    """Every price basis other than 'current' is a source note in pricing.json, and every note is a basis."""
+    bases = {basis for basis, _ in PRICE_BASES.resolve(pricing)} - {"current"}
+    assert bases == {name for name, source in pricing.sources.items() if "seed" in source}
 
 
 def test_unknown_instance_is_an_error_naming_the_field(pricing_data, pricing):

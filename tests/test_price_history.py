@@ -250,7 +250,7 @@ def test_the_static_drawing_spans_the_years_not_from_zero(pricing):
     sys.path.insert(0, str(ROOT / "hooks"))
     from svg_chart import render_svg
 
-    svg = render_svg(compute(pricing).figures[0].figure, "history")
+    svg = render_svg(compute(pricing).figures[0].chart, "history")
     assert ">2015</text>" in svg and ">2027</text>" in svg
     assert ">2,000</text>" not in svg and ">2,015</text>" not in svg
 

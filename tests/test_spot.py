@@ -12,11 +12,11 @@ from tests.conftest import check_figure
 from tests.strategies import inputs_for
 
 from calculators import CalculatorError
-from calculators.spot import (
-    CALCULATOR,
+from calculators.models.storage import storage_cost
+from calculators.spot import CALCULATOR
+from calculators.models.interruptions import (
     SpotJob,
     chance_of_interruption,
-    checkpoint_storage_cost,
     expected_interruptions,
     expected_wall_hours,
     mean_hours_between_interruptions,
@@ -203,7 +203,7 @@ def test_costs_by_hand():
     assert on_demand_job_cost(0.65, 96) == pytest.approx(62.4)  # 0.65 * 96
     assert spot_job_cost(0.10, 96.31, 0.20) == pytest.approx(9.831)  # 0.10 * 96.31 + 0.20
     # 1.5 GB * 2 * $0.023 * 365 / 730 months = 0.069 / 2 = 0.0345.
-    assert checkpoint_storage_cost(1.5, 2, 0.023, 365) == pytest.approx(0.0345)
+    assert storage_cost(1.5 * 2, 0.023, 365) == pytest.approx(0.0345)
 
 
 # --- planning a spot job --------------------------------------------------------------------

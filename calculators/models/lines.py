@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._result import format_value
+from .._result import Table, format_value
 
 
 @dataclass(frozen=True)
@@ -89,3 +89,22 @@ def cheapest(lines: list[CostLine], x: float) -> CostLine:
     'Lambda'
     """
     return min(lines, key=lambda line: line.at(x))
+
+
+def break_even_table(evens: list[BreakEven], unit: str, title: str = "Break-even points") -> Table:
+    """The table of where each pair of lines meets: a sentence per pair, and the meeting point for export.
+
+    >>> table = break_even_table([break_even(CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2))], "sessions/month")
+    >>> table.rows[0]
+    ('EC2 vs Lambda', 'at 3.57 sessions/month: EC2 is cheaper below, Lambda above')
+    >>> table.data_columns
+    ('pair', 'outcome', 'break-even (sessions/month)')
+    """
+    return Table(
+        "break_even",
+        title,
+        ("pair", "break-even"),
+        tuple((f"{be.a} vs {be.b}", describe(be, unit)) for be in evens),
+        tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
+        ("pair", "outcome", f"break-even ({unit})"),
+    )

@@ -1,0 +1,321 @@
+"""The site's chart vocabulary: a closed set of chart options, and the one way to turn a chart into Plotly.
+
+A calculator describes a chart as data (:class:`Chart`, :class:`Axis`, :class:`Series`,
+:class:`Annotation`) and never touches a Plotly dict. Two renderers read the same chart: Plotly's
+(:func:`to_plotly`, in the browser) and the first-paint SVG (``hooks/svg_chart.py``, at build).
+Both take their axis scales, ranges and ticks from :func:`axis_frame`, so the chart a reader sees at
+first paint has the shape of the one Plotly draws once Python is live.
+
+Plotly is not imported: it is not in the browser's Python.
+
+>>> chart = Chart("Cost", Axis("sessions"), Axis("USD", prefix="$"), (Series("EC2", (0, 1), (10, 17)),))
+>>> figure = to_plotly(chart)
+>>> figure["layout"]["xaxis"]["type"], figure["layout"]["yaxis"]["range"]
+('linear', [0, 20])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ._errors import CalculatorError
+
+SCALES = ("linear", "log", "category")
+STYLES = ("line", "markers", "line+markers", "bar")
+DASHES = ("solid", "dot", "dash")
+SYMBOLS = ("circle", "diamond")
+
+COLORWAY = ("#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518")
+"""Readable on white and on Material's slate background; both renderers use it in this order."""
+
+__all__ = [
+    "COLORWAY",
+    "Annotation",
+    "Axis",
+    "AxisFrame",
+    "Chart",
+    "Series",
+    "auto_axis",
+    "axis_frame",
+    "chart_frames",
+    "nice_ticks",
+    "to_plotly",
+]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis: its title, scale (linear, log or category), optional range and tick prefix.
+
+    ``years`` puts ticks on whole years (a decimal-year axis). ``range`` is in data units, for a
+    log axis too; without it the range is worked out from the data by :func:`axis_frame`.
+    """
+
+    title: str
+    scale: str = "linear"
+    range: tuple[float, float] | None = None
+    prefix: str = ""
+    years: bool = False
+
+    def __post_init__(self) -> None:
+        _one_of("scale", self.scale, SCALES)
+        if self.range is not None:
+            low, high = self.range
+            if not low < high or (self.scale == "log" and low <= 0):
+                raise CalculatorError(f"axis {self.title!r} range must rise (and be > 0 on a log axis): {self.range}")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One trace: points drawn as a line, markers, both, or bars.
+
+    ``labels`` are drawn beside the points (keep them few); ``hover`` is shown on hover only.
+    """
+
+    name: str
+    x: Sequence
+    y: Sequence[float]
+    style: str = "line"
+    dash: str = "solid"
+    symbol: str = "circle"
+    labels: Sequence[str] = ()
+    hover: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _one_of("style", self.style, STYLES)
+        _one_of("dash", self.dash, DASHES)
+        _one_of("symbol", self.symbol, SYMBOLS)
+        for name in ("y", "labels", "hover"):
+            items = getattr(self, name)
+            if items and len(items) != len(self.x):
+                raise CalculatorError(f"series {self.name!r} has {len(self.x)} x values but {len(items)} {name}")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A short text placed at a data point, e.g. "break-even: 28.3 h"."""
+
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart: title, two axes, its series and annotations."""
+
+    title: str
+    x: Axis
+    y: Axis
+    series: tuple[Series, ...]
+    annotations: tuple[Annotation, ...] = field(default_factory=tuple)
+    legend: bool = True
+
+
+@dataclass(frozen=True)
+class AxisFrame:
+    """How an axis is drawn: scale, range (data units) and tick values with their text."""
+
+    scale: str
+    range: tuple[float, float] | None
+    ticks: tuple[float, ...]
+    tick_text: tuple[str, ...]
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise CalculatorError(f"chart {name} must be one of {', '.join(allowed)}: {value!r}")
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high].
+
+    >>> nice_ticks(0, 47)
+    [0, 10, 20, 30, 40, 50]
+    >>> nice_ticks(0, 0)
+    [0, 1]
+    """
+    if high <= low:
+        return [low, low + 1]
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks, value = [], start
+    while value < high + step * 0.999:
+        rounded = round(value, 10)
+        ticks.append(int(round(value)) if float(rounded).is_integer() else rounded)
+        value += step
+    return ticks
+
+
+def _tick_text(value: float, prefix: str) -> str:
+    """A tick label: ``$1,000``, ``0.1``, ``2.5``."""
+    if float(value).is_integer():
+        return f"{prefix}{int(value):,}"
+    return f"{prefix}{value:,.10g}"
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Powers of ten from ``low`` to ``high`` (both powers of ten), with 2 and 5 between when there are few.
+
+    >>> _log_ticks(1, 100)
+    [1, 2, 5, 10, 20, 50, 100]
+    >>> _log_ticks(0.01, 1000)
+    [0.01, 0.1, 1, 10, 100, 1000]
+    """
+    first, last = round(math.log10(low)), round(math.log10(high))
+    steps = (1, 2, 5) if last - first <= 3 else (1,)
+    ticks = []
+    for power in range(first, last + 1):
+        for step in steps:
+            value = step * 10.0**power
+            if value <= high * (1 + 1e-9):
+                ticks.append(int(value) if value >= 1 else round(value, 12))
+    return ticks
+
+
+def _numbers(values: Sequence) -> list[float]:
+    return [float(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+
+
+def axis_frame(axis: Axis, values: Sequence) -> AxisFrame:
+    """How to draw an axis over ``values``: the one rule both renderers follow.
+
+    A linear axis starts at zero (or below, for negative values) and ends on a round tick; a log
+    axis spans whole decades around the positive values; a year axis puts ticks on whole years
+    with a little room at each end. An axis's own ``range`` wins.
+
+    >>> axis_frame(Axis("h"), [3, 47]).range
+    (0, 50)
+    >>> frame = axis_frame(Axis("per month", scale="log"), [0.03, 250])
+    >>> frame.range, frame.tick_text[:3]
+    ((0.01, 1000.0), ('0.01', '0.1', '1'))
+    >>> frame = axis_frame(Axis("year", years=True), [2015.89, 2026.83])
+    >>> frame.range, frame.ticks[:2]
+    ((2014.7, 2027.3), (2015, 2017))
+    """
+    if axis.scale == "category":
+        names = tuple(str(v) for v in values)
+        return AxisFrame("category", None, tuple(range(len(names))), names)
+    numbers = _numbers(values)
+    if axis.scale == "log":
+        positive = [v for v in numbers if v > 0] or [1.0]
+        low, high = axis.range or (10.0 ** math.floor(math.log10(min(positive))), 10.0 ** math.ceil(math.log10(max(positive))))
+        if high <= low:
+            high = low * 10
+        low_decade, high_decade = 10.0 ** math.floor(math.log10(low) + 1e-9), 10.0 ** math.ceil(math.log10(high) - 1e-9)
+        ticks = [t for t in _log_ticks(low_decade, high_decade) if low * (1 - 1e-9) <= t <= high * (1 + 1e-9)]
+        return AxisFrame("log", (low, high), tuple(ticks), tuple(_tick_text(t, axis.prefix) for t in ticks))
+    if axis.years:
+        first, last = math.floor(min(numbers, default=2000)), math.ceil(max(numbers, default=2001))
+        last = max(last, first + 1)
+        step = 1 if last - first <= 8 else 2
+        ticks = list(range(first, last + 1, step))
+        if ticks[-1] < last:
+            ticks.append(ticks[-1] + step)
+        low, high = axis.range or (round(ticks[0] - 0.3, 2), round(ticks[-1] + 0.3, 2))
+        shown = [t for t in ticks if low <= t <= high]
+        return AxisFrame("linear", (low, high), tuple(shown), tuple(str(t) for t in shown))
+    if axis.range:
+        low, high = axis.range
+        ticks = [t for t in nice_ticks(low, high) if low <= t <= high]
+    else:
+        ticks = nice_ticks(min([0.0, *numbers]), max([0.0, *numbers]))
+        low, high = ticks[0], ticks[-1]
+    return AxisFrame("linear", (low, high), tuple(ticks), tuple(_tick_text(t, axis.prefix) for t in ticks))
+
+
+def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
+    """The x and y frames of a chart, from all its series and annotations.
+
+    >>> x, y = chart_frames(Chart("c", Axis("x", scale="log"), Axis("y"), (Series("s", (1, 100), (5, 7)),)))
+    >>> x.range, y.range
+    ((1.0, 100.0), (0, 8))
+    """
+    xs = [x for s in chart.series for x in s.x] + [a.x for a in chart.annotations]
+    ys = [y for s in chart.series for y in s.y] + [a.y for a in chart.annotations]
+    if chart.x.scale == "category":
+        xs = list(dict.fromkeys(x for s in chart.series for x in s.x))
+    return axis_frame(chart.x, xs), axis_frame(chart.y, ys)
+
+
+PLOTLY_MODES = {"line": "lines", "markers": "markers", "line+markers": "lines+markers"}
+
+
+def _plotly_trace(series: Series) -> dict:
+    if series.style == "bar":
+        trace = {"type": "bar", "name": series.name, "x": list(series.x), "y": [round(v, 4) for v in series.y]}
+    else:
+        mode = PLOTLY_MODES[series.style] + ("+text" if series.labels else "")
+        trace = {
+            "type": "scatter",
+            "mode": mode,
+            "name": series.name,
+            "x": [round(v, 6) if isinstance(v, float) else v for v in series.x],
+            "y": [round(v, 4) for v in series.y],
+            "line": {"dash": series.dash},
+            "marker": {"symbol": series.symbol, "size": 10 if series.style == "markers" else 7},
+        }
+    if series.labels:
+        trace["text"] = list(series.labels)
+        trace["textposition"] = "outside" if series.style == "bar" else "top center"
+    if series.hover:
+        trace["hovertext"] = list(series.hover)
+        trace["hoverinfo"] = "text"
+    return trace
+
+
+def _plotly_axis(axis: Axis, frame: AxisFrame) -> dict:
+    out: dict = {"title": {"text": axis.title}, "type": frame.scale, "automargin": True}
+    if frame.range is not None:
+        low, high = frame.range
+        out["range"] = [math.log10(low), math.log10(high)] if frame.scale == "log" else [low, high]
+        out["tickmode"] = "array"
+        out["tickvals"] = list(frame.ticks)
+        out["ticktext"] = list(frame.tick_text)
+    if axis.prefix:
+        out["tickprefix"] = axis.prefix
+    return out
+
+
+def to_plotly(chart: Chart) -> dict:
+    """The Plotly figure dict of a chart, with explicit ranges and ticks from :func:`axis_frame`.
+
+    >>> chart = Chart("c", Axis("x", scale="log"), Axis("y"), (Series("s", (1, 100), (5, 7), labels=("a", "b")),))
+    >>> figure = to_plotly(chart)
+    >>> figure["layout"]["xaxis"]["range"], figure["data"][0]["mode"]
+    ([0.0, 2.0], 'lines+text')
+    """
+    x_frame, y_frame = chart_frames(chart)
+    layout = {
+        "title": {"text": chart.title},
+        "colorway": list(COLORWAY),
+        "xaxis": _plotly_axis(chart.x, x_frame),
+        "yaxis": _plotly_axis(chart.y, y_frame),
+        "showlegend": chart.legend,
+        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        "hovermode": "closest",
+    }
+    if chart.annotations:
+        layout["annotations"] = [
+            {"x": math.log10(a.x) if x_frame.scale == "log" else a.x,
+             "y": math.log10(a.y) if y_frame.scale == "log" else a.y,
+             "text": a.text, "showarrow": True, "arrowhead": 0, "ax": 0, "ay": -28}
+            for a in chart.annotations
+        ]
+    return {"data": [_plotly_trace(series) for series in chart.series], "layout": layout}
+
+
+def auto_axis(title: str, values: Sequence[float], prefix: str = "", spread: float = 50.0) -> Axis:
+    """An axis that turns logarithmic when its positive values span more than ``spread`` times.
+
+    >>> auto_axis("USD", [1, 10]).scale, auto_axis("USD", [1, 1000]).scale
+    ('linear', 'log')
+    """
+    positive = [v for v in _numbers(values) if v > 0]
+    wide = bool(positive) and max(positive) > spread * min(positive)
+    return Axis(title, scale="log" if wide else "linear", prefix=prefix)

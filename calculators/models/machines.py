@@ -1,0 +1,148 @@
+"""What pricing.json says about a machine: its GPUs, their peak throughput and memory, its prices.
+
+Every page that lists or prices machines reads them here, so "which machines are there", "is
+this one in the price list" and "which peak applies" are each answered once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._errors import CalculatorError, PricingError
+from .._pricing import Observation, Pricing
+from .._result import format_value
+
+PRECISION_FIELDS = {
+    "fp8": ("fp8_tflops", "bf16_tflops", "fp16_tflops", "fp32_tflops"),
+    "tensor": ("bf16_tflops", "fp16_tflops", "fp32_tflops"),
+    "fp32": ("fp32_tflops",),
+}
+"""For each precision a run may use, the GPU figures that can stand for its peak, best first."""
+
+__all__ = [
+    "Exclusion",
+    "Machine",
+    "PRECISION_FIELDS",
+    "gpu_machines",
+    "machine",
+    "memory_shortfall",
+    "peak_tflops",
+    "price_observation",
+    "require_machine",
+]
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A machine with GPUs: its name, provider, GPU model and count, and memory per GPU (GB)."""
+
+    name: str
+    provider: str
+    gpu: str
+    gpu_label: str
+    gpu_count: int
+    memory_gb: float
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A machine that cannot be estimated at all, and why (no GPU, retired, no figures)."""
+
+    instance: str
+    gpu: str
+    reason: str
+
+
+def gpu_machines(pricing: Pricing) -> tuple[str, ...]:
+    """Which machines in pricing.json have a GPU model? In file order, so a new one needs no code.
+
+    >>> from calculators import load_pricing
+    >>> names = gpu_machines(load_pricing())
+    >>> "p4d.24xlarge" in names, "c5.2xlarge" in names
+    (True, False)
+    """
+    return tuple(name for name, entry in pricing.section("instances").items() if entry.get("gpu"))
+
+
+def require_machine(pricing: Pricing, name: str, field: str = "instance") -> dict:
+    """Return the pricing.json entry of machine ``name``; raise CalculatorError naming ``field`` if it is absent.
+
+    >>> from calculators import load_pricing
+    >>> require_machine(load_pricing(), "nope.xlarge")
+    Traceback (most recent call last):
+    ...
+    calculators._errors.CalculatorError: Machine ('instance') is not in pricing.json: 'nope.xlarge'
+    """
+    try:
+        return pricing.section("instances")[name]
+    except KeyError:
+        raise CalculatorError(f"Machine ({field!r}) is not in pricing.json: {name!r}", field) from None
+
+
+def machine(pricing: Pricing, name: str) -> Machine | Exclusion:
+    """Which GPUs does machine ``name`` have, or why can it not be estimated?
+
+    >>> from calculators import load_pricing
+    >>> m = machine(load_pricing(), "p4d.24xlarge")
+    >>> m.gpu, m.gpu_count, m.memory_gb
+    ('A100-40GB', 8, 40)
+    >>> machine(load_pricing(), "c5.2xlarge").reason
+    'no GPU model listed'
+    """
+    entry = require_machine(pricing, name)
+    gpu = entry.get("gpu")
+    if not gpu:
+        return Exclusion(name, "none", "no GPU model listed")
+    gpu_label = pricing.section("gpus")[gpu]["label"]
+    if entry.get("retired"):
+        return Exclusion(name, gpu_label, f"no longer offered: {entry['retired']}")
+    count = int(pricing.value(f"/instances/{name}/gpu_count"))
+    if count < 1:
+        return Exclusion(name, gpu_label, "no GPU count")
+    return Machine(name, entry["provider"], gpu, gpu_label, count, pricing.value(f"/gpus/{gpu}/memory"))
+
+
+def peak_tflops(pricing: Pricing, gpu: str, precision: str) -> tuple[float, str]:
+    """What peak dense TFLOPS applies to a GPU at a run's precision, and which figure is it?
+
+    The best figure the GPU has for the precision: an fp8 run on a GPU without fp8 falls back to
+    bf16, a tensor (bf16/fp16) run on one without tensor cores to fp32. ``(0.0, "none")`` if none.
+
+    >>> from calculators import load_pricing
+    >>> peak_tflops(load_pricing(), "A100-40GB", "tensor"), peak_tflops(load_pricing(), "A100-40GB", "fp32")
+    ((312, 'bf16'), (19.5, 'fp32'))
+    """
+    for name in PRECISION_FIELDS[precision]:
+        ref = f"/gpus/{gpu}/{name}"
+        if pricing.has(ref):
+            return pricing.value(ref), name.split("_")[0]
+    return 0.0, "none"
+
+
+def price_observation(pricing: Pricing, pointer: str, basis: str) -> tuple[Observation, bool]:
+    """Which observation does a price basis mean, and did it fall back to the newest one?
+
+    ``basis`` is ``current`` or a source id; a quantity with no observation from that source
+    falls back to its newest.
+
+    >>> from calculators import load_pricing
+    >>> obs, fell_back = price_observation(load_pricing(), "/instances/p4d.24xlarge/on_demand", "note-nanogpt")
+    >>> obs.value, fell_back
+    (33.05, False)
+    """
+    quantity = pricing.quantity(pointer)
+    if basis == "current":
+        return quantity.current, False
+    try:
+        return quantity.from_source(basis), False
+    except PricingError:
+        return quantity.current, True
+
+
+def memory_shortfall(needed_gb: float, has_gb: float) -> str:
+    """Say why a run does not fit on a GPU.
+
+    >>> memory_shortfall(52.31, 40)
+    'needs 52.31 GB per GPU, has 40 GB'
+    """
+    return f"needs {format_value(needed_gb, 'GB')} per GPU, has {format_value(has_gb, 'GB')}"

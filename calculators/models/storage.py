@@ -1,0 +1,26 @@
+"""What storing data costs for part of a month."""
+
+from __future__ import annotations
+
+HOURS_PER_MONTH = 730.0
+"""365 × 24 / 12: AWS's billing month, over which monthly prices (and Spot Advisor rates) are read."""
+
+BYTES_PER_GB = 1e9
+
+__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "storage_cost"]
+
+
+def storage_cost(size_gb: float, price_per_gb_month: float, hours: float) -> float:
+    """What does keeping ``size_gb`` for ``hours`` cost at a monthly price per GB?
+
+    100 GB of gp3 at $0.08 per GB-month for 365 hours (half a month):
+
+    >>> storage_cost(100, 0.08, 365)
+    4.0
+
+    Two 1.5 GB checkpoints on S3 Standard at $0.023 per GB-month for a 730-hour month:
+
+    >>> round(storage_cost(2 * 1.5, 0.023, 730), 4)
+    0.069
+    """
+    return size_gb * price_per_gb_month * hours / HOURS_PER_MONTH
