@@ -18,8 +18,9 @@ from ._result import format_value
 
 Number = float
 
-HELP_FIGURE = re.compile(r"\{(/[^{}]+)\}")
-"""A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit."""
+HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
+"""A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit.
+``#low`` or ``#high`` after the reference gives the ends of an observation's range instead."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,17 @@ def fill_help(text: str, pricing: Pricing) -> str:
     >>> from calculators import load_pricing
     >>> fill_help("ECR costs {/storage/ecr/price}.", load_pricing())
     'ECR costs $0.10/GB-month.'
+    >>> fill_help("{/providers/rescale/startup_minutes#low} to {/providers/rescale/startup_minutes#high}", load_pricing())
+    '4 min to 8 min'
     """
 
     def figure(match: re.Match) -> str:
-        quantity = pricing.quantity(match.group(1))
-        return format_value(pricing.value(match.group(1)), quantity.unit)
+        ref, end = match.group(1), match.group(2)
+        observation = pricing.observation(ref)
+        value = getattr(observation, end) if end else observation.value
+        if value is None:
+            raise PricingError(f"help text asks for the {end} end of {ref}, which has no range", ref)
+        return format_value(value, pricing.quantity(ref).unit)
 
     return HELP_FIGURE.sub(figure, text)
 

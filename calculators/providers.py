@@ -384,7 +384,8 @@ CALCULATOR = Calculator(
             failed_charge="/providers/rescale/failed_start_charge", credit="/providers/rescale/free_credit",
             helps={
                 "speed": "The note found Rescale's GPU workers as fast as a g2.2xlarge or faster.",
-                "startup": "The note saw 4 to 8 minutes; the default is the midpoint.",
+                "startup": "The note saw {/providers/rescale/startup_minutes@note-cost-of-dl#low} to "
+                           "{/providers/rescale/startup_minutes@note-cost-of-dl#high}; the default is the midpoint.",
             },
         ),
     ),

@@ -21,6 +21,7 @@ from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
 
 NOTE = "desktop-2019-note"
+TODAY = "today-desktop-gpu"
 CLOUD, DESKTOP = "Cloud", "Desktop"
 HOURS_PER_DAY = 24
 IDLE_BELOW = 1e-6
@@ -310,9 +311,11 @@ CALCULATOR = Calculator(
               step=0.05, help="What you expect to sell the machine for at the end. 0 by default (kept, or worth "
                               "nothing): there is no sourced figure."),
         Input("gpu_watts", "GPU power while training", "W", "/hardware/gpu-2019-note/power_high", maximum=10_000,
-              step=5, help="The note gives 185 to 250 W for its GPU; the default is the high end."),
+              step=5, help="The note gives {/hardware/gpu-2019-note/power_low} to {/hardware/gpu-2019-note/power_high} for its GPU; "
+                   "the default is the high end."),
         Input("cpu_watts", "CPU power while training", "W", "/hardware/ryzen-7/power_high", maximum=5000, step=5,
-              help="Ryzen 7: 65 to 105 W in the note; the default is the high end."),
+              help="Ryzen 7: {/hardware/ryzen-7/power_low} to {/hardware/ryzen-7/power_high} in the note; the default is "
+                   "the high end."),
         Input("other_watts", "Rest of the machine (board, memory, drives, fans)", "W", 0, maximum=5000, step=5,
               help="0 by default: the note gives no figure for the other parts, so only GPU and CPU are counted."),
         Input("electricity_price", "Electricity price", "USD/kWh", "/electricity/us-residential-average/price",
@@ -333,6 +336,12 @@ CALCULATOR = Calculator(
             "gpu_watts": "/hardware/gpu-2019-note/power_high@note-desktop-2019",
             "cpu_watts": "/hardware/ryzen-7/power_high@note-desktop-2019",
             "electricity_price": "/electricity/us-residential-average/price@eia-today-46276",
-        }
+        },
+        # The guide's "today" comparison: one current desktop GPU against one current cloud GPU.
+        TODAY: {
+            "desktop_price": "/hardware/rtx-4090/price",
+            "gpu_watts": "/hardware/rtx-4090/power",
+            "cloud_price": "/instances/g5.xlarge/on_demand",
+        },
     },
 )

@@ -346,7 +346,8 @@ CALCULATOR = Calculator(
               maximum=10_000, step=0.01,
               help="A g5.xlarge (1×A10G) today; the 2015 note's preset uses a g2.2xlarge."),
         Input("spot_price", "Spot price", "USD/h", "/instances/g5.xlarge/spot", maximum=10_000, step=0.01,
-              help="The same machine on spot; the 2015 note's preset uses the $0.10/h it quotes."),
+              help="The same machine on spot; the 2015 note's preset uses the "
+                   "{/instances/g2.2xlarge/spot@note-aws-gpu-2015} it quotes."),
         Input("work_hours", "Compute time the job needs", "h", "/assumptions/nanogpt-note/values/train_hours",
               maximum=100_000, step=1,
               help="Uninterrupted compute, as on demand. The default is the nanoGPT note's four-day run."),
@@ -361,7 +362,8 @@ CALCULATOR = Calculator(
         Input("restart_minutes", "Restart after an interruption", "min", "/assumptions/site-defaults/values/restart_minutes", maximum=1440, step=1,
               help="Getting a new instance and reloading the last checkpoint."),
         Input("checkpoint_gb", "Checkpoint size", "GB", "/assumptions/site-defaults/values/checkpoint_size", maximum=100_000, step=0.1,
-              help="Weights plus optimizer state; GPT-2 124M with AdamW in fp32 is about 1.5 GB."),
+              help="Weights plus optimizer state; GPT-2 124M with AdamW in fp32 is about "
+                   "{/assumptions/site-defaults/values/checkpoint_size}."),
         Input("kept_checkpoints", "Checkpoints kept on S3", "checkpoints", 2, minimum=0, maximum=100, step=1,
               integer=True),
         Input("storage_price", "S3 Standard storage", "USD/GB-month", "/storage/s3-standard/price",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -77,3 +78,73 @@ def test_run_never_raises_whatever_it_is_sent(name, inputs):
     """Any mapping of names to values, as a tampered URL could send, gets a result or an error, never an exception."""
     answer = run(name, inputs)
     assert ("result" in answer) != ("error" in answer)
+
+
+# ── Properties every registered calculator shares: one test each, over the registry ─────────
+
+from tests.conftest import check_figure  # noqa: E402
+from tests.strategies import inputs_for  # noqa: E402
+
+from calculators import Pricing, get_calculator, load_pricing  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_valid_input_gives_finite_values_and_figures_plotly_accepts(name, data):
+    """Inputs drawn inside their declared bounds give finite values, tables whose rows fit their headers, and figures."""
+    calculator = get_calculator(name)
+    pricing = load_pricing()
+    raw = data.draw(inputs_for(calculator))
+    answer = run(name, raw)
+    if "error" in answer:  # a consistency check across fields (e.g. heads must divide the width) names its field
+        assert answer["error"]["field"] in raw
+        return
+    result = calculator.compute(calculator.validate(raw, pricing), pricing)
+    for value in result.values:
+        assert math.isfinite(value.value), value.name
+    for table in result.tables:
+        assert all(len(row) == len(table.columns) for row in table.rows)
+        assert all(len(row) == len(table.data_columns) for row in table.data)
+    for figure in result.figures:
+        check_figure(figure.figure)
+        assert figure.alt.strip()
+
+
+def _as_url_text(value) -> str:
+    """How the page writes a value into the URL: numbers as JavaScript's String() prints them."""
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e21 else repr(float(value))
+
+
+@pytest.mark.parametrize("name, preset", CASES, ids=[f"{n}-{p or 'defaults'}" for n, p in CASES])
+def test_url_state_round_trips(name, preset):
+    """Every value of the defaults and presets, written as the URL writes it, reads back to the same value."""
+    calculator = get_calculator(name)
+    pricing = load_pricing()
+    values = calculator.defaults(pricing, {"preset": preset} if preset else None)
+    again = calculator.validate({key: _as_url_text(value) for key, value in values.items()}, pricing)
+    assert again == values
+
+
+def test_a_new_instance_appears_in_every_instance_choice(pricing_data):
+    """Adding a machine to pricing.json puts it in every form's machine choice, with no code change."""
+    entry = json.loads(json.dumps(pricing_data["instances"]["p4d.24xlarge"]))
+    entry["label"] = "test-machine — 8× A100 40GB"
+    pricing_data["instances"]["test-machine.48xlarge"] = entry
+    pricing = Pricing(pricing_data)
+    choice_inputs = [
+        (calculator.name, item)
+        for calculator in CALCULATORS.values()
+        for item in calculator.inputs_for(pricing)
+        if item.name == "instance"
+    ]
+    assert len(choice_inputs) >= 2
+    for name, item in choice_inputs:
+        assert ("test-machine.48xlarge", "test-machine — 8× A100 40GB") in item.choices, name
+        assert get_calculator(name).validate({"instance": "test-machine.48xlarge"}, pricing)["instance"]
+    result = get_calculator("cost_to_train").compute(
+        get_calculator("cost_to_train").validate({"instance": "test-machine.48xlarge"}, pricing), pricing
+    )
+    assert any(row[1] == "test-machine.48xlarge" for row in result.tables[0].rows)
