@@ -9,7 +9,7 @@ from ._declare import Calculator, Input, PricingChoices
 from ._errors import CalculatorError, PricingError
 from ._html import figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
-from ._pricing import Pricing, Quantity, clear_cache, is_stale, load_pricing
+from ._pricing import Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between
 from ._registry import CALCULATORS, calculate, get_calculator, run
 from ._result import Figure, Result, Table, Value, format_value
 from .charts import Chart
@@ -23,6 +23,7 @@ __all__ = [
     "clear_cache",
     "figures_json",
     "is_stale",
+    "months_between",
     "render_results",
     "BreakEven",
     "Calculator",

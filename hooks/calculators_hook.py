@@ -19,6 +19,7 @@ An unknown shortcode, calculator, field or pricing reference fails the build.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shlex
@@ -40,6 +41,7 @@ from calculators import (
     get_calculator,
     is_stale,
     load_pricing,
+    months_between,
     render_results,
 )
 
@@ -50,6 +52,35 @@ SHORTCODE = re.compile(r"<!--\s*calc:([a-z-]+)\s*(.*?)\s*-->", re.DOTALL)
 UNIT_TEXT = {"USD/h": "USD/h", "USD/GB-month": "USD per GB-month", "USD/GB": "USD/GB", "USD/kWh": "USD/kWh"}
 
 _state: dict = {}
+
+# Not under "mkdocs.": a stale price is worth a warning on every build, but it must not fail `mkdocs build --strict`.
+log = logging.getLogger("calculators.build")
+if not log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+TODAY_SECTIONS = ("instances", "storage", "transfer", "electricity", "hardware")
+"""Sections whose newest prices the calculators use as today's."""
+
+
+def stale_today(pricing) -> list[tuple[str, str, int]]:
+    """Every price used as today's that is more than 12 months older than the snapshot: (pointer, as_of, months).
+
+    >>> from calculators import load_pricing
+    >>> stale = stale_today(load_pricing())
+    >>> all(months > 12 for _, _, months in stale)
+    True
+    """
+    found = []
+    for quantity in pricing.quantities():
+        section = quantity.pointer.split("/")[1]
+        if section in TODAY_SECTIONS and quantity.unit.startswith("USD"):
+            as_of = quantity.current.as_of
+            if is_stale(as_of, pricing.snapshot_date):
+                found.append((quantity.pointer, as_of, months_between(as_of, pricing.snapshot_date)))
+    return found
 
 
 def on_config(config):
@@ -66,6 +97,9 @@ def on_config(config):
         raise PluginError(f"pricing.json: {error} [at {error.field}]") from None
     _state["pricing"] = pricing
     config.extra["pricing_snapshot"] = pricing.snapshot_date
+    for pointer, as_of, months in stale_today(pricing):
+        log.warning("pricing.json: %s is used as today's price but dates from %s, %d months before the snapshot %s",
+                    pointer, as_of, months, pricing.snapshot_date)
     return config
 
 
@@ -322,7 +356,7 @@ def _pricing_reference(pricing) -> str:
         out.append(
             '<div class="md-typeset__table calc-pricing"><table><thead><tr>'
             '<th scope="col">entry</th><th scope="col">figure</th><th scope="col">value</th>'
-            '<th scope="col">region</th><th scope="col">source</th><th scope="col">as of</th>'
+            '<th scope="col">region</th><th scope="col">source</th><th scope="col">as of</th><th scope="col">age</th>'
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>\n"
         )
     return "\n".join(out)
@@ -351,9 +385,25 @@ def _reference_rows(pricing, quantity, label: str, name: str, field: str, sectio
         rows.append(
             f"<tr{anchor}><td>{escape(label)}<br><code>{escape(name)}</code></td><td>{escape(field)}</td>"
             f"<td>{escape(value)}{status}</td><td>{escape(observation.region)}</td>"
-            f"<td>{link}{note}</td><td>{escape(observation.as_of)}</td></tr>"
+            f"<td>{link}{note}</td><td>{escape(observation.as_of)}</td><td>{escape(_age(observation.as_of, pricing))}</td></tr>"
         )
     return rows
+
+
+def _age(as_of: str, pricing) -> str:
+    """How old a figure is at the snapshot, in words.
+
+    >>> from types import SimpleNamespace
+    >>> snapshot = SimpleNamespace(snapshot_date="2026-11-23")
+    >>> _age("2026-11", snapshot), _age("2025-06", snapshot), _age("2015-11-22", snapshot)
+    ('under a month', '17 months', '11 years')
+    """
+    months = months_between(as_of, pricing.snapshot_date)
+    if months < 1:
+        return "under a month"
+    if months < 24:
+        return f"{months} month{'s' if months > 1 else ''}"
+    return f"{months // 12} years"
 
 
 def _anchor(pointer: str) -> str:

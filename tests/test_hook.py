@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import sys
 from types import SimpleNamespace
 
@@ -81,3 +82,40 @@ def test_the_hook_reads_the_pricing_file_the_site_uses(hook):
     config = SimpleNamespace(config_file_path=str(PRICING_PATH.parent / "mkdocs.yml"), extra={})
     hook.on_config(config)
     assert config.extra["pricing_snapshot"] == json.loads(PRICING_PATH.read_text(encoding="utf-8"))["snapshot_date"]
+
+
+def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp_path, monkeypatch):
+    """A newest price more than 12 months before the snapshot is named in a build warning; a fresh one is not."""
+    data = json.loads(PRICING_PATH.read_text(encoding="utf-8"))
+    data["instances"]["p4d.24xlarge"]["on_demand"]["observations"] = [
+        {"value": 20.0, "region": "us-east-1", "source": "reference-figures", "as_of": "2024-01"}
+    ]
+    path = tmp_path / "pricing.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("CALCULATORS_PRICING", str(path))
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Collect()
+    hook.log.addHandler(handler)
+    try:
+        hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
+    finally:
+        hook.log.removeHandler(handler)
+        monkeypatch.delenv("CALCULATORS_PRICING")
+        hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
+    named = [m for m in messages if "/instances/p4d.24xlarge/on_demand" in m]
+    assert named and "2024-01" in named[0]
+    fresh = data["instances"]["p5.48xlarge"]["on_demand"]["observations"][-1]["as_of"]
+    if not hook.is_stale(fresh, data["snapshot_date"]):
+        assert not any("/instances/p5.48xlarge/on_demand " in m for m in messages)
+
+
+def test_the_pricing_reference_shows_each_prices_age(hook):
+    """Every row of the pricing reference says how old its figure is at the snapshot."""
+    html = render(hook, "<!-- calc:pricing-reference -->", "reference/pricing.md")
+    assert '<th scope="col">age</th>' in html
+    assert "11 years" in html  # the 2015 note's prices
