@@ -27,8 +27,9 @@ HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
 class PricingChoices:
     """Choices read from a section of pricing.json, so a new entry appears in every form with no code change.
 
-    ``section`` is ``instances`` (machines with a GPU), ``storage``, or ``sources`` (the notes, as
-    price bases). ``first`` puts fixed choices before them, e.g. ``(("current", "Newest price"),)``.
+    ``section`` is ``instances`` (machines with a GPU), ``sources`` (the notes, as price bases), or
+    any other section (``storage``, ``efficiency``), whose entries are offered by their labels.
+    ``first`` and ``last`` put fixed choices around them, e.g. ``(("current", "Newest price"),)``.
 
     >>> from calculators import load_pricing
     >>> choices = PricingChoices("instances").resolve(load_pricing())
@@ -38,6 +39,7 @@ class PricingChoices:
 
     section: str
     first: tuple[tuple[str, str], ...] = ()
+    last: tuple[tuple[str, str], ...] = ()
 
     def resolve(self, pricing: Pricing) -> tuple[tuple[str, str], ...]:
         """The (value, label) pairs for this pricing.json."""
@@ -47,8 +49,8 @@ class PricingChoices:
             found = [(name, f"{_short_title(source['title'])}, where it quotes a price")
                      for name, source in pricing.sources.items() if "seed" in source]
         else:
-            found = [(name, entry.get("label", name)) for name, entry in pricing.section(self.section).items()]
-        return self.first + tuple(found)
+            found = [(name, entry.get("label", name)) for name, entry in pricing.data.get(self.section, {}).items()]
+        return self.first + tuple(found) + self.last
 
 
 def _short_title(title: str) -> str:

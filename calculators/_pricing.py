@@ -194,6 +194,15 @@ def validation_errors(data: Any) -> Iterator[str]:
         gpu = instance["gpu"]
         if gpu is not None and gpu not in data["gpus"]:
             yield f"{_pointer(('instances', name, 'gpu'))}: {gpu!r} is not a key of /gpus"
+    for name, run in data.get("runs", {}).items():
+        if run["gpu"] not in data["gpus"]:
+            yield f"{_pointer(('runs', name, 'gpu'))}: {run['gpu']!r} is not a key of /gpus"
+        if run["efficiency"] not in data.get("efficiency", {}):
+            yield f"{_pointer(('runs', name, 'efficiency'))}: {run['efficiency']!r} is not a key of /efficiency"
+        if ("wall_hours" in run["values"]) == ("gpu_hours" in run["values"]):
+            yield f"{_pointer(('runs', name, 'values'))}: give wall_hours (with gpu_count) or gpu_hours, not both or neither"
+        elif "wall_hours" in run["values"] and "gpu_count" not in run["values"]:
+            yield f"{_pointer(('runs', name, 'values'))}: wall_hours needs gpu_count"
 
 
 def _read_text(name: str) -> tuple[str, str]:

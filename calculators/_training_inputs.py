@@ -7,12 +7,18 @@ declarations and :func:`training_run`, which turns checked values into the train
 
 from __future__ import annotations
 
-from ._declare import Input
+from ._declare import Input, PricingChoices
 from ._errors import CalculatorError
+from ._pricing import Pricing
+from .models.calibration import efficiency_mfu
 from .models.training import TrainingRun
 
 NOTE = "nanogpt-gpt2-124m"
 """The assumptions entry of pricing.json that holds nanoGPT's GPT-2 (124M) run."""
+
+CUSTOM = "custom"
+DEFAULT_EFFICIENCY = "optimised-one-node"
+"""Today's common case: a well-tuned run on one machine (an efficiency key of pricing.json)."""
 
 
 def _a(name: str) -> str:
@@ -32,14 +38,21 @@ RUN_INPUTS: tuple[Input, ...] = (
           choices=(("on", "Count them: 6·N + 12·L·H·Q·T per token"), ("off", "Leave them out: 6·N per token"))),
     Input("precision", "Precision", "", "tensor",
           choices=(("tensor", "bf16/fp16 (tensor)"), ("fp8", "fp8 where the GPU has it"), ("fp32", "fp32"))),
-    Input("mfu", "Model FLOPs utilisation (MFU)", "fraction", "/assumptions/site-defaults/values/mfu",
+    Input("efficiency", "How the run is trained", "", DEFAULT_EFFICIENCY,
+          choices=PricingChoices("efficiency", last=((CUSTOM, "Custom: the MFU and scaling efficiency below"),)),
+          help="Sets the model FLOPs utilisation (MFU) from published runs: {/efficiency/nanogpt-2022/values/mfu} for "
+               "2022-style PyTorch, {/efficiency/optimised-one-node/values/mfu} for an optimised single machine, "
+               "{/efficiency/large-multi-node/values/mfu} for a large multi-node run. The table of published runs "
+               "below shows how close each comes."),
+    Input("mfu", "Custom MFU", "fraction", "/assumptions/site-defaults/values/mfu",
           minimum=0.01, maximum=1, step=0.01,
-          help="Share of peak throughput the run achieves; the default is {/assumptions/site-defaults/values/mfu}."),
-    Input("scaling_efficiency", "Multi-GPU scaling efficiency", "fraction",
+          help="Used only with the custom choice above: the share of peak throughput the run achieves."),
+    Input("scaling_efficiency", "Custom multi-GPU scaling efficiency", "fraction",
           "/assumptions/site-defaults/values/scaling_efficiency", minimum=0.01, maximum=1, step=0.01,
-          help="Applied only on machines with more than one GPU: the share of throughput left after communication."),
+          help="Used only with the custom choice, on machines with more than one GPU: the share of throughput left "
+               "after communication. The presets' MFUs already include it."),
     Input("micro_batch", "Micro-batch per GPU", "sequences", 1, minimum=1, maximum=100_000, step=1, integer=True),
-    Input("activation_memory", "Activations kept in memory", "", "full",
+    Input("activation_memory", "Activations kept in memory", "", "flash",
           choices=(("full", "All, attention scores included (Korthikanti et al. 2022)"),
                    ("flash", "All but the attention scores (flash attention)"),
                    ("recompute", "Layer inputs only (full activation recomputation)"))),
@@ -51,20 +64,28 @@ RUN_INPUTS: tuple[Input, ...] = (
 RUN_INPUT_NAMES = tuple(item.name for item in RUN_INPUTS)
 
 
-def training_run(v: dict) -> TrainingRun:
+def training_run(v: dict, pricing: Pricing) -> TrainingRun:
     """Which training run do checked values describe? Raises CalculatorError when the shape is inconsistent.
 
-    >>> from calculators._training_inputs import training_run
-    >>> run = training_run({"parameters": 124e6, "steps": 10, "tokens_per_step": 1000, "layers": 12, "heads": 12,
-    ...     "embedding": 768, "block_size": 1024, "attention_flops": "on", "precision": "tensor", "mfu": 0.3,
-    ...     "scaling_efficiency": 0.95, "micro_batch": 1, "activation_memory": "flash", "sharding": "sharded"})
-    >>> run.tokens, run.activations
-    (10000.0, 'flash')
+    An efficiency preset sets the MFU (a whole-run figure, so scaling efficiency 1); the custom choice
+    takes the MFU and scaling efficiency fields.
+
+    >>> from calculators import load_pricing
+    >>> v = {"parameters": 124e6, "steps": 10, "tokens_per_step": 1000, "layers": 12, "heads": 12,
+    ...      "embedding": 768, "block_size": 1024, "attention_flops": "on", "precision": "tensor",
+    ...      "efficiency": "nanogpt-2022", "mfu": 0.5, "scaling_efficiency": 0.95, "micro_batch": 1,
+    ...      "activation_memory": "flash", "sharding": "sharded"}
+    >>> run = training_run(v, load_pricing())
+    >>> run.tokens, run.mfu, run.scaling_efficiency
+    (10000.0, 0.3, 1.0)
+    >>> training_run(dict(v, efficiency="custom"), load_pricing()).mfu
+    0.5
     """
     if v["embedding"] % v["heads"]:
         raise CalculatorError(
             f"Attention heads ('heads') must divide the embedding width {v['embedding']}: {v['heads']}", "heads"
         )
+    custom = v["efficiency"] == CUSTOM
     return TrainingRun(
         parameters=v["parameters"],
         tokens=float(v["steps"]) * float(v["tokens_per_step"]),
@@ -74,8 +95,8 @@ def training_run(v: dict) -> TrainingRun:
         sequence=v["block_size"],
         attention_flops=v["attention_flops"] == "on",
         precision=v["precision"],
-        mfu=v["mfu"],
-        scaling_efficiency=v["scaling_efficiency"],
+        mfu=v["mfu"] if custom else efficiency_mfu(pricing, v["efficiency"]),
+        scaling_efficiency=v["scaling_efficiency"] if custom else 1.0,
         micro_batch=v["micro_batch"],
         activations=v["activation_memory"],
         sharding=v["sharding"],

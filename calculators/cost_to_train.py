@@ -142,7 +142,7 @@ def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate
     >>> "c5.2xlarge" in [item.instance for item in excluded]
     True
     """
-    run = training_run(v)
+    run = training_run(v, pricing)
     ranked: list[InstanceEstimate] = []
     excluded: list[InstanceEstimate | Exclusion] = []
     for name in pricing.section("instances"):
@@ -224,7 +224,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
     """The ranked machines, the cheapest and the chosen one, the exclusions and the cost-time chart."""
     require_machine(pricing, v["instance"])
     ranked, excluded = estimate_instances(v, pricing)
-    run = training_run(v)
+    run = training_run(v, pricing)
     flops, activations, tokens = run.flops, run.activation_bytes, run.tokens
     values = [
         Value("tokens", "Training tokens", tokens / 1e9, "B tokens"),
@@ -316,6 +316,7 @@ CALCULATOR = Calculator(
     compute=compute,
     presets={
         NOTE: {
+            "efficiency": "nanogpt-2022",
             "instance": "p4d.24xlarge",
             "price_basis": "note-nanogpt",
         }

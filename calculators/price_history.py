@@ -182,9 +182,9 @@ def machine_hours(v: dict, pricing: Pricing) -> tuple[dict[str, float], list[tup
     >>> pricing = load_pricing()
     >>> hours, left_out = machine_hours(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> round(hours["p4d.24xlarge"], 2), dict(left_out)["c5.2xlarge"]
-    (98.72, 'no GPU model listed')
+    (93.78, 'no GPU model listed')
     """
-    run = training_run(v)
+    run = training_run(v, pricing)
     hours: dict[str, float] = {}
     left_out: list[tuple[str, str]] = []
     for name in pricing.section("instances"):
@@ -208,14 +208,14 @@ def price_history(v: dict, pricing: Pricing) -> History:
     """What would the job have cost on each machine at each of its dated prices?
 
     ``v`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
-    the same 98.72 hours at the note's $33.05/h (2024) and at $32.7726/h (2026-11).
+    the same 93.78 hours at the note's $33.05/h (2024) and at $32.7726/h (2026-11).
 
     >>> from calculators import load_pricing
     >>> pricing = load_pricing()
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (98.72, [('2024', 33.05), ('2026-11', 32.7726)], '-0.84%')
+    (93.78, [('2024', 33.05), ('2026-11', 32.7726)], '-0.84%')
     >>> [item.label for item in history.charted][:2]
     ['p4d.24xlarge on demand', 'p2.xlarge on demand']
     """
@@ -363,6 +363,7 @@ CALCULATOR = Calculator(
     compute=compute,
     presets={
         NOTE: {
+            "efficiency": "nanogpt-2022",
             "instance": "p4d.24xlarge",
             "price_kind": "on_demand",
         }

@@ -20,23 +20,26 @@ from tests.strategies import as_of_dates, inputs_for
 # 600,000 iterations × 491,520 tokens = 294,912,000,000 tokens;
 # (6 × 124e6 + 12 × 12 × 12 × 64 × 1024) = 857,246,208 FLOPs a token; 2.52812193693696e20 FLOPs in all.
 RUN_FLOPS = 857_246_208 * 294_912_000_000
-MFU = 0.3  # /assumptions/site-defaults/values/mfu
-SCALING = 0.95  # /assumptions/site-defaults/values/scaling_efficiency
-P4D_HOURS = RUN_FLOPS / (8 * 312e12 * MFU * SCALING) / 3600  # 8 × A100 at 312 TFLOPS bf16: 98.7202 h
+MFU = 0.3  # the preset's efficiency, /efficiency/nanogpt-2022/values/mfu: a whole-run figure, no scaling loss
+P4D_HOURS = RUN_FLOPS / (8 * 312e12 * MFU) / 3600  # 8 × A100 at 312 TFLOPS bf16: 93.7842 h
 G2_HOURS = RUN_FLOPS / (2.3e12 * MFU) / 3600  # one K520 at 2.3 TFLOPS fp32: 101,776.25 h
 P2_HOURS = RUN_FLOPS / (3.6e12 * MFU) / 3600  # one GK210 at 3.6 TFLOPS fp32: 65,023.71 h
 G5_HOURS = RUN_FLOPS / (70e12 * MFU) / 3600  # one A10G at 70 TFLOPS fp16: 3,344.08 h
 
 
 def compute(pricing, preset=None, **raw):
-    """Validate ``raw`` over the defaults (and a preset) and compute, as the registry does."""
-    base = CALCULATOR.defaults(pricing, {"preset": preset} if preset else None)
+    """Validate ``raw`` over the nanoGPT job (the preset's run inputs, both price kinds) and compute, as the registry does.
+
+    The job's hours then follow the hand-worked constants above; ``preset`` applies a whole preset on top.
+    """
+    base = CALCULATOR.defaults(pricing, {"preset": preset or NOTE, **({} if preset else {"price_kind": "both"})})
     return CALCULATOR.compute(CALCULATOR.validate(raw, pricing, base), pricing)
 
 
 def history(pricing, **raw):
     """The price history for the default job with ``raw`` inputs on top."""
-    return price_history(CALCULATOR.validate(raw, pricing), pricing)
+    base = CALCULATOR.defaults(pricing, {"preset": NOTE, "price_kind": "both"})
+    return price_history(CALCULATOR.validate(raw, pricing, base), pricing)
 
 
 def trace(result, name):
@@ -102,9 +105,9 @@ def test_price_points_apply_the_same_hours_to_each_dated_price(pricing):
 def test_p4d_on_demand_at_the_nanogpt_note_price_and_today(pricing):
     """The preset prices the nanoGPT run on p4d at $33.05/h (2024) and $32.7726/h (2026-11): 0.84% cheaper."""
     result = compute(pricing, preset=NOTE)
-    assert result.value("hours") == pytest.approx(P4D_HOURS)  # 98.72 h
-    assert result.value("on_demand_oldest") == pytest.approx(P4D_HOURS * 33.05)  # $3,262.70
-    assert result.value("on_demand_newest") == pytest.approx(P4D_HOURS * 32.7726)  # $3,235.32
+    assert result.value("hours") == pytest.approx(P4D_HOURS)  # 93.78 h
+    assert result.value("on_demand_oldest") == pytest.approx(P4D_HOURS * 33.05)  # $3,099.55
+    assert result.value("on_demand_newest") == pytest.approx(P4D_HOURS * 32.7726)  # $3,073.55
     assert result.value("on_demand_change") == pytest.approx(32.7726 / 33.05 - 1)  # -0.839%
     assert "spot_newest" not in [value.name for value in result.values]
 
@@ -131,7 +134,7 @@ def test_old_spot_prices_against_today(pricing, instance, hours, old, new, old_d
 
 def test_the_job_takes_the_hours_cost_to_train_estimates(pricing):
     """The same inputs give the same hours on every machine as the cost-to-train calculator: one job, one formula."""
-    ranked, _ = cost_to_train.estimate_instances(cost_to_train.CALCULATOR.defaults(pricing), pricing)
+    ranked, _ = cost_to_train.estimate_instances(cost_to_train.CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     hours = {item.instance: item.hours for item in ranked}
     for series in history(pricing).series:
         assert series.hours == hours[series.instance]
@@ -161,7 +164,7 @@ def test_a_price_with_one_date_shows_its_cost_and_says_there_is_no_history(prici
     result = compute(pricing, instance="p4d.24xlarge", price_kind="spot")
     names = [value.name for value in result.values]
     assert "spot_newest" in names and "spot_oldest" not in names and "spot_change" not in names
-    assert result.value("spot_newest") == pytest.approx(P4D_HOURS * 7.352)  # 98.72 h × $7.352/h = $725.79
+    assert result.value("spot_newest") == pytest.approx(P4D_HOURS * 7.352)  # 93.78 h × $7.352/h = $689.50
     assert "p4d.24xlarge spot: only one dated price (2026-11), so there is no history to compare." in result.notes
     assert "p4d.24xlarge spot" not in [item["name"] for item in result.figures[0].figure["data"]]
 
@@ -186,7 +189,7 @@ def test_zero_hours_cost_nothing_and_state_no_change(pricing):
 def test_a_run_too_big_for_the_chosen_machine_leaves_it_out_by_name(pricing):
     """20B parameters do not fit on p4d's 8 × 40 GB: p4d is named as left out, with the memory it would need."""
     result = compute(pricing, preset=NOTE, parameters=20e9)
-    assert any(note.startswith("p4d.24xlarge is left out: cannot hold the run: needs 41.08 GB per GPU, has 40 GB")
+    assert any(note.startswith("p4d.24xlarge is left out: cannot hold the run: needs 40.32 GB per GPU, has 40 GB")
                for note in result.notes)
     assert "p4d.24xlarge on demand" not in [item["name"] for item in result.figures[0].figure["data"]]
 
@@ -241,7 +244,8 @@ def test_chart_has_one_line_per_price_with_two_or_more_dates(pricing):
 def test_alt_text_states_each_lines_costs_and_dates(pricing):
     """The text alternative names each line with its costs and dates, as the page prints them."""
     alt = compute(pricing, preset=NOTE).figures[0].alt
-    assert "p4d.24xlarge on demand: $3,262.70 (2024), $3,235.32 (2026-11), -0.8%" in alt
+    # 93.78 h × $33.05 = $3,099.57 and × $32.7726 = $3,073.55
+    assert "p4d.24xlarge on demand: $3,099.57 (2024), $3,073.55 (2026-11), -0.8%" in alt
 
 
 @pytest.mark.skipif(not (ROOT / "hooks").is_dir(), reason="build-time code is not staged for the Pyodide run")
