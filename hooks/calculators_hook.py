@@ -44,6 +44,7 @@ from calculators import (
     months_between,
     render_results,
 )
+from calculators.models.calibration import published_runs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path, not as a package
 from svg_chart import render_svg  # noqa: E402
@@ -162,7 +163,54 @@ def _render(kind: str, args: str, page, number: int) -> str:
         return _then_now(pricing, positional[0])
     if kind == "snapshot":
         return escape(pricing.snapshot_date)
+    if kind == "efficiency-presets":
+        return _efficiency_presets(pricing)
+    if kind == "published-runs":
+        return _published_runs(pricing)
     return _pricing_reference(pricing)  # parse_shortcode knows no other kind
+
+
+def _source_link(pricing, source_id: str) -> str:
+    source = pricing.sources[source_id]
+    title = escape(source["title"])
+    return f'<a href="{escape(source["url"])}">{title}</a>' if "url" in source else title
+
+
+def _table_html(headers: tuple[str, ...], rows: list[tuple[str, ...]], caption: str) -> str:
+    """A plain HTML table of already-escaped cells, in Material's table wrapper."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return (f'<div class="md-typeset__table"><table><caption>{escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _efficiency_presets(pricing) -> str:
+    """Each efficiency preset: its name, its MFU, when to pick it, and where the figure comes from."""
+    rows = []
+    for name, entry in pricing.data.get("efficiency", {}).items():
+        ref = f"/efficiency/{name}/values/mfu"
+        observation = pricing.observation(ref)
+        rows.append((escape(entry["label"]), escape(format_value(observation.value, "fraction")), escape(entry["advice"]),
+                     f"{_source_link(pricing, observation.source)}<br><small>{escape(observation.note)}</small>"))
+    return _table_html(("preset", "MFU", "pick it when", "source"), rows, "Efficiency presets")
+
+
+def _published_runs(pricing) -> str:
+    """The published runs the estimator is held to: published, estimated and the error, from the same data as the tests."""
+    rows = []
+    for check in published_runs(pricing):
+        gpus = f"{check.gpu_count} × " if check.gpu_count else ""
+        label = pricing.section("gpus")[check.gpu]["label"]
+        preset = pricing.data["efficiency"][check.efficiency]["label"].split(" (")[0]
+        unit = "h" if check.measure == "wall hours" else "GPU-hours"
+        rows.append((
+            escape(check.label), escape(f"{gpus}{label}"),
+            escape(f"{preset}, {format_value(check.mfu, 'fraction')}"),
+            escape(f"{format_value(check.published, unit)}"), escape(f"{format_value(check.estimated, unit)}"),
+            escape(f"{check.error:+.0%}".replace("-", "−")), _source_link(pricing, check.source),
+        ))
+    return _table_html(("run", "hardware", "preset, MFU", "published", "estimated", "error", "source"), rows,
+                       "Published training runs against this estimate")
 
 
 def _then_now(pricing, ref: str) -> str:
@@ -186,6 +234,8 @@ SHORTCODES = {
     "then-now": (("pricing reference",), False),
     "snapshot": ((), False),
     "pricing-reference": ((), False),
+    "efficiency-presets": ((), False),
+    "published-runs": ((), False),
 }
 
 
@@ -337,6 +387,8 @@ SECTION_TITLES = {
     "hardware": "Hardware to buy",
     "providers": "Provider terms",
     "assumptions": "Assumptions from the notes",
+    "efficiency": "Efficiency presets",
+    "runs": "Published training runs",
 }
 
 
@@ -346,10 +398,10 @@ def _pricing_reference(pricing) -> str:
     for section, title in SECTION_TITLES.items():
         out.append(f"## {title}\n")
         rows = []
-        for name, entry in pricing.section(section).items():
+        for name, entry in pricing.data.get(section, {}).items():
             label = entry.get("label", name)
-            fields = entry["values"] if section == "assumptions" else entry
-            base = f"/{section}/{name}/values" if section == "assumptions" else f"/{section}/{name}"
+            fields = entry["values"] if "values" in entry else entry
+            base = f"/{section}/{name}/values" if "values" in entry else f"/{section}/{name}"
             for field, node in fields.items():
                 if isinstance(node, dict) and "observations" in node:
                     rows.extend(_reference_rows(pricing, pricing.quantity(f"{base}/{field}"), label, name, field, section))

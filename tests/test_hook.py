@@ -119,3 +119,25 @@ def test_the_pricing_reference_shows_each_prices_age(hook):
     html = render(hook, "<!-- calc:pricing-reference -->", "reference/pricing.md")
     assert '<th scope="col">age</th>' in html
     assert "11 years" in html  # the 2015 note's prices
+
+
+def test_the_published_runs_table_shows_every_run_from_the_tests_data(hook):
+    """calc:published-runs lists each run of pricing.json with the estimate and error the calibration tests check."""
+    from calculators import load_pricing
+    from calculators.models.calibration import published_runs
+
+    html = render(hook, "<!-- calc:published-runs -->", "guides/cost-to-train.md")
+    for check in published_runs(load_pricing()):
+        assert check.label.split(" (")[0] in html
+        assert f"{check.error:+.0%}".replace("-", "−") in html
+    assert html.count("<tr>") == len(published_runs(load_pricing())) + 1
+
+
+def test_the_efficiency_presets_table_gives_each_presets_mfu_and_advice(hook):
+    """calc:efficiency-presets lists every preset with its MFU as a percentage and when to pick it."""
+    from calculators import load_pricing
+
+    html = render(hook, "<!-- calc:efficiency-presets -->", "guides/cost-to-train.md")
+    for name, entry in load_pricing().data["efficiency"].items():
+        assert entry["advice"] in html
+        assert format_value(load_pricing().value(f"/efficiency/{name}/values/mfu"), "fraction") in html
