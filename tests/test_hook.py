@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from html import escape
 import logging
 import sys
 from types import SimpleNamespace
@@ -139,5 +140,5 @@ def test_the_efficiency_presets_table_gives_each_presets_mfu_and_advice(hook):
 
     html = render(hook, "<!-- calc:efficiency-presets -->", "guides/cost-to-train.md")
     for name, entry in load_pricing().data["efficiency"].items():
-        assert entry["advice"] in html
+        assert escape(entry["advice"]) in html
         assert format_value(load_pricing().value(f"/efficiency/{name}/values/mfu"), "fraction") in html
