@@ -45,6 +45,12 @@ class PricingChoices:
         """The (value, label) pairs for this pricing.json."""
         if self.section == "instances":
             found = [(name, entry.get("label", name)) for name, entry in pricing.section("instances").items() if entry.get("gpu")]
+        elif self.section in ("gpus", "providers"):
+            # Only those some machine has: a filter by a GPU or provider with no machine would empty the page.
+            key = self.section[:-1]
+            used = list(dict.fromkeys(entry.get(key) for entry in pricing.section("instances").values() if entry.get(key)))
+            labels = pricing.section(self.section)
+            found = [(name, labels.get(name, {}).get("label", name)) for name in used]
         elif self.section == "sources":
             found = [(name, f"{_short_title(source['title'])}, where it quotes a price")
                      for name, source in pricing.sources.items() if "seed" in source]

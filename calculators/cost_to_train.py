@@ -192,11 +192,11 @@ def _excluded_table(excluded: list[InstanceEstimate | Exclusion]) -> Table:
     return Table("excluded", "Machines left out, and why", ("instance", "GPUs", "reason"), tuple(rows), tuple(rows))
 
 
-def _figure(ranked: list[InstanceEstimate]) -> Figure:
-    on_demand = [(item.instance, item.hours, item.on_demand_total) for item in ranked]
-    spot = [(f"{item.instance} spot", item.spot_hours, item.spot_total) for item in ranked if item.spot_total is not None]
-    front = pareto_front(on_demand + spot)
+def _figure(found: list[Option]) -> Figure:
+    on_demand = [(o.label, o.hours, o.total) for o in found if o.kind == "on_demand"]
+    spot = [(o.label, o.hours, o.total) for o in found if o.kind == "spot"]
     everything = on_demand + spot
+    front = pareto_front(everything)
     # Names go in the hover text: dozens of labelled points overlap. Only the best trade-offs are labelled.
     series = (
         Series("On demand", [p[1] for p in on_demand], [p[2] for p in on_demand], style="markers",
@@ -211,19 +211,103 @@ def _figure(ranked: list[InstanceEstimate]) -> Figure:
         auto_axis("total cost (USD)", [p[2] for p in everything], prefix="$"),
         series,
     )
-    if not ranked:
-        alt = "No machine in the price list can hold this run, so there is nothing to plot."
+    if not everything:
+        alt = "No machine that can hold this run passes the filters, so there is nothing to plot."
     else:
-        parts = [f"{label}: {format_value(hours, 'h')}, {format_value(cost, 'USD')}" for label, hours, cost in everything]
         best = ", ".join(label for label, _, _ in front)
-        alt = f"Training time and total cost per option. {'; '.join(parts)}. Best trade-offs: {best}."
+        alt = (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
+               "Every option is in the table below.")
     return Figure("cost_vs_time", chart, alt)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to run the job: a machine, on demand or on spot, with its hours and total cost."""
+
+    instance: str
+    provider: str
+    gpu: str
+    kind: str
+    hours: float
+    total: float
+
+    @property
+    def label(self) -> str:
+        """The option's name in the chart and tables, e.g. ``p5.48xlarge spot``."""
+        return self.instance if self.kind == "on_demand" else f"{self.instance} spot"
+
+
+def options(ranked: list[InstanceEstimate], kinds: tuple[str, ...]) -> list[Option]:
+    """Every option of the chosen price kinds among machines that can hold the run.
+
+    >>> from calculators import calculate, load_pricing
+    >>> pricing = load_pricing()
+    >>> ranked, _ = estimate_instances(CALCULATOR.defaults(pricing), pricing)
+    >>> {o.kind for o in options(ranked, ("spot",))}
+    {'spot'}
+    """
+    found = []
+    for item in ranked:
+        if "on_demand" in kinds:
+            found.append(Option(item.instance, item.provider, item.gpu, "on_demand", item.hours, item.on_demand_total))
+        if "spot" in kinds and item.spot_total is not None:
+            found.append(Option(item.instance, item.provider, item.gpu, "spot", item.spot_hours, item.spot_total))
+    return found
+
+
+def best_per_provider(found: list[Option]) -> list[tuple[str, Option, Option]]:
+    """For each provider, its cheapest option and its fastest one (ties: the other measure, then the name).
+
+    >>> a = Option("a", "x", "g", "on_demand", 10, 100)
+    >>> b = Option("b", "x", "g", "on_demand", 5, 300)
+    >>> [(p, c.instance, f.instance) for p, c, f in best_per_provider([a, b])]
+    [('x', 'a', 'b')]
+    """
+    by_provider: dict[str, list[Option]] = {}
+    for option in found:
+        by_provider.setdefault(option.provider, []).append(option)
+    rows = []
+    for provider, items in by_provider.items():
+        cheapest = min(items, key=lambda o: (o.total, o.hours, o.label))
+        fastest = min(items, key=lambda o: (o.hours, o.total, o.label))
+        rows.append((provider, cheapest, fastest))
+    return sorted(rows, key=lambda row: (row[1].total, row[0]))
+
+
+def _kinds(choice: str) -> tuple[str, ...]:
+    return ("on_demand", "spot") if choice == "both" else (choice,)
+
+
+def _wanted(item: InstanceEstimate, v: dict) -> bool:
+    """Whether a machine passes the reader's provider and GPU filters."""
+    return v["provider_filter"] in ("all", item.provider) and v["gpu_filter"] in ("all", item.gpu)
+
+
+def _provider_table(found: list[Option], pricing: Pricing) -> Table:
+    rows, data = [], []
+    for provider, cheap, fast in best_per_provider(found):
+        name = pricing.section("providers").get(provider, {}).get("label", provider)
+        rows.append((name, cheap.label, format_value(cheap.total, "USD"), format_value(cheap.hours, "h"),
+                     fast.label, format_value(fast.hours, "h"), format_value(fast.total, "USD")))
+        data.append((provider, cheap.label, round(cheap.total, 4), round(cheap.hours, 6),
+                     fast.label, round(fast.hours, 6), round(fast.total, 4)))
+    return Table(
+        "providers",
+        "Where: the cheapest and the fastest option at each provider",
+        ("provider", "cheapest", "cost", "time", "fastest", "time ", "cost "),
+        tuple(rows),
+        tuple(data),
+        ("provider", "cheapest option", "cheapest cost (USD)", "cheapest time (h)", "fastest option",
+         "fastest time (h)", "fastest cost (USD)"),
+    )
 
 
 def compute(v: dict, pricing: Pricing) -> Result:
     """The ranked machines, the cheapest and the chosen one, the exclusions and the cost-time chart."""
     require_machine(pricing, v["instance"])
-    ranked, excluded = estimate_instances(v, pricing)
+    every, excluded = estimate_instances(v, pricing)
+    ranked = [item for item in every if _wanted(item, v)]
+    found = options(ranked, _kinds(v["price_kind"]))
     run = training_run(v, pricing)
     flops, activations, tokens = run.flops, run.activation_bytes, run.tokens
     values = [
@@ -253,9 +337,13 @@ def compute(v: dict, pricing: Pricing) -> Result:
         fastest = min(ranked, key=lambda item: (item.hours, item.on_demand_total))
         values.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
                             note=f"{format_value(fastest.on_demand_total, 'USD')} on demand"))
+    elif every:
+        notes.append("No machine that can hold the run passes the provider and GPU filters.")
     else:
         notes.append("No machine in pricing.json can hold this run: see the excluded list for what each one lacks.")
-    chosen_values, chosen_notes = _chosen_values(v["instance"], ranked, excluded)
+    if len(ranked) < len(every):
+        notes.append(f"{len(every) - len(ranked)} machines that can hold the run are hidden by the provider and GPU filters.")
+    chosen_values, chosen_notes = _chosen_values(v["instance"], every, excluded)
     values += chosen_values
     notes += chosen_notes
     if v["price_basis"] != "current":
@@ -264,8 +352,8 @@ def compute(v: dict, pricing: Pricing) -> Result:
     notes.append(f"Storage is priced on {store} for every machine, for as long as the run lasts.")
     return Result(
         tuple(values),
-        (_ranked_table(ranked), _excluded_table(excluded)),
-        (_figure(ranked),),
+        (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
+        (_figure(found),),
         tuple(notes),
     )
 
@@ -297,6 +385,11 @@ CALCULATOR = Calculator(
     summary="Training time, memory fit and on-demand and spot cost of a transformer run on every machine in the price list.",
     inputs=(
         *RUN_INPUTS,
+        Input("provider_filter", "Providers", "", "all",
+              choices=PricingChoices("providers", first=(("all", "Every provider"),))),
+        Input("gpu_filter", "GPU", "", "all", choices=PricingChoices("gpus", first=(("all", "Every GPU"),))),
+        Input("price_kind", "On demand or spot", "", "both",
+              choices=(("both", "Both"), ("on_demand", "On demand only"), ("spot", "Spot only"))),
         Input("instance", "Machine to show", "", "p4d.24xlarge", choices=PricingChoices("instances")),
         Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
               help="A note's own price where it quotes one, otherwise the newest price."),

@@ -216,8 +216,10 @@ def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
     assert result.value("cheapest_spot_cost") == pytest.approx(1.666667)
     assert result.value("fastest_hours") == pytest.approx(0.5208333)
     assert result.value("instance_on_demand") == pytest.approx(6.666667)
-    ranked_table, excluded_table = result.tables
+    ranked_table, excluded_table, provider_table = result.tables
     assert [row[1] for row in ranked_table.rows] == ["one-big", "eight-big", "one-small"]
+    # one provider: cheapest is one-big spot ($1.67), fastest is eight-big on demand (0.52 h)
+    assert [row[1] for row in provider_table.data] == ["one-big spot"] and provider_table.data[0][4] == "eight-big"
     assert ranked_table.rows[0][6] == "$6.67"
     reasons = {row[0]: row[2] for row in excluded_table.rows}
     assert reasons == {"tiny-memory": "needs 2.68 GB per GPU, has 2 GB", "cpu-box": "no GPU model listed"}
@@ -412,13 +414,50 @@ def test_spot_with_no_interruptions_takes_the_on_demand_time(pricing):
     assert p4d.spot_total == pytest.approx(p4d.hours * pricing.value("/instances/p4d.24xlarge/spot"))
 
 
-def test_figure_is_valid_plotly_and_alt_states_the_numbers(pricing):
-    """The cost-time chart is a valid Plotly figure and its alt text names each option's numbers."""
+def test_figure_is_valid_plotly_and_alt_names_the_best_trade_offs(pricing):
+    """The cost-time chart is valid Plotly; its one-sentence alt counts the options and names the frontier."""
     result = CALCULATOR.compute(preset_values(pricing), pricing)
     figure = result.figures[0]
     check_figure(figure.figure)
-    cheapest = result.tables[0].rows[0]
-    assert f"{cheapest[1]}: {cheapest[4]}, {cheapest[6]}" in figure.alt
+    ranked = result.tables[0].data
+    count = len(ranked) + sum(1 for row in ranked if row[10] is not None)
+    assert f"for {count} options" in figure.alt
+    front = pareto_front([(row[1], row[7], row[9]) for row in ranked])
+    assert front[0][0] in figure.alt or f"{front[0][0]} spot" in figure.alt
+
+
+def test_filters_keep_only_the_chosen_provider_and_gpu(pricing):
+    """Filtering by provider or GPU ranks only those machines, and says how many were hidden."""
+    every = CALCULATOR.compute(preset_values(pricing), pricing)
+    lambda_only = CALCULATOR.compute(preset_values(pricing, provider_filter="lambda"), pricing)
+    providers = {row[2] for row in lambda_only.tables[0].data}
+    assert providers == {"lambda"}
+    hidden = len(every.tables[0].data) - len(lambda_only.tables[0].data)
+    assert hidden > 0 and f"{hidden} machines that can hold the run are hidden" in " ".join(lambda_only.notes)
+    a100 = CALCULATOR.compute(preset_values(pricing, gpu_filter="A100-80GB"), pricing)
+    assert {row[3] for row in a100.tables[0].data} == {"A100-80GB"}
+
+
+def test_per_provider_best_is_the_cheapest_and_the_fastest_of_each_provider(pricing):
+    """Each provider's row holds its cheapest option and its fastest one, worked out again from the ranking."""
+    result = CALCULATOR.compute(preset_values(pricing, price_kind="on_demand"), pricing)
+    ranked, providers = result.tables[0].data, result.tables[2].data
+    for provider, cheap, cheap_cost, _, fast, fast_hours, _ in providers:
+        mine = [row for row in ranked if row[2] == provider]
+        assert cheap == min(mine, key=lambda row: (row[9], row[7]))[1]
+        assert cheap_cost == pytest.approx(min(row[9] for row in mine), abs=1e-3)
+        assert fast_hours == pytest.approx(min(row[7] for row in mine), abs=1e-5)
+        assert fast in [row[1] for row in mine if row[7] == pytest.approx(fast_hours, abs=1e-5)]
+    assert len(providers) == len({row[2] for row in ranked})
+
+
+def test_spot_only_ranks_spot_options_per_provider(pricing):
+    """With spot only, every per-provider option is a spot one; providers with no spot price drop out."""
+    result = CALCULATOR.compute(preset_values(pricing, price_kind="spot"), pricing)
+    providers = result.tables[2].data
+    assert providers and all(row[1].endswith(" spot") and row[4].endswith(" spot") for row in providers)
+    with_spot = {row[2] for row in result.tables[0].data if row[10] is not None}
+    assert {row[0] for row in providers} == with_spot
 
 
 # --- properties -------------------------------------------------------------------------------
