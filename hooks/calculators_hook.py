@@ -45,6 +45,7 @@ from calculators import (
     render_results,
 )
 from calculators.models.calibration import published_runs
+from calculators.models.machines import largest_machine, most_gpus, price_change
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # MkDocs loads hooks by path, not as a package
 from svg_chart import render_svg  # noqa: E402
@@ -165,6 +166,20 @@ def _render(kind: str, args: str, page, number: int) -> str:
         return escape(pricing.snapshot_date)
     if kind == "efficiency-presets":
         return _efficiency_presets(pricing)
+    if kind == "change":
+        change = price_change(pricing, positional[0])
+        text = format_value(abs(change), "fraction")
+        return escape("no change" if round(change, 4) == 0 else f"{'up' if change > 0 else 'down'} {text}")
+    if kind == "largest":
+        found = largest_machine(pricing, positional[0])
+        if found is None:
+            raise CalculatorError(f"no GPU machine of provider {positional[0]!r} in pricing.json", positional[0])
+        return escape(found[0])
+    if kind in ("most-gpus", "most-gpus-machine"):
+        found = most_gpus(pricing, *positional)
+        if found is None:
+            raise CalculatorError(f"no {positional[1]} machine with {positional[0]} GPUs in pricing.json", positional[0])
+        return escape(str(found[1]) if kind == "most-gpus" else found[0])
     if kind == "published-runs":
         return _published_runs(pricing)
     return _pricing_reference(pricing)  # parse_shortcode knows no other kind
@@ -235,6 +250,10 @@ SHORTCODES = {
     "snapshot": ((), False),
     "pricing-reference": ((), False),
     "efficiency-presets": ((), False),
+    "change": (("pricing reference",), False),
+    "largest": (("provider",), False),
+    "most-gpus": (("GPU", "provider"), False),
+    "most-gpus-machine": (("GPU", "provider"), False),
     "published-runs": ((), False),
 }
 

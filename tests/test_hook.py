@@ -142,3 +142,36 @@ def test_the_efficiency_presets_table_gives_each_presets_mfu_and_advice(hook):
     for name, entry in load_pricing().data["efficiency"].items():
         assert escape(entry["advice"]) in html
         assert format_value(load_pricing().value(f"/efficiency/{name}/values/mfu"), "fraction") in html
+
+
+def test_today_facts_are_computed_from_pricing(hook):
+    """calc:largest, calc:most-gpus(-machine) and calc:change answer from pricing.json, worked out again here."""
+    from calculators import load_pricing
+
+    pricing = load_pricing()
+    aws = [n for n, e in pricing.section("instances").items() if e.get("provider") == "aws" and e.get("gpu")]
+
+    def compute(name):
+        entry = pricing.section("instances")[name]
+        gpu = entry["gpu"]
+        peak = next(pricing.value(f"/gpus/{gpu}/{f}") for f in ("bf16_tflops", "fp16_tflops", "fp32_tflops")
+                    if pricing.has(f"/gpus/{gpu}/{f}"))
+        return pricing.value(f"/instances/{name}/gpu_count") * peak
+
+    assert render(hook, "<!-- calc:largest aws -->") == max(aws, key=compute)
+    a100 = [n for n in aws if pricing.section("instances")[n]["gpu"] == "A100-40GB"]
+    most = max(pricing.value(f"/instances/{n}/gpu_count") for n in a100)
+    assert render(hook, "<!-- calc:most-gpus A100-40GB aws -->") == str(int(most))
+    assert render(hook, "<!-- calc:most-gpus-machine A100-40GB aws -->") in a100
+    then = pricing.value("/instances/p4d.24xlarge/on_demand@note-nanogpt")
+    now = pricing.value("/instances/p4d.24xlarge/on_demand")
+    text = render(hook, "<!-- calc:change /instances/p4d.24xlarge/on_demand@note-nanogpt -->")
+    assert text.startswith("down" if now < then else "up") and format_value(abs(now / then - 1), "fraction") in text
+
+
+def test_a_today_fact_with_no_answer_stops_the_build(hook):
+    """Asking for a machine the price list does not have fails loudly, naming the page and the shortcode."""
+    with pytest.raises(mkdocs_exceptions.PluginError, match="no aws machine with K9000 GPUs"):
+        render(hook, "<!-- calc:most-gpus K9000 aws -->")
+    with pytest.raises(mkdocs_exceptions.PluginError, match="pinned to a source"):
+        render(hook, "<!-- calc:change /instances/p4d.24xlarge/on_demand -->")

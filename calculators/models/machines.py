@@ -24,7 +24,10 @@ __all__ = [
     "Machine",
     "PRECISION_FIELDS",
     "gpu_machines",
+    "largest_machine",
     "machine",
+    "most_gpus",
+    "price_change",
     "memory_shortfall",
     "peak_tflops",
     "price_observation",
@@ -146,3 +149,56 @@ def memory_shortfall(needed_gb: float, has_gb: float) -> str:
     'needs 52.31 GB per GPU, has 40 GB'
     """
     return f"needs {format_value(needed_gb, 'GB')} per GPU, has {format_value(has_gb, 'GB')}"
+
+
+def most_gpus(pricing: Pricing, gpu: str, provider: str | None = None) -> tuple[str, int] | None:
+    """Which machine carries the most of one GPU (at one provider), and how many? ``None`` if none does.
+
+    Ties go to the machine listed first in pricing.json.
+
+    >>> from calculators import load_pricing
+    >>> most_gpus(load_pricing(), "A100-40GB", "aws")
+    ('p4d.24xlarge', 8)
+    """
+    best: tuple[str, int] | None = None
+    for name in gpu_machines(pricing):
+        spec = machine(pricing, name)
+        if isinstance(spec, Machine) and spec.gpu == gpu and provider in (None, spec.provider):
+            if best is None or spec.gpu_count > best[1]:
+                best = (name, spec.gpu_count)
+    return best
+
+
+def largest_machine(pricing: Pricing, provider: str | None = None) -> tuple[str, float] | None:
+    """Which machine (at one provider) has the most dense 16-bit compute, GPUs × peak, and how many TFLOPS?
+
+    >>> from calculators import load_pricing
+    >>> name, tflops = largest_machine(load_pricing(), "aws")
+    >>> tflops == max(machine(load_pricing(), n).gpu_count * peak_tflops(load_pricing(), machine(load_pricing(), n).gpu,
+    ...     "tensor")[0] for n in gpu_machines(load_pricing()) if isinstance(machine(load_pricing(), n), Machine)
+    ...     and machine(load_pricing(), n).provider == "aws")
+    True
+    """
+    best: tuple[str, float] | None = None
+    for name in gpu_machines(pricing):
+        spec = machine(pricing, name)
+        if isinstance(spec, Machine) and provider in (None, spec.provider):
+            total = spec.gpu_count * peak_tflops(pricing, spec.gpu, "tensor")[0]
+            if best is None or total > best[1]:
+                best = (name, total)
+    return best
+
+
+def price_change(pricing: Pricing, ref: str) -> float:
+    """By what fraction did a price move from a source's figure (``ref`` pinned with ``@source``) to the newest?
+
+    >>> from calculators import load_pricing
+    >>> round(price_change(load_pricing(), "/instances/g5.xlarge/on_demand@note-aws-dl"), 3)
+    0.006
+    """
+    if "@" not in ref:
+        raise CalculatorError(f"a price change needs a reference pinned to a source, e.g. {ref}@note-aws-dl", ref)
+    then, now = pricing.observation(ref), pricing.quantity(ref).current
+    if then.value == 0:
+        raise CalculatorError(f"{ref} is 0, so no change can be stated as a share of it", ref)
+    return now.value / then.value - 1.0
