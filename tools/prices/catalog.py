@@ -31,6 +31,8 @@ class Row:
 
     ``gpu_memory`` holds the per-GPU memory readings (GiB) the row supports; a row can give two
     when its format is ambiguous (per GPU or in total), and the GPU match accepts either.
+    ``gpu_model`` is a more specific GPU name when the format has one (SkyPilot's GpuInfo
+    ``Name``, e.g. ``H100 PCIe`` where the accelerator column says ``H100``).
 
     >>> Row("p5.48xlarge", "us-east-1", on_demand=55.04, gpu_name="H100", gpu_count=8).gpu_count
     8
@@ -44,6 +46,7 @@ class Row:
     gpu_name: str | None = None
     gpu_count: float | None = None
     gpu_memory: tuple[float, ...] = ()
+    gpu_model: str | None = None
     vcpus: float | None = None
     memory_gib: float | None = None
     detail: str = ""
@@ -229,5 +232,6 @@ def metadata_fields(meta: dict) -> dict:
     url = meta.get("url")
     if not url and meta.get("repo") and path:
         url = f"https://github.com/{meta['repo']}/blob/{meta.get('commit') or 'master'}/{path}"
+    extra = {key: meta[key] for key in ("date_basis", "date_window") if meta.get(key)}
     return {"date": date, "commit": meta.get("commit"), "repo": meta.get("repo"), "path": path,
-            "version": version, "provider": provider, "url": url}
+            "version": version, "provider": provider, "url": url, "extra": extra or None}

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import aws_offer, gpuhunt, online, skypilot, summary, update
-from .catalog import FORMATS, Catalog, CatalogError, detect_format, metadata_fields, require_date, sidecar_metadata
+from .catalog import FORMATS, Catalog, CatalogError, detect_format, iso_date, metadata_fields, require_date, sidecar_metadata
 from .plan import Options, Plan, plan_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,8 +71,11 @@ def load_catalog(location: str, text: str, args: argparse.Namespace, meta: dict 
     sidecar = metadata_fields(meta if meta is not None else sidecar_metadata(location))
     for layer in (guessed, sidecar):
         catalog = catalog.with_metadata(**layer)
-    return catalog.with_metadata(provider=args.provider[0] if args.provider and len(args.provider) == 1 else None,
-                                 version=args.catalog_version, commit=args.catalog_commit)
+    catalog = catalog.with_metadata(provider=args.provider[0] if args.provider and len(args.provider) == 1 else None,
+                                    version=args.catalog_version, commit=args.catalog_commit)
+    if catalog.date is None and catalog.name == "gpuhunt":
+        catalog = catalog.with_metadata(date=iso_date(catalog.version))  # a gpuhunt version is its build date
+    return catalog
 
 
 def fetch_published(data: dict, args: argparse.Namespace) -> list[Catalog]:

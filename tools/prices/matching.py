@@ -100,6 +100,22 @@ def gpu_key(data: dict, name: str | None, readings: Iterable[float] = ()) -> tup
                   f"{', '.join(candidates)} by memory")
 
 
+def resolve_gpu(data: dict, row: Row) -> tuple[str | None, str]:
+    """The /gpus key of a row: its specific GPU model if that is known, else its accelerator name.
+
+    >>> gpus = {"H100-SXM": {"aliases": ["H100"]}, "H100-PCIe": {"aliases": ["H100 PCIe"]}}
+    >>> resolve_gpu({"gpus": gpus}, Row("8x_H100_SECURE", "US", gpu_name="H100", gpu_model="H100 PCIe"))
+    ('H100-PCIe', '')
+    >>> resolve_gpu({"gpus": gpus}, Row("p5.48xlarge", "us-east-1", gpu_name="H100", gpu_model="NVIDIA H100 80GB"))
+    ('H100-SXM', '')
+    """
+    if row.gpu_model and _norm(row.gpu_model) != _norm(row.gpu_name or ""):
+        key, _ = gpu_key(data, row.gpu_model, row.gpu_memory)
+        if key:
+            return key, ""
+    return gpu_key(data, row.gpu_name, row.gpu_memory)
+
+
 def catalog_name(key: str, entry: dict) -> str:
     """The provider's own name of an instance: ``instance_type`` when set, else the key.
 

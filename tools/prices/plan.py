@@ -165,7 +165,7 @@ def plan_catalog(data: dict, catalog: Catalog, source: str, as_of: str, options:
         explicit = instance_type in options.add
         if not sample.gpu_name and not explicit:
             continue
-        gpu, problem = matching.gpu_key(data, sample.gpu_name, sample.gpu_memory) if sample.gpu_name else (None, "")
+        gpu, problem = matching.resolve_gpu(data, sample) if sample.gpu_name else (None, "")
         if problem:
             message = f"{instance_type}: {problem}"
             if explicit:

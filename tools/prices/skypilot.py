@@ -8,8 +8,12 @@ One row per instance type and zone (or region). What the real files show, and ho
   'TotalGpuMemoryInMiB'}``. ``SizeInMiB`` is per GPU on AWS and Lambda but the total on Vast,
   and RunPod writes gigabytes there (``80`` for an 80 GB card): the row offers both the per-GPU
   and the divided reading, and a value under 1024 is read as GB.
-* ``SpotPrice`` is empty where spot is not sold; Vast writes ``0.00`` for "no spot", so a zero
-  spot price is read as "not sold" (a zero on-demand price is kept, for the guards to refuse).
+* ``SpotPrice`` is empty where spot is not sold; Vast writes ``0.00`` for "no spot", and RunPod
+  (every row) and Azure's H100 rows copy the on-demand price into it, so a zero spot price, or one
+  equal to the row's on-demand price, is read as "not sold" (AWS rows where spot equals on-demand
+  are zones without spot capacity). A zero on-demand price is kept, for the guards to refuse.
+* ``GpuInfo``'s ``Name`` is kept as the GPU model when it is more specific than AcceleratorName
+  (RunPod: ``H100 PCIe``, ``H100 NVL``, ``A100 SXM``).
 * GCP prices accelerators on rows of their own: a GPU row has no InstanceType (AcceleratorName,
   AcceleratorCount, the GPUs' price), and the A2/A3/A4/G2 host VM row (a2-highgpu-1g, ...) has
   no accelerator and prices only its CPUs and memory. :func:`combine_gcp` joins them into one
@@ -25,11 +29,41 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .catalog import Catalog, Row, parse_number
 
 NAME = "skypilot"
 TITLE = "SkyPilot catalog"
+
+
+def gpu_model(gpu_info: str) -> str | None:
+    """The GPU name inside a GpuInfo cell, if it has one.
+
+    >>> gpu_model("{'Gpus': [{'Name': 'H100 PCIe', 'Count': 1}]}"), gpu_model("H100")
+    ('H100 PCIe', None)
+    """
+    try:
+        info = ast.literal_eval(gpu_info) if gpu_info else None
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(info, dict) and info.get("Gpus") and isinstance(info["Gpus"][0], dict):
+        name = info["Gpus"][0].get("Name")
+        return str(name) if name else None
+    return None
+
+
+def clean_spot(row: Row) -> Row:
+    """Drop a spot price that means "not sold": zero, or a copy of the on-demand price.
+
+    >>> clean_spot(Row("x", "r", on_demand=1.39, spot=1.39)).spot, clean_spot(Row("x", "r", on_demand=2.0, spot=0.0)).spot
+    (None, None)
+    >>> clean_spot(Row("x", "r", on_demand=2.0, spot=0.5)).spot
+    0.5
+    """
+    if row.spot is None or (row.spot > 0 and row.spot != row.on_demand):
+        return row
+    return replace(row, spot=None)
 
 
 def gpu_memory_readings(gpu_info: str, count: float | None) -> tuple[float, ...]:
@@ -70,23 +104,23 @@ def read_rows(text: str) -> list[dict]:
 
 
 def to_row(cells: dict) -> Row:
-    """One CSV row as a Row (spot 0 means "not sold").
+    """One CSV row as a Row, prices as written (see :func:`clean_spot`).
 
     >>> to_row({"InstanceType": "g5.xlarge", "AcceleratorName": "A10G", "AcceleratorCount": "1.0",
     ...         "Price": "1.006", "SpotPrice": "0.41", "Region": "us-east-1", "AvailabilityZone": "use1-az1"})
-    Row(instance='g5.xlarge', region='us-east-1', zone='use1-az1', on_demand=1.006, spot=0.41, gpu_name='A10G', gpu_count=1.0, gpu_memory=(), vcpus=None, memory_gib=None, detail='')
+    Row(instance='g5.xlarge', region='us-east-1', zone='use1-az1', on_demand=1.006, spot=0.41, gpu_name='A10G', gpu_count=1.0, gpu_memory=(), gpu_model=None, vcpus=None, memory_gib=None, detail='')
     """
     count = parse_number(cells.get("AcceleratorCount"))
-    spot = parse_number(cells.get("SpotPrice"))
     return Row(
         instance=(cells.get("InstanceType") or "").strip(),
         region=(cells.get("Region") or "").strip(),
         zone=(cells.get("AvailabilityZone") or "").strip(),
         on_demand=parse_number(cells.get("Price")),
-        spot=spot if spot else None,
+        spot=parse_number(cells.get("SpotPrice")),
         gpu_name=(cells.get("AcceleratorName") or "").strip() or None,
         gpu_count=count,
         gpu_memory=gpu_memory_readings(cells.get("GpuInfo") or "", count),
+        gpu_model=gpu_model(cells.get("GpuInfo") or ""),
         vcpus=parse_number(cells.get("vCPUs")),
         memory_gib=parse_number(cells.get("MemoryGiB")),
     )
@@ -174,6 +208,4 @@ def parse(text: str, location: str, provider: str | None = None) -> Catalog:
     rows = [to_row(cells) for cells in read_rows(text)]
     if any(not row.instance and row.gpu_name for row in rows):
         rows = combine_gcp(rows)
-    else:
-        rows = [row for row in rows if row.instance]
-    return Catalog(NAME, provider, rows, location)
+    return Catalog(NAME, provider, [clean_spot(row) for row in rows if row.instance], location)

@@ -50,8 +50,8 @@ def render(plans: list[Plan]) -> list[str]:
             decision = change.decision
             if not decision.writes:
                 continue
-            old = "new" if decision.old is None else f"{decision.old:g}"
-            rows.append((change.key, LABELS[decision.field], f"{old} → {decision.new:g}",
+            old = "new" if decision.old is None else f"{decision.old}"
+            rows.append((change.key, LABELS[decision.field], f"{old} → {decision.new}",
                          percent(decision.old, decision.new), change.region))
         if len(rows) > 1:
             lines += _table(rows)

@@ -72,8 +72,14 @@ def source_entry(catalog: Catalog, as_of: str, accessed: str) -> dict:
         entry["url"] = url
     entry["published"] = as_of
     entry["accessed"] = accessed
-    dated = "the catalog's own date" if catalog.date == as_of else "given with --as-of"
-    entry["comment"] = f"Imported by tools/import_prices.py; as_of {as_of} is {dated}, not the day it was read."
+    dated = "the catalog's own date" if catalog.date == as_of else "given with --as-of (the catalog file is undated)"
+    comment = f"Imported by tools/import_prices.py; as_of {as_of} is {dated}, not the day it was read."
+    window = catalog.extra.get("date_window")
+    if window:
+        comment += f" Date window of the snapshot: {window[0] or '?'} to {window[1] or '?'}."
+    if catalog.extra.get("date_basis"):
+        comment += f" Basis: {catalog.extra['date_basis']}"
+    entry["comment"] = comment
     meta = {"name": catalog.name, "version": catalog.version, "commit": catalog.commit, "date": as_of,
             "repo": catalog.repo, "path": catalog.path,
             "file": None if catalog.path or catalog.location.startswith(("http://", "https://")) else Path(catalog.location).name}
