@@ -7,7 +7,8 @@ a data change, not a code change:
   format to it (``"lambda": {"catalog_names": {"gpuhunt": "lambdalabs"}}``);
 * a catalog's accelerator name is a GPU whose key or one of whose ``aliases`` equals it (case
   and spacing ignored); when several GPUs share an alias (A100 40 GB and 80 GB), the row's GPU
-  memory picks the one whose ``memory`` is within 8%;
+  memory picks the one whose ``memory`` is within 8%, and a row without GPU memory goes to the
+  entry that lists the name first among its aliases;
 * a catalog instance type is the instance of that provider whose ``instance_type`` (or key)
   equals it;
 * the region read is the first of the provider's ``catalog_regions`` (or ``--region``) that
@@ -71,8 +72,11 @@ def gpu_key(data: dict, name: str | None, readings: Iterable[float] = ()) -> tup
     ...         "A100-80GB": {"aliases": ["A100", "A100-80GB"], "memory": {"observations": [{"value": 80, "as_of": "2020"}]}}}
     >>> gpu_key({"gpus": gpus}, "A100", [80.0]), gpu_key({"gpus": gpus}, "a100-80gb")
     (('A100-80GB', ''), ('A100-80GB', ''))
+    >>> gpu_key({"gpus": gpus}, "A100")
+    ('A100-40GB', '')
+    >>> gpus["A100-80GB"]["aliases"] = ["A100"]
     >>> gpu_key({"gpus": gpus}, "A100")[1]
-    "catalog GPU 'A100' matches several /gpus entries (A100-40GB, A100-80GB) and the row gives no GPU memory to choose"
+    "catalog GPU 'A100' matches several /gpus entries (A100-40GB, A100-80GB) and the row gives no GPU memory to choose (list it first in one entry's aliases to make that the default)"
     >>> gpu_key({"gpus": gpus}, "GH200", [96.0])[1]
     "catalog GPU 'GH200' (96 GiB) is not a key or alias of any /gpus entry: add it to a GPU's aliases in pricing.json"
     """
@@ -89,8 +93,11 @@ def gpu_key(data: dict, name: str | None, readings: Iterable[float] = ()) -> tup
     if len(candidates) == 1:
         return candidates[0], ""
     if not readings:
+        first = [key for key in candidates if _norm((data["gpus"][key].get("aliases") or [key])[0]) == wanted]
+        if len(first) == 1:
+            return first[0], ""
         return None, (f"catalog GPU {name!r} matches several /gpus entries ({', '.join(candidates)}) "
-                      "and the row gives no GPU memory to choose")
+                      "and the row gives no GPU memory to choose (list it first in one entry's aliases to make that the default)")
     fitting = [key for key in candidates
                if (memory := _memory_of(data["gpus"][key]))
                and any(abs(reading - memory) <= MEMORY_TOLERANCE * memory for reading in readings)]
