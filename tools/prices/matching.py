@@ -69,7 +69,7 @@ def gpu_key(data: dict, name: str | None, readings: Iterable[float] = ()) -> tup
     """The /gpus key for a catalog accelerator name, or (None, why not).
 
     >>> gpus = {"A100-40GB": {"aliases": ["A100"], "memory": {"observations": [{"value": 40, "as_of": "2020"}]}},
-    ...         "A100-80GB": {"aliases": ["A100", "A100-80GB"], "memory": {"observations": [{"value": 80, "as_of": "2020"}]}}}
+    ...         "A100-80GB": {"aliases": ["A100-80GB", "A100"], "memory": {"observations": [{"value": 80, "as_of": "2020"}]}}}
     >>> gpu_key({"gpus": gpus}, "A100", [80.0]), gpu_key({"gpus": gpus}, "a100-80gb")
     (('A100-80GB', ''), ('A100-80GB', ''))
     >>> gpu_key({"gpus": gpus}, "A100")
