@@ -135,14 +135,8 @@ def _check_names(data: dict, args: argparse.Namespace) -> None:
         raise CatalogError(f"not an instance in pricing.json: {', '.join(unknown)}")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Plan every catalog, print the summary and the refusals, then write (or not)."""
-    data = json.loads(args.pricing.read_text(encoding="utf-8"))
-    _check_names(data, args)
-    if args.catalog:
-        catalogs = [load_catalog(location, read_text(location), args) for location in args.catalog]
-    else:
-        catalogs = fetch_published(data, args)
+def plan_all(data: dict, catalogs: list[Catalog], args: argparse.Namespace) -> tuple[list[Plan], dict]:
+    """Plan each catalog in turn, each against the file as the previous ones left it; return the plans and that file."""
     options = Options(frozenset(args.only) if args.only else None, frozenset(args.allow), args.force,
                       frozenset(args.add), args.add_all, tuple(args.region or ()))
     plans: list[Plan] = []
@@ -150,25 +144,50 @@ def run(args: argparse.Namespace) -> int:
     accessed = update.today()
     for catalog in catalogs:
         as_of = require_date(catalog, args.as_of)
-        source = update.source_key(catalog, as_of, working["sources"])
-        plan = plan_catalog(working, catalog, source, as_of, options)
+        plan = plan_catalog(working, catalog, update.source_key(catalog, as_of, working["sources"]), as_of, options)
         plans.append(plan)
         working = update.apply(working, [plan], accessed)
+    return plans, working
+
+
+def report(plans: list[Plan], pricing: Path) -> bool:
+    """Print the summary (stdout) and the refusals (stderr); return True when something was refused."""
     for line in summary.render(plans):
         print(line)
     refused = [change for plan in plans for change in plan.refused]
     for change in refused:
         print(f"refused  {change.decision.message}", file=sys.stderr)
     if refused:
-        print(f"refused {len(refused)} price(s): {args.pricing} not changed", file=sys.stderr)
-        return 1
-    updated = working
+        print(f"refused {len(refused)} price(s): {pricing} not changed", file=sys.stderr)
+    return bool(refused)
+
+
+def check_snapshot(updated: dict, plans: list[Plan], bump: bool) -> dict:
+    """The file with snapshot_date moved to the newest written as_of (with ``--bump-snapshot``), else an error if later.
+
+    >>> check_snapshot({"snapshot_date": "2026-11-23"}, [], False)
+    {'snapshot_date': '2026-11-23'}
+    """
     late = max((plan.as_of for plan in plans if any(change.decision.writes for change in plan.changes)), default="")
-    if late > updated["snapshot_date"]:
-        if not args.bump_snapshot:
-            raise CatalogError(f"as_of {late} is after snapshot_date {updated['snapshot_date']}: "
-                               "pass --bump-snapshot, or an earlier --as-of")
-        updated = dict(updated, snapshot_date=late)
+    if late <= updated["snapshot_date"]:
+        return updated
+    if not bump:
+        raise CatalogError(f"as_of {late} is after snapshot_date {updated['snapshot_date']}: pass --bump-snapshot, or an earlier --as-of")
+    return dict(updated, snapshot_date=late)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the catalogs, plan, print the summary and the refusals, then write (or not)."""
+    data = json.loads(args.pricing.read_text(encoding="utf-8"))
+    _check_names(data, args)
+    if args.catalog:
+        catalogs = [load_catalog(location, read_text(location), args) for location in args.catalog]
+    else:
+        catalogs = fetch_published(data, args)
+    plans, working = plan_all(data, catalogs, args)
+    if report(plans, args.pricing):
+        return 1
+    updated = check_snapshot(working, plans, args.bump_snapshot)
     if updated == data:
         print("nothing to change")
         return 0
