@@ -40,9 +40,9 @@ import_prices = importlib.util.module_from_spec(_spec)
 sys.modules["import_prices"] = import_prices
 _spec.loader.exec_module(import_prices)  # puts tools/ on sys.path, so the package imports below work
 
-from prices import catalog as catalog_module  # noqa: E402
-from prices import gpuhunt, matching, skypilot  # noqa: E402
-from prices.catalog import CatalogError  # noqa: E402
+from prices import catalog as catalog_module
+from prices import gpuhunt, matching, skypilot
+from prices.catalog import CatalogError
 
 
 def _obs(value, source, as_of, region="us-east-1", **extra):

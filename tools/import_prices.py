@@ -22,7 +22,7 @@ for folder in (TOOLS, TOOLS.parent):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from prices.cli import main  # noqa: E402  (the package sits beside this file)
+from prices.cli import main  # the package sits beside this file
 
 if __name__ == "__main__":
     sys.exit(main())

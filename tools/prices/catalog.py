@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,7 +74,7 @@ class Catalog:
     url: str | None = None
     extra: dict = field(default_factory=dict)
 
-    def with_metadata(self, **values: Any) -> "Catalog":
+    def with_metadata(self, **values: Any) -> Catalog:
         """Return a copy with the given metadata fields set (None values are ignored).
 
         >>> Catalog("skypilot", None, [], "x.csv").with_metadata(provider="aws", date=None).provider
@@ -135,7 +136,7 @@ def parse_number(text: str | None) -> float | None:
         value = float(text)
     except ValueError:
         return None
-    return None if value != value else value  # NaN is not a price
+    return None if math.isnan(value) else value  # NaN is not a price
 
 
 def iso_date(text: str | None) -> str | None:

@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 
 from . import aws_offer, gpuhunt, online, skypilot, summary, update
-from .catalog import FORMATS, Catalog, CatalogError, detect_format, iso_date, metadata_fields, require_date, sidecar_metadata
+from .catalog import (
+    FORMATS,
+    Catalog,
+    CatalogError,
+    detect_format,
+    iso_date,
+    metadata_fields,
+    require_date,
+    sidecar_metadata,
+)
 from .plan import Options, Plan, plan_catalog
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -42,7 +42,8 @@ def newest(quantity: dict) -> dict:
     >>> newest({"observations": [{"as_of": "2026-11", "value": 2}, {"as_of": "2024", "value": 1}]})["value"]
     2
     """
-    return sorted(quantity["observations"], key=lambda obs: obs["as_of"])[-1]
+    # Not max(): among observations of the same date the loader takes the last, and so must we.
+    return sorted(quantity["observations"], key=lambda obs: obs["as_of"])[-1]  # noqa: FURB192
 
 
 def describe(obs: dict) -> str:

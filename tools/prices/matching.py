@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .catalog import CatalogError, Row
 
@@ -62,7 +62,7 @@ def provider_key(data: dict, catalog_provider: str | None, fmt: str) -> str:
 
 def _memory_of(entry: dict) -> float | None:
     observations = entry.get("memory", {}).get("observations") or []
-    return sorted(observations, key=lambda obs: obs["as_of"])[-1]["value"] if observations else None
+    return sorted(observations, key=lambda obs: obs["as_of"])[-1]["value"] if observations else None  # noqa: FURB192 (last of the newest date)
 
 
 def gpu_key(data: dict, name: str | None, readings: Iterable[float] = ()) -> tuple[str | None, str]:
@@ -217,7 +217,7 @@ def choose_offer(instance: str, by_region: dict[str, list[Row]], preferred: list
     priced = {region: min(row.on_demand for row in rows if row.on_demand is not None)
               for region, rows in by_region.items() if any(row.on_demand is not None for row in rows)}
     if not priced:
-        region = sorted(by_region)[0]
+        region = min(by_region)
         return summarise(instance, region, by_region[region], "no on-demand price in any region")
     region = min(sorted(priced), key=priced.get)
     note = f"not sold in {', '.join(preferred)}; cheapest on-demand region of the catalog" if preferred else \

@@ -87,7 +87,7 @@ def source_entry(catalog: Catalog, as_of: str, accessed: str) -> dict:
     return entry
 
 
-def apply(data: dict, plans: list[Plan], accessed: str, bump_snapshot: bool = False) -> dict:
+def apply(data: dict, plans: list[Plan], accessed: str) -> dict:
     """A copy of ``data`` with every plan's new observations, new instances and source entries."""
     updated = copy.deepcopy(data)
     for plan in plans:
@@ -102,10 +102,6 @@ def apply(data: dict, plans: list[Plan], accessed: str, bump_snapshot: bool = Fa
             instance = updated["instances"][change.key]
             quantity = instance.setdefault(change.decision.field, {"unit": "USD/h", "observations": []})
             quantity["observations"].append(dict(change.observation))
-    if bump_snapshot:
-        newest = max((plan.as_of for plan in plans), default=updated["snapshot_date"])
-        if newest > updated["snapshot_date"]:
-            updated["snapshot_date"] = newest
     return updated
 
 
