@@ -88,9 +88,11 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def prices(session: nox.Session) -> None:
-    """Refresh on-demand prices in pricing.json from an AWS Price List file: nox -s prices -- --offer FILE."""
-    if not session.posargs:
-        session.error("give the price list: nox -s prices -- --offer index.json [--dry-run] (see tools/import_prices.py --help)")
+    """Refresh and add instance prices from catalogs: AWS Price List, SkyPilot or gpuhunt (tools/import_prices.py --help).
+
+    With no arguments it fetches the published SkyPilot catalogs of every provider in pricing.json;
+    offline, pass the files: nox -s prices -- --catalog tools/catalogs/skypilot-v8-aws.csv --as-of DATE --dry-run.
+    """
     session.run("python3", "tools/import_prices.py", *session.posargs)
 
 

@@ -84,9 +84,56 @@ def test_a_reference_to_an_unknown_entry_names_it(pricing):
 def test_current_value_is_the_newest_observation(pricing):
     """With a note's old price and a newer one, the newer is current and the old stays in history."""
     quantity = pricing.quantity("/instances/lambda-1x-a10/on_demand")
-    assert quantity.value == 0.75  # Lambda's current 1×A10 rate (reference figures)
+    assert quantity.value == 1.29  # Lambda's 1×A10 rate in SkyPilot catalog v8 (2026)
+    assert quantity.from_source("skypilot-v7-lambda").value == 0.75  # the v7 catalog's rate, kept as history
     assert quantity.from_source("note-aws-dl").value == 0.60  # the AWS deep-learning note's rate
     assert quantity.observations[0].as_of <= quantity.observations[-1].as_of
+
+
+def test_p5_shows_the_june_2025_price_cut(pricing):
+    """p5.48xlarge's newest us-east-1 on-demand price is the post-cut 55.04; the pre-cut 98.32 stays as history, older."""
+    quantity = pricing.quantity("/instances/p5.48xlarge/on_demand")
+    assert (quantity.current.value, quantity.current.region) == (55.04, "us-east-1")
+    old = quantity.from_source("skypilot-v7-aws")
+    assert old.value == 98.32 and old.as_of < "2025-06" < quantity.current.as_of
+
+
+def test_every_provider_is_a_key_of_providers(pricing_data):
+    """Instances, storage and transfer name providers that /providers describes (the schema only checks the spelling)."""
+    for section in ("instances", "storage", "transfer"):
+        for name, entry in pricing_data[section].items():
+            assert entry["provider"] in pricing_data["providers"], f"/{section}/{name}/provider"
+
+
+def test_catalog_names_map_to_one_provider_and_instance_types_are_unique(pricing_data):
+    """A catalog's cloud name points at one provider, and a provider's instance_type names are unique."""
+    for fmt in ("skypilot", "gpuhunt", "aws-price-list"):
+        names = [entry["catalog_names"][fmt] for entry in pricing_data["providers"].values() if fmt in entry.get("catalog_names", {})]
+        assert len(names) == len(set(names)), fmt
+    seen = set()
+    for key, entry in pricing_data["instances"].items():
+        name = (entry["provider"], entry.get("instance_type", key))
+        assert name not in seen, key
+        seen.add(name)
+
+
+def test_catalog_observations_carry_the_catalog_date(pricing_data):
+    """A catalog source's observations are dated by the catalog version, not the day it was read."""
+    dates = {key: source["catalog"]["date"] for key, source in pricing_data["sources"].items() if "catalog" in source}
+    assert dates, "no catalog sources"
+
+    def walk(node):
+        if isinstance(node, dict) and "observations" in node:
+            yield from node["observations"]
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from walk(value)
+
+    for obs in walk(pricing_data):
+        if obs["source"] in dates:
+            assert obs["as_of"] == dates[obs["source"]], obs
+        if obs["source"].startswith("skypilot") and obs["as_of"] == "2026-11":
+            assert "UNDATED" in obs.get("note", ""), obs  # only the v3 snapshot could not be dated
 
 
 def test_every_calculator_default_and_preset_resolves(pricing):
