@@ -208,16 +208,17 @@ def price_history(v: dict, pricing: Pricing) -> History:
     """What would the job have cost on each machine at each of its dated prices?
 
     ``v`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
-    the same 93.78 hours at the note's $33.05/h (2024) and at $32.7726/h (2026-11).
+    the same 93.78 hours at the note's $33.05/h (2024), at the catalog's $32.7726/h (2025-05), and at
+    $21.957642/h after AWS's 2025 cut.
 
     >>> from calculators import load_pricing
     >>> pricing = load_pricing()
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (93.78, [('2024', 33.05), ('2026-11', 32.7726)], '-0.84%')
-    >>> [item.label for item in history.charted][:2]
-    ['p4d.24xlarge on demand', 'p2.xlarge on demand']
+    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2025-08-18', 21.957642)], '-33.56%')
+    >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
+    True
     """
     estimates, left_out = machine_hours(v, pricing)
     series: list[PriceSeries] = []

@@ -8,7 +8,6 @@ is given on the baseline machine, an EC2 g2.2xlarge (one GRID K520), whose relat
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ._declare import Calculator, Input
@@ -156,9 +155,6 @@ def job_break_even(a: ProviderTerms, b: ProviderTerms, failed_starts: float = 0)
     shifted_a = CostLine(a.name, line_a.fixed - a.free_credit, line_a.rate)
     shifted_b = CostLine(b.name, line_b.fixed - b.free_credit, line_b.rate)
     meeting = break_even(shifted_a, shifted_b)
-    if meeting.outcome == "crosses" and not math.isfinite(meeting.x):
-        # Rates too close to tell apart: the meeting lies beyond any number, so the cheaper start wins.
-        return BreakEven(a.name, b.name, "never", cheaper=meeting.cheaper_below)
     if meeting.outcome == "crosses" and shifted_a.at(meeting.x) <= 0:
         return BreakEven(a.name, b.name, "never", cheaper=meeting.cheaper_above)
     return meeting

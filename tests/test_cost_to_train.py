@@ -393,9 +393,21 @@ def test_fp32_uses_the_fp32_peak(pricing):
 
 
 def test_gpu_without_16_bit_figure_says_so(pricing):
-    """The Lambda A10 has only an fp32 figure, so its row says the fp32 peak was used."""
+    """The g2.2xlarge's GRID K520 has only an fp32 figure, so its row says the fp32 peak was used."""
     ranked, _ = estimate_instances(preset_values(pricing), pricing)
-    assert any("fp32 peak used" in note for note in by_name(ranked, "lambda-1x-a10").notes)
+    assert any("fp32 peak used" in note for note in by_name(ranked, "g2.2xlarge").notes)
+
+
+def test_every_priced_gpu_has_a_sourced_tensor_peak_unless_it_predates_tensor_cores(pricing):
+    """Every GPU in a priced machine has a bf16 or fp16 peak with a source, except the pre-Volta ones the notes used."""
+    pre_tensor = {"K80", "K520", "M60"}  # Kepler and Maxwell: no tensor cores
+    for name, entry in pricing.section("instances").items():
+        gpu = entry.get("gpu")
+        if gpu and gpu not in pre_tensor:
+            refs = [f"/gpus/{gpu}/bf16_tflops", f"/gpus/{gpu}/fp16_tflops"]
+            assert any(pricing.has(ref) for ref in refs), f"{name}: {gpu} has no tensor peak"
+            source = pricing.observation(next(ref for ref in refs if pricing.has(ref))).source
+            assert source in pricing.sources
 
 
 def test_no_tokens_is_a_named_outcome(pricing):

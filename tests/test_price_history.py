@@ -103,12 +103,12 @@ def test_price_points_apply_the_same_hours_to_each_dated_price(pricing):
 
 
 def test_p4d_on_demand_at_the_nanogpt_note_price_and_today(pricing):
-    """The preset prices the nanoGPT run on p4d at $33.05/h (2024) and $32.7726/h (2026-11): 0.84% cheaper."""
+    """The preset prices the nanoGPT run on p4d at $33.05/h (2024) and at $21.957642/h after AWS's 2025 cut: 33.6% less."""
     result = compute(pricing, preset=NOTE)
     assert result.value("hours") == pytest.approx(P4D_HOURS)  # 93.78 h
-    assert result.value("on_demand_oldest") == pytest.approx(P4D_HOURS * 33.05)  # $3,099.55
-    assert result.value("on_demand_newest") == pytest.approx(P4D_HOURS * 32.7726)  # $3,073.55
-    assert result.value("on_demand_change") == pytest.approx(32.7726 / 33.05 - 1)  # -0.839%
+    assert result.value("on_demand_oldest") == pytest.approx(P4D_HOURS * 33.05)  # $3,099.57
+    assert result.value("on_demand_newest") == pytest.approx(P4D_HOURS * 21.957642)  # $2,059.28
+    assert result.value("on_demand_change") == pytest.approx(21.957642 / 33.05 - 1)  # -33.56%
     assert "spot_newest" not in [value.name for value in result.values]
 
 
@@ -160,13 +160,15 @@ def test_table_lists_every_dated_price_with_its_source_title(pricing):
 
 
 def test_a_price_with_one_date_shows_its_cost_and_says_there_is_no_history(pricing):
-    """p4d's spot price has one date (2026-11): its cost is shown, with no oldest or change, and a note says why."""
-    result = compute(pricing, instance="p4d.24xlarge", price_kind="spot")
+    """p5en's spot price has one date (2025-08-18): its cost is shown, with no oldest or change, and a note says why."""
+    result = compute(pricing, instance="p5en.48xlarge", price_kind="spot")
     names = [value.name for value in result.values]
     assert "spot_newest" in names and "spot_oldest" not in names and "spot_change" not in names
-    assert result.value("spot_newest") == pytest.approx(P4D_HOURS * 7.352)  # 93.78 h × $7.352/h = $689.50
-    assert "p4d.24xlarge spot: only one dated price (2026-11), so there is no history to compare." in result.notes
-    assert "p4d.24xlarge spot" not in [item["name"] for item in result.figures[0].figure["data"]]
+    # 8 × H200 at 989.4 TFLOPS bf16, MFU 0.3: RUN_FLOPS / (8 × 989.4e12 × 0.3) s = 29.57 h, × $17.40215/h
+    hours = RUN_FLOPS / (8 * 989.4e12 * MFU) / 3600
+    assert result.value("spot_newest") == pytest.approx(hours * 17.40215)
+    assert "p5en.48xlarge spot: only one dated price (2025-08-18), so there is no history to compare." in result.notes
+    assert "p5en.48xlarge spot" not in [item["name"] for item in result.figures[0].figure["data"]]
 
 
 def test_a_machine_without_that_kind_of_price_says_so(pricing):
@@ -244,8 +246,8 @@ def test_chart_has_one_line_per_price_with_two_or_more_dates(pricing):
 def test_alt_text_states_each_lines_costs_and_dates(pricing):
     """The text alternative names each line with its costs and dates, as the page prints them."""
     alt = compute(pricing, preset=NOTE).figures[0].alt
-    # 93.78 h × $33.05 = $3,099.57 and × $32.7726 = $3,073.55
-    assert "p4d.24xlarge on demand: $3,099.57 (2024), $3,073.55 (2026-11), -0.8%" in alt
+    # 93.78 h × $33.05 = $3,099.57, × $32.7726 = $3,073.55, × $21.957642 = $2,059.28; 21.957642 / 33.05 - 1 = -33.6%
+    assert "p4d.24xlarge on demand: $3,099.57 (2024), $3,073.55 (2025-05), $2,059.28 (2025-08-18), -33.6%" in alt
 
 
 @pytest.mark.skipif(not (ROOT / "hooks").is_dir(), reason="build-time code is not staged for the Pyodide run")
@@ -268,20 +270,20 @@ def test_one_more_dated_price_adds_a_point_to_the_chart(pricing_data):
     before = compute(Pricing(pricing_data), preset=NOTE)
     pricing_data["instances"]["p4d.24xlarge"]["on_demand"]["observations"].append(_observation(30.0, "2025-06"))
     after = compute(Pricing(pricing_data), preset=NOTE)
-    # 2025-06-01 is day 151 of 365: 2025.41; 98.72 h × $30/h = $2,961.61
-    assert trace(after, "p4d.24xlarge on demand")["x"] == [2024.0, 2025.41, 2026.83]
-    assert trace(after, "p4d.24xlarge on demand")["y"][1] == pytest.approx(P4D_HOURS * 30.0, abs=1e-4)
+    # 2025-05 is 2025.33, 2025-06-01 is day 151 of 365: 2025.41, 2025-08-18 is day 229: 2025.63
+    assert trace(after, "p4d.24xlarge on demand")["x"] == [2024.0, 2025.33, 2025.41, 2025.63]
+    assert trace(after, "p4d.24xlarge on demand")["y"][2] == pytest.approx(P4D_HOURS * 30.0, abs=1e-4)
     assert len(after.tables[0].rows) == len(before.tables[0].rows) + 1
-    assert after.value("on_demand_newest") == before.value("on_demand_newest")  # the newest is still 2026-11
+    assert after.value("on_demand_newest") == before.value("on_demand_newest")  # the newest is still 2025-08-18
 
 
 def test_a_second_dated_price_gives_a_machine_its_first_line(pricing_data):
-    """p5.48xlarge has one on-demand price; a copy with an older one adds a p5 line to the chart."""
+    """p5en.48xlarge has one on-demand price; a copy with an older one adds a p5en line to the chart."""
     pricing = Pricing(pricing_data)
-    assert "p5.48xlarge on demand" not in [item["name"] for item in compute(pricing).figures[0].figure["data"]]
-    pricing_data["instances"]["p5.48xlarge"]["on_demand"]["observations"].append(_observation(98.32, "2025"))
+    assert "p5en.48xlarge on demand" not in [item["name"] for item in compute(pricing).figures[0].figure["data"]]
+    pricing_data["instances"]["p5en.48xlarge"]["on_demand"]["observations"].insert(0, _observation(80.0, "2025"))
     result = compute(Pricing(pricing_data))
-    assert trace(result, "p5.48xlarge on demand")["x"] == [2025.0, 2026.83]
+    assert trace(result, "p5en.48xlarge on demand")["x"] == [2025.0, 2025.63]
     assert result.value("machines_with_history") == compute(pricing).value("machines_with_history") + 1
 
 

@@ -102,9 +102,9 @@ def test_pricing_reference_lists_every_figure_with_its_source_and_date(built_sit
 
 
 def test_pricing_reference_marks_prices_older_than_a_year_as_stale(built_site, pricing):
-    """The Rescale worker's price, last seen in the 2017 note, is flagged stale; today's p4d price is not."""
+    """The Rescale worker's price, last seen in the 2017 note, is flagged stale; Lambda's 2026 8×H100 price is not."""
     html = page(built_site, "reference/pricing")
     rescale = html.split('id="instances-rescale-gpu-worker-on_demand"', 1)[1].split("</tr>", 1)[0]
-    p4d = html.split('id="instances-p4d-24xlarge-on_demand"', 1)[1].split("</tr>", 1)[0]
+    fresh = html.split('id="instances-lambda-8x-h100-on_demand"', 1)[1].split("</tr>", 1)[0]
     assert "stale" in rescale
-    assert "stale" not in p4d
+    assert "stale" not in fresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .._result import Table, format_value
@@ -52,6 +53,8 @@ def break_even(a: CostLine, b: CostLine) -> BreakEven:
     (3.5714, 'EC2', 'Lambda')
     >>> break_even(CostLine("EC2", 10, 7), CostLine("Lambda+ECR", 10, 8.2)).cheaper
     'EC2'
+    >>> break_even(CostLine("A", 1, 5e-324), CostLine("B", 4, 0)).outcome  # 3 / 5e-324 overflows
+    'never'
     """
     rate_gap = a.rate - b.rate
     fixed_gap = b.fixed - a.fixed
@@ -60,6 +63,9 @@ def break_even(a: CostLine, b: CostLine) -> BreakEven:
             return BreakEven(a.label, b.label, "identical")
         return BreakEven(a.label, b.label, "never", cheaper=a.label if fixed_gap > 0 else b.label)
     x = fixed_gap / rate_gap
+    if not math.isfinite(x):
+        # Rates too close to tell apart: the meeting lies beyond any number, so the cheaper start wins.
+        return BreakEven(a.label, b.label, "never", cheaper=a.label if fixed_gap > 0 else b.label)
     if x <= 0:
         # They met at or before zero use: from here on the lower rate is always cheaper.
         return BreakEven(a.label, b.label, "never", cheaper=a.label if rate_gap < 0 else b.label)
