@@ -60,13 +60,18 @@ def _plain(value: float, decimals: int) -> str:
 
 @dataclass(frozen=True)
 class Value:
-    """One labelled result, e.g. ("total", "Total cost", 3186.88, "USD")."""
+    """One labelled result, e.g. ("total", "Total cost", 3186.88, "USD").
+
+    ``subject`` names what the value is about when that is itself a result, e.g. the machine that
+    is cheapest; a guide can quote it (``calc:subject``).
+    """
 
     name: str
     label: str
     value: float
     unit: str
     note: str = ""
+    subject: str = ""
 
     @property
     def text(self) -> str:

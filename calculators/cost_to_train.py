@@ -323,20 +323,22 @@ def compute(v: dict, pricing: Pricing) -> Result:
     if ranked:
         best = ranked[0]
         values += [
-            Value("cheapest_cost", f"Cheapest: {best.instance} on demand", best.on_demand_total, "USD"),
-            Value("cheapest_hours", f"Cheapest: {best.instance} time", best.hours, "h"),
-            Value("cheapest_days", f"Cheapest: {best.instance} time in days", best.days, "days"),
+            Value("cheapest_cost", f"Cheapest: {best.instance} on demand", best.on_demand_total, "USD",
+                  subject=best.instance),
+            Value("cheapest_hours", f"Cheapest: {best.instance} time", best.hours, "h", subject=best.instance),
+            Value("cheapest_days", f"Cheapest: {best.instance} time in days", best.days, "days", subject=best.instance),
         ]
         spot_options = [item for item in ranked if item.spot_total is not None]
         if spot_options:
             spot_best = min(spot_options, key=lambda item: (item.spot_total, item.instance))
             values.append(Value("cheapest_spot_cost", f"Cheapest on spot: {spot_best.instance}", spot_best.spot_total, "USD",
-                                note=f"{format_value(spot_best.spot_hours, 'h')} with interruptions"))
+                                note=f"{format_value(spot_best.spot_hours, 'h')} with interruptions",
+                                subject=spot_best.instance))
         else:
             notes.append("No machine that can hold the run has a spot price that finishes.")
         fastest = min(ranked, key=lambda item: (item.hours, item.on_demand_total))
         values.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
-                            note=f"{format_value(fastest.on_demand_total, 'USD')} on demand"))
+                            note=f"{format_value(fastest.on_demand_total, 'USD')} on demand", subject=fastest.instance))
     elif every:
         notes.append("No machine that can hold the run passes the provider and GPU filters.")
     else:

@@ -339,8 +339,8 @@ CALCULATOR = Calculator(
         },
         # The guide's "today" comparison: one current desktop GPU against one current cloud GPU.
         TODAY: {
-            "desktop_price": "/hardware/rtx-4090/price",
-            "gpu_watts": "/hardware/rtx-4090/power",
+            "desktop_price": "/hardware/rtx-5090/price",
+            "gpu_watts": "/hardware/rtx-5090/power",
             "cloud_price": "/instances/g5.xlarge/on_demand",
         },
     },

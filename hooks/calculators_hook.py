@@ -99,9 +99,14 @@ def on_config(config):
         raise PluginError(f"pricing.json: {error} [at {error.field}]") from None
     _state["pricing"] = pricing
     config.extra["pricing_snapshot"] = pricing.snapshot_date
+    by_entry: dict[str, list[tuple[str, str, int]]] = {}
     for pointer, as_of, months in stale_today(pricing):
-        log.warning("pricing.json: %s is used as today's price but dates from %s, %d months before the snapshot %s",
-                    pointer, as_of, months, pricing.snapshot_date)
+        entry, field = pointer.rsplit("/", 1)
+        by_entry.setdefault(entry, []).append((field, as_of, months))
+    for entry, fields in by_entry.items():
+        oldest = max(fields, key=lambda item: item[2])
+        log.warning("pricing.json: %s (%s) is used as today's price but dates from %s, %d months before the snapshot %s",
+                    entry, ", ".join(field for field, _, _ in fields), oldest[1], oldest[2], pricing.snapshot_date)
     return config
 
 
@@ -144,12 +149,16 @@ def _render(kind: str, args: str, page, number: int) -> str:
     pricing = _state["pricing"]
     if kind == "widget":
         return _widget(positional[0], options, f"calc-{positional[0]}-{number}", page)
-    if kind == "value":
+    if kind in ("value", "subject"):
         name, field = positional
         result = _calculate(name, options)
         for value in result.values:
             if value.name == field:
-                return escape(value.text)
+                if kind == "value":
+                    return escape(value.text)
+                if not value.subject:
+                    raise CalculatorError(f"{name}'s value {field!r} names no subject", field)
+                return escape(value.subject)
         raise CalculatorError(f"{name} has no result value {field!r}", field)
     if kind == "price":
         quantity, observation = pricing.quantity(positional[0]), pricing.observation(positional[0])
@@ -243,6 +252,7 @@ def _then_now(pricing, ref: str) -> str:
 SHORTCODES = {
     "widget": (("calculator",), True),
     "value": (("calculator", "value name"), True),
+    "subject": (("calculator", "value name"), True),
     "price": (("pricing reference",), False),
     "asof": (("pricing reference",), False),
     "source": (("pricing reference",), False),

@@ -108,11 +108,11 @@ def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp
         hook.log.removeHandler(handler)
         monkeypatch.delenv("CALCULATORS_PRICING")
         hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
-    named = [m for m in messages if "/instances/g6.xlarge/on_demand" in m]
+    named = [m for m in messages if "/instances/g6.xlarge (on_demand" in m]
     assert named and "2024-01" in named[0]
     fresh = data["instances"]["p5.48xlarge"]["on_demand"]["observations"][-1]["as_of"]
     if not hook.is_stale(fresh, data["snapshot_date"]):
-        assert not any("/instances/p5.48xlarge/on_demand " in m for m in messages)
+        assert not any("/instances/p5.48xlarge (on_demand" in m for m in messages)
 
 
 def test_the_pricing_reference_shows_each_prices_age(hook):
