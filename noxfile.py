@@ -17,7 +17,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 nox.options.sessions = ["tests", "pyodide", "browser"]
 nox.options.reuse_existing_virtualenvs = True
-nox.options.error_on_missing_interpreters = True
+# CI must have every interpreter; a newcomer with one Python >= 3.12 gets the others skipped with a note.
+nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
