@@ -189,6 +189,12 @@ class Calculator:
     inputs: tuple[Input, ...]
     compute: Callable[[dict, Pricing], Any]
     presets: Mapping[str, Mapping[str, float | str]] = field(default_factory=dict)
+    headline: tuple[str, ...] = ()
+    """Up to four value names shown first, under the answer; every other value goes in the details."""
+
+    def __post_init__(self) -> None:
+        if len(self.headline) > 4:
+            raise CalculatorError(f"{self.title} names {len(self.headline)} headline values; at most 4 are shown first")
 
     def inputs_for(self, pricing: Pricing) -> tuple[Input, ...]:
         """The inputs with choices and help figures read from ``pricing`` (worked out once per file)."""

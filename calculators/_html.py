@@ -12,27 +12,44 @@ from html import escape
 from ._result import Figure, Result, Table
 
 
-def render_results(result: Result, svg: dict[str, str] | None = None) -> str:
-    """Return the results block: values, figures (as placeholders), tables and notes.
+def render_results(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = ()) -> str:
+    """Return the results block: the answer, the headline figures, the charts, then everything else folded.
 
-    ``svg`` maps a figure name to a static drawing used until Plotly draws the figure.
+    ``svg`` maps a figure name to a static drawing used until Plotly draws the figure; ``headline``
+    names the values shown first (the calculator's declaration chooses them).
 
     >>> from calculators import calculate
-    >>> html = render_results(calculate("pipeline", preset="nanogpt-note"))
-    >>> '<dd class="calc__value">$3,186.88</dd>' in html
+    >>> html = render_results(calculate("pipeline", preset="nanogpt-note"), headline=("total",))
+    >>> html.index('class="calc__answer"') < html.index("$3,186.88") < html.index('class="calc__details"')
     True
     """
     svg = svg or {}
-    values = "".join(
+    first = [v for name in headline for v in result.values if v.name == name]
+    rest = [v for v in result.values if v not in first]
+    notes = tuple(note for note in result.notes if note != result.sentence)
+    details = [_values(rest, "calc__values")] if rest else []
+    details += [_notes(notes)] if notes else []
+    details += [_table(table) for table in result.tables]
+    parts = [f'<p class="calc__answer">{escape(result.sentence)}</p>'] if result.sentence else []
+    parts += [_values(first, "calc__values calc__values--headline")] if first else []
+    parts += [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
+    if details:
+        # data-table: the page keeps a block the reader opened open when the results are redrawn.
+        parts.append(
+            '<details class="calc__details" data-table="details"><summary>Every figure, table and note</summary>'
+            + "".join(details)
+            + "</details>"
+        )
+    return "".join(parts)
+
+
+def _values(values, classes: str) -> str:
+    items = "".join(
         f'<div class="calc__item" data-value="{escape(v.name)}"><dt>{escape(v.label)}</dt>'
         f'<dd class="calc__value">{escape(v.text)}</dd></div>'
-        for v in result.values
+        for v in values
     )
-    parts = [f'<dl class="calc__values">{values}</dl>']
-    parts += [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
-    parts += [_notes(result.notes)] if result.notes else []
-    parts += [_table(table) for table in result.tables]
-    return "".join(parts)
+    return f'<dl class="{classes}">{items}</dl>'
 
 
 def _figure(figure: Figure, static: str) -> str:
@@ -41,7 +58,7 @@ def _figure(figure: Figure, static: str) -> str:
     return (
         f'<figure class="calc__figure" data-figure="{escape(figure.name)}">'
         f'<div class="calc__plot" role="group" aria-label="{escape(figure.title)}">{static}</div>'
-        f"<figcaption>{escape(figure.alt)}</figcaption></figure>"
+        f'<figcaption class="calc__alt">{escape(figure.alt)}</figcaption></figure>'
     )
 
 

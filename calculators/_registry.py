@@ -55,5 +55,5 @@ def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None =
         return {"error": error.to_dict()}
     data = result.to_dict()
     data["pricing_snapshot"] = load_pricing().snapshot_date
-    data["html"] = render_results(result)
+    data["html"] = render_results(result, headline=get_calculator(name).headline)
     return {"result": data}

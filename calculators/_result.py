@@ -131,12 +131,18 @@ class Figure:
 
 @dataclass(frozen=True)
 class Result:
-    """Everything a calculator shows."""
+    """Everything a calculator shows; ``answer`` is its one-sentence answer (else the first note stands for it)."""
 
     values: tuple[Value, ...]
     tables: tuple[Table, ...] = ()
     figures: tuple[Figure, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    answer: str = ""
+
+    @property
+    def sentence(self) -> str:
+        """The one-sentence answer the page shows first."""
+        return self.answer or (self.notes[0] if self.notes else "")
 
     def value(self, name: str) -> float:
         """Return the number of the value called ``name``."""
@@ -152,4 +158,5 @@ class Result:
             "tables": [asdict(table) for table in self.tables],
             "figures": [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures],
             "notes": list(self.notes),
+            "answer": self.sentence,
         }

@@ -357,7 +357,21 @@ def compute(v: dict, pricing: Pricing) -> Result:
         (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
         (_figure(found),),
         tuple(notes),
+        answer=_answer(found),
     )
+
+
+def _answer(found: list[Option]) -> str:
+    """The cheapest option, and the fastest when it is another one, in a sentence."""
+    if not found:
+        return "No machine that can hold this run passes the filters: see the machines left out, and why."
+    cheapest = min(found, key=lambda o: (o.total, o.hours, o.label))
+    fastest = min(found, key=lambda o: (o.hours, o.total, o.label))
+    text = (f"Cheapest: {cheapest.label} at {format_value(cheapest.total, 'USD')}, "
+            f"taking {format_value(cheapest.hours, 'h')}")
+    if fastest != cheapest:
+        text += f"; fastest: {fastest.label}, {format_value(fastest.hours, 'h')} for {format_value(fastest.total, 'USD')}"
+    return text + "."
 
 
 def _chosen_values(name: str, ranked: list[InstanceEstimate], excluded: list) -> tuple[list[Value], list[str]]:
@@ -409,6 +423,7 @@ CALCULATOR = Calculator(
               help="A guess, as in the spot calculator: a new machine, then reloading the data and the last checkpoint."),
     ),
     compute=compute,
+    headline=("cheapest_cost", "cheapest_hours", "cheapest_spot_cost", "fastest_hours"),
     presets={
         NOTE: {
             "efficiency": "nanogpt-2022",

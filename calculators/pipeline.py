@@ -81,7 +81,9 @@ def compute(v: dict, pricing: Pricing) -> Result:
         legend=False,
     )
     alt = "; ".join(f"{LABELS[s]} {format_value(c, 'USD')}" for s, c in costs.items()) + f"; total {format_value(total, 'USD')}."
-    return Result(tuple(values), (table,), (Figure("stages", chart, alt),))
+    answer = (f"The whole pipeline costs {format_value(total, 'USD')}; training is {format_value(costs['train'], 'USD')} "
+              f"of it ({format_value(share['train'], 'fraction')}).")
+    return Result(tuple(values), (table,), (Figure("stages", chart, alt),), answer=answer)
 
 
 def _a(name: str) -> str:
@@ -103,6 +105,7 @@ CALCULATOR = Calculator(
         Input("train_machines", "Training machines", "machines", 1, minimum=1, maximum=1000, step=1, integer=True),
     ),
     compute=compute,
+    headline=("total", "train", "preprocess", "storage"),
     presets={
         NOTE: {
             "preprocess_price": "/instances/c5.2xlarge/on_demand@note-nanogpt",

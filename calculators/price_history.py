@@ -341,7 +341,21 @@ def compute(v: dict, pricing: Pricing) -> Result:
                  "uninterrupted hours; interruptions would add to them.")
     notes.append("Prices come from different sources and regions (see the table), so part of a change may be "
                  "a difference of region or of source.")
-    return Result(tuple(values), (_table(history, pricing),), (_figure(history),), tuple(notes))
+    return Result(tuple(values), (_table(history, pricing),), (_figure(history),), tuple(notes),
+                  answer=_answer(v["instance"], history, kinds))
+
+
+def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
+    """What the chosen machine's job cost at its oldest and its newest price, in a sentence."""
+    series = [item for item in (history.find(name, kind) for kind in kinds) if item is not None and item.has_history]
+    if not series:
+        return f"{name} has no price with two or more dates, so there is no change to show; the chart shows the others."
+    parts = []
+    for item in series:
+        change = "" if item.change is None else f" ({_signed(item.change)})"
+        parts.append(f"{item.label} {format_value(item.oldest.cost, 'USD')} at its {item.oldest.as_of} price and "
+                     f"{format_value(item.newest.cost, 'USD')} at its {item.newest.as_of} price{change}")
+    return "The same job on " + "; on ".join(parts) + "."
 
 
 def _has_history(pricing: Pricing, name: str, kinds: tuple[str, ...]) -> bool:
@@ -362,6 +376,7 @@ CALCULATOR = Calculator(
               help="Spot costs use the uninterrupted hours: interruptions would add to them."),
     ),
     compute=compute,
+    headline=("hours", "on_demand_oldest", "on_demand_newest", "on_demand_change"),
     presets={
         NOTE: {
             "efficiency": "nanogpt-2022",

@@ -386,6 +386,7 @@ CALCULATOR = Calculator(
         ),
     ),
     compute=compute,
+    headline=("ec2_cost", "gcp_cost", "rescale_cost"),
     presets={
         NOTE: {
             "ec2_price": "/instances/g2.2xlarge/on_demand@note-cost-of-dl",

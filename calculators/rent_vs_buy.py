@@ -329,6 +329,7 @@ CALCULATOR = Calculator(
         Input("horizon_days", "Chart range", "days", 365, minimum=1, maximum=3650, step=1, integer=True),
     ),
     compute=compute,
+    headline=("cloud_cost", "desktop_cost", "break_even_hours", "break_even_days"),
     presets={
         NOTE: {
             "cloud_price": "/instances/g3s.xlarge/on_demand@note-desktop-2019",

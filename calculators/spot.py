@@ -370,6 +370,7 @@ CALCULATOR = Calculator(
               maximum=100, step=0.001),
     ),
     compute=compute,
+    headline=("spot_cost", "on_demand_cost", "savings_percent", "break_even_interruptions"),
     presets={
         NOTE: {
             "on_demand_price": "/instances/g2.2xlarge/on_demand",

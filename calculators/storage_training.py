@@ -182,6 +182,7 @@ CALCULATOR = Calculator(
         Input("ecr_transfer_price", "ECR transfer out of the region", "USD/GB", "/transfer/ecr-cross-region-out/price", maximum=100, step=0.001),
     ),
     compute=compute,
+    headline=("monthly_ec2", "monthly_lambda_ecr", "monthly_lambda", "ec2_cheapest_up_to"),
     presets={
         NOTE: {
             "ec2_price": "/instances/g5.xlarge/on_demand@note-aws-dl",

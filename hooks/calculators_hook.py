@@ -336,7 +336,7 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
         f"with prices as of {escape(pricing.snapshot_date)}.</p></form>"
-        f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result))}</div>'
+        f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result), calculator.headline)}</div>'
         f"</div>\n"
     )
 

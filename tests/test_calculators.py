@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculators import CALCULATORS, calculate, run
+from calculators import CALCULATORS, CalculatorError, calculate, run
 
 CASES = [(name, None) for name in CALCULATORS] + [
     (name, preset) for name, calc in CALCULATORS.items() for preset in calc.presets
@@ -148,3 +149,29 @@ def test_a_new_instance_appears_in_every_instance_choice(pricing_data):
         get_calculator("cost_to_train").validate({"instance": "test-machine.48xlarge"}, pricing), pricing
     )
     assert any(row[1] == "test-machine.48xlarge" for row in result.tables[0].rows)
+
+
+@pytest.mark.parametrize("name, preset", CASES, ids=[f"{n}-{p or 'defaults'}" for n, p in CASES])
+def test_results_show_the_answer_then_at_most_four_figures_then_the_chart(name, preset):
+    """The rendered results open with a one-sentence answer, then at most four headline figures, then the charts;
+    every other figure, table and note is folded in one details block, and a chart's text alternative is hidden."""
+    html = run(name, preset=preset)["result"]["html"]
+    answer = html.index('<p class="calc__answer">')
+    details = html.index('<details class="calc__details"')
+    outside = html[:details]
+    assert outside.count("data-value=") <= 4
+    if 'class="calc__figure"' in html:
+        assert answer < html.index('class="calc__figure"') < details
+    assert "<figcaption>" not in html and all(
+        caption.startswith('<figcaption class="calc__alt">') for caption in re.findall(r"<figcaption[^>]*>", html)
+    )
+    sentence = re.search(r'<p class="calc__answer">(.*?)</p>', html).group(1)
+    assert sentence.strip() and sentence.count(". ") == 0
+
+
+def test_a_calculator_may_not_headline_more_than_four_figures():
+    """The declaration refuses a fifth headline figure: the reader sees the answer and four numbers, no more."""
+    from calculators import Calculator
+
+    with pytest.raises(CalculatorError, match="at most 4"):
+        Calculator("x", "X", "", (), lambda v, p: None, headline=("a", "b", "c", "d", "e"))
