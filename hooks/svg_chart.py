@@ -11,6 +11,7 @@ The ``<svg>`` element states what it drew (``data-x-scale``, ``data-x-range``, `
 
 from __future__ import annotations
 
+import hashlib
 import math
 from html import escape
 
@@ -75,9 +76,14 @@ def render_svg(chart: Chart, label: str) -> str:
         x_pos = scaler(x_frame, LEFT, plot_w)
 
     parts = [_y_axis(y_frame, y_pos, chart.y.title), _x_axis(x_frame, x_pos, chart.x.title)]
+    # Traces are clipped to the plot area, as Plotly clips them, so a curve past the axis range stops at its edge.
+    clip = "clip-" + hashlib.sha1(f"{chart.title}|{label}".encode()).hexdigest()[:10]
+    parts.append(f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP - 6}" width="{plot_w}" height="{plot_h + 12}"/></clipPath>'
+                 f'<g clip-path="url(#{clip})">')
     for i, series in enumerate(chart.series):
         colour = COLORWAY[i % len(COLORWAY)]
         parts.append(_bars(series, x_pos, y_pos, slot, colour) if series.style == "bar" else _trace(series, colour, x_pos, y_pos))
+    parts.append("</g>")
     parts += [
         f'<text x="{x_pos(a.x):.1f}" y="{y_pos(a.y) - 12:.1f}" text-anchor="middle">{escape(a.text)}</text>'
         for a in chart.annotations
