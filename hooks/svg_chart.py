@@ -78,7 +78,7 @@ def render_svg(chart: Chart, label: str) -> str:
     parts = [_y_axis(y_frame, y_pos, chart.y.title), _x_axis(x_frame, x_pos, chart.x.title)]
     # Traces are clipped to the plot area, as Plotly clips them, so a curve past the axis range stops at its edge.
     clip = "clip-" + hashlib.sha1(f"{chart.title}|{label}".encode()).hexdigest()[:10]
-    parts.append(f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP - 6}" width="{plot_w}" height="{plot_h + 12}"/></clipPath>'
+    parts.append(f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP - 18}" width="{plot_w}" height="{plot_h + 24}"/></clipPath>'
                  f'<g clip-path="url(#{clip})">')
     for i, series in enumerate(chart.series):
         colour = COLORWAY[i % len(COLORWAY)]
