@@ -316,6 +316,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
         Value("total_flops", "Training compute", flops / 1e18, "EFLOP"),
         Value("state_memory", "Weights, gradients and Adam states (16 B/parameter)", model_state_bytes(v["parameters"]) / BYTES_PER_GB, "GB"),
         Value("activation_memory", "Activations per GPU", activations / BYTES_PER_GB, "GB"),
+        Value("machines_ranked", "Machines that can hold the run (after the filters)", len(ranked), "count"),
     ]
     notes: list[str] = []
     if tokens == 0:

@@ -310,9 +310,17 @@ def _calculate(name: str, options: dict):
     return calculator.compute(calculator.defaults(_state["pricing"], options), _state["pricing"])
 
 
+WIDGET_LAYOUTS = ("open", "folded")
+"""``form=folded`` on a widget shortcode folds its fields under a summary (the home page's answer comes first)."""
+
+
 def _widget(name: str, options: dict, uid: str, page) -> str:
     calculator = get_calculator(name)
     pricing = _state["pricing"]
+    options = dict(options)
+    layout = options.pop("form", "open")
+    if layout not in WIDGET_LAYOUTS:
+        raise CalculatorError(f"form must be one of {', '.join(WIDGET_LAYOUTS)}: {layout!r}", "form")
     values = calculator.defaults(pricing, options)
     result = calculator.compute(values, pricing)
     specs = calculator.specs(options)
@@ -321,6 +329,10 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         _field(item, values[item.name], uid, specs[item.name], reference) for item in calculator.inputs_for(pricing)
     )
     defaults = escape(json.dumps(values, separators=(",", ":")))
+    fields = f'<div class="calc__fields">{fields}</div>'
+    if layout == "folded":
+        fields = (f'<details class="calc__fold"><summary>Change the run ({len(calculator.inputs)} fields)</summary>'
+                  f"{fields}</details>")
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(name)}" data-calc-defaults="{defaults}" '
         f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
@@ -330,12 +342,14 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         # aria-labelledby, which says which copy this is when a page has the calculator twice.
         f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
         f'<p class="calc__title" id="{uid}-title">{escape(calculator.title)}{_which_copy(name, uid, page)}</p>'
-        f'<div class="calc__fields">{fields}</div>'
+        f"{fields}"
         f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
         f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
         f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
-        f"with prices as of {escape(pricing.snapshot_date)}.</p></form>"
+        f"with prices as of {escape(pricing.snapshot_date)}.</p>"
+        "<noscript><p class=\"calc__status\">Changing a field needs JavaScript: without it, these are the results "
+        "computed when the page was built, and the buttons do nothing.</p></noscript></form>"
         f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result), calculator.headline)}</div>'
         f"</div>\n"
     )

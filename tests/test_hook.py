@@ -175,3 +175,19 @@ def test_a_today_fact_with_no_answer_stops_the_build(hook):
         render(hook, "<!-- calc:most-gpus K9000 aws -->")
     with pytest.raises(mkdocs_exceptions.PluginError, match="pinned to a source"):
         render(hook, "<!-- calc:change /instances/p4d.24xlarge/on_demand -->")
+
+
+def test_a_folded_widget_keeps_its_fields_under_a_summary_and_its_answer_first(hook):
+    """form=folded puts the fields in a closed disclosure; the results (answer first) are unchanged."""
+    html = render(hook, "<!-- calc:widget pipeline form=folded -->", "index.md")
+    assert '<details class="calc__fold"><summary>Change the run' in html
+    assert html.index('class="calc__fold"') < html.index('name="train_hours"') < html.index("</details>")
+    assert 'class="calc__answer"' in html
+    with pytest.raises(mkdocs_exceptions.PluginError, match="form must be one of"):
+        render(hook, "<!-- calc:widget pipeline form=sideways -->", "index.md")
+
+
+def test_every_widget_tells_a_reader_without_javascript_what_they_see(hook):
+    """A noscript note says the results are the build's and that changing a field needs JavaScript."""
+    html = render(hook, "<!-- calc:widget pipeline -->", "guides/example.md")
+    assert "<noscript>" in html and "needs JavaScript" in html
