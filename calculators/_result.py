@@ -27,8 +27,10 @@ def format_value(value: float, unit: str) -> str:
     ('0.143×', '35%')
     >>> format_value(4 * 10 * 0.09, "USD/session")  # 3.5999999999999996 in binary
     '$3.60/session'
+    >>> format_value(-0.0, "h"), format_value(-1e-12, "USD")
+    ('0 h', '$0.00')
     """
-    value = round(value, 9)  # float noise must not decide how many decimals a rate shows
+    value = round(value, 9) + 0.0  # float noise must not decide the decimals; + 0.0 turns -0.0 into 0.0
     if unit.startswith("USD"):
         sign = "-" if value < 0 else ""
         per = unit[3:]

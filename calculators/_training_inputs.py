@@ -64,6 +64,28 @@ RUN_INPUTS: tuple[Input, ...] = (
 RUN_INPUT_NAMES = tuple(item.name for item in RUN_INPUTS)
 
 
+MAX_VOCABULARY = 262_144
+"""The largest vocabulary we allow for (Gemma's 256k); its embedding and output matrices add parameters."""
+
+
+def parameter_range(layers: int, width: int) -> tuple[float, float]:
+    """How many parameters can a transformer of ``layers`` layers of ``width`` have?
+
+    The blocks hold about 12·L·h² (attention 4·h², MLP 8·h²); allow half that (narrow MLPs, shared
+    weights) up to 1.2 times it plus untied embeddings of the largest vocabulary, 2·262,144·h.
+    GPT-2 (124M), 12 layers of 768, and Llama 2 70B, 80 layers of 8,192, both fit:
+
+    >>> low, high = parameter_range(12, 768)
+    >>> low < 124e6 < high, round(low / 1e6, 1)
+    (True, 42.5)
+    >>> low, high = parameter_range(80, 8192)
+    >>> low < 70e9 < high
+    True
+    """
+    blocks = 12.0 * layers * width * width
+    return blocks / 2, blocks * 1.2 + 2 * MAX_VOCABULARY * width
+
+
 def training_run(v: dict, pricing: Pricing) -> TrainingRun:
     """Which training run do checked values describe? Raises CalculatorError when the shape is inconsistent.
 
@@ -84,6 +106,12 @@ def training_run(v: dict, pricing: Pricing) -> TrainingRun:
     if v["embedding"] % v["heads"]:
         raise CalculatorError(
             f"Attention heads ('heads') must divide the embedding width {v['embedding']}: {v['heads']}", "heads"
+        )
+    low, high = parameter_range(v["layers"], v["embedding"])
+    if not low <= v["parameters"] <= high:
+        raise CalculatorError(
+            f"Model parameters ('parameters') must fit {v['layers']} layers of width {v['embedding']}: between "
+            f"{low:,.0f} and {high:,.0f}, got {v['parameters']:,.0f}", "parameters"
         )
     custom = v["efficiency"] == CUSTOM
     return TrainingRun(

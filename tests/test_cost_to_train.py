@@ -244,7 +244,7 @@ def test_chosen_machine_without_gpu_is_explained(small_pricing, small_values):
 
 def test_no_machine_fits_is_a_named_outcome(small_pricing, small_values):
     """When nothing can hold the run the result says so and shows no cheapest option."""
-    small_values["parameters"] = 1e12  # 16 TB of states
+    small_values.update(parameters=1e12, layers=200, embedding=20480, heads=160)  # 16 TB of states; 12·200·20480² ≈ 1.0e12
     result = CALCULATOR.compute(small_values, small_pricing)
     assert result.tables[0].rows == ()
     assert "cheapest_cost" not in [value.name for value in result.values]
@@ -375,12 +375,23 @@ def test_preset_p4d_uses_the_note_price_and_others_the_newest(pricing):
 # --- behaviour on the real price list ---------------------------------------------------------
 
 
+BIG_MODEL = {"parameters": 20e9, "layers": 44, "embedding": 6144, "heads": 64}
+"""A 20B model shaped like GPT-NeoX-20B: 12 × 44 × 6144² = 19.9B parameters in its blocks."""
+
+
+def test_a_parameter_count_the_shape_cannot_hold_is_refused(pricing):
+    """2 parameters in 12 layers of 768 (or 20B in them) contradict the shape: the field says what fits."""
+    for parameters in (2, 20e9):
+        with pytest.raises(CalculatorError, match="must fit 12 layers of width 768: between 42,467,328 and"):
+            CALCULATOR.compute(preset_values(pricing, parameters=parameters), pricing)
+
+
 def test_big_model_excludes_small_gpus_with_the_reason(pricing):
     """20B parameters (320 GB of states) do not fit 8×40 GB but fit 8×80 GB; p4d says why."""
-    result = CALCULATOR.compute(preset_values(pricing, parameters=20e9), pricing)
+    result = CALCULATOR.compute(preset_values(pricing, **BIG_MODEL), pricing)
     reasons = {row[0]: row[2] for row in result.tables[1].rows}
-    # 320 GB / 8 = 40 GB of states per GPU, plus flash-attention activations 1024 × 768 × 34 × 12 = 0.32 GB
-    assert reasons["p4d.24xlarge"].startswith("needs 40.32 GB per GPU, has 40 GB")
+    # 320 GB / 8 = 40 GB of states per GPU, plus flash-attention activations 1024 × 6144 × 34 × 44 = 9.41 GB
+    assert reasons["p4d.24xlarge"].startswith("needs 49.41 GB per GPU, has 40 GB")
     assert "p4de.24xlarge" in [row[1] for row in result.tables[0].rows]
     assert any(value.name == "instance_hours" and value.note.startswith("does not fit") for value in result.values)
 
@@ -474,16 +485,17 @@ def test_spot_only_ranks_spot_options_per_provider(pricing):
 
 # --- properties -------------------------------------------------------------------------------
 
-PROPERTY_INPUTS = ["parameters", "steps", "mfu", "scaling_efficiency", "micro_batch", "precision", "attention_flops",
+# parameters is drawn apart, inside what GPT-2's 12 layers of 768 can hold (calculators._training_inputs.parameter_range)
+PROPERTY_INPUTS = ["steps", "mfu", "scaling_efficiency", "micro_batch", "precision", "attention_flops",
                    "activation_memory", "dataset_gb", "dataset_store", "checkpoints_kept", "interruption_rate",
                    "checkpoint_minutes", "restart_minutes", "price_basis", "instance"]
 
 
 @settings(max_examples=40, deadline=None)
-@given(raw=inputs_for(CALCULATOR, PROPERTY_INPUTS))
-def test_costs_are_finite_and_never_negative(pricing, raw):
+@given(raw=inputs_for(CALCULATOR, PROPERTY_INPUTS), parameters=st.floats(42.5e6, 504e6))
+def test_costs_are_finite_and_never_negative(pricing, raw, parameters):
     """Whatever the inputs, every value shown is finite and no cost is negative."""
-    result = CALCULATOR.compute(preset_values(pricing, **raw), pricing)
+    result = CALCULATOR.compute(preset_values(pricing, parameters=parameters, **raw), pricing)
     assert all(math.isfinite(value.value) and value.value >= 0 for value in result.values)
     for row in result.tables[0].data:
         assert row[9] >= 0 and (row[10] is None or row[10] >= 0)

@@ -190,15 +190,15 @@ def test_zero_hours_cost_nothing_and_state_no_change(pricing):
 
 def test_a_run_too_big_for_the_chosen_machine_leaves_it_out_by_name(pricing):
     """20B parameters do not fit on p4d's 8 × 40 GB: p4d is named as left out, with the memory it would need."""
-    result = compute(pricing, preset=NOTE, parameters=20e9)
-    assert any(note.startswith("p4d.24xlarge is left out: cannot hold the run: needs 40.32 GB per GPU, has 40 GB")
+    result = compute(pricing, preset=NOTE, parameters=20e9, layers=44, embedding=6144, heads=64)
+    assert any(note.startswith("p4d.24xlarge is left out: cannot hold the run: needs 49.41 GB per GPU, has 40 GB")
                for note in result.notes)
     assert "p4d.24xlarge on demand" not in [item["name"] for item in result.figures[0].figure["data"]]
 
 
 def test_nothing_to_chart_is_said_in_words(pricing):
     """A model no machine can hold leaves an empty chart whose alt text says there is nothing to plot."""
-    result = compute(pricing, parameters=1e13)
+    result = compute(pricing, parameters=1e13, layers=200, embedding=65536, heads=512)
     figure = result.figures[0]
     assert figure.figure["data"] == []
     assert figure.alt.startswith("No machine that can hold the run has two or more dated prices")
@@ -304,7 +304,7 @@ def test_any_added_observation_adds_exactly_one_point(pricing, as_of, price):
 
 # --- properties over the inputs ------------------------------------------------------------------
 
-PROPERTY_INPUTS = ["parameters", "steps", "mfu", "scaling_efficiency", "micro_batch", "precision",
+PROPERTY_INPUTS = ["steps", "mfu", "scaling_efficiency", "micro_batch", "precision",
                    "attention_flops", "activation_memory", "instance", "price_kind"]
 
 
