@@ -64,6 +64,30 @@ RUN_INPUTS: tuple[Input, ...] = (
 RUN_INPUT_NAMES = tuple(item.name for item in RUN_INPUTS)
 
 
+def run_preset(run: str, efficiency: str) -> dict[str, str]:
+    """A preset for the run inputs, read from a published run in pricing.json (``/runs/<run>``).
+
+    >>> run_preset("llama2-7b", "large-multi-node")["layers"]
+    '/runs/llama2-7b/values/layers'
+    """
+    base = f"/runs/{run}/values"
+    fields = {"parameters": "parameters", "steps": "steps", "tokens_per_step": "tokens_per_step", "layers": "layers",
+              "heads": "heads", "embedding": "embedding", "block_size": "sequence"}
+    return {name: f"{base}/{field}" for name, field in fields.items()} | {"efficiency": efficiency}
+
+
+MODEL_PRESETS: dict[str, dict[str, str]] = {
+    "gpt2-124m-llmc": run_preset("llmc-gpt2-124m-a100", "optimised-one-node"),
+    "gpt2-350m": run_preset("llmc-gpt2-350m-a100", "optimised-one-node"),
+    "gpt2-774m": run_preset("llmc-gpt2-774m-a100", "optimised-one-node"),
+    "gpt2-1558m": run_preset("llmc-gpt2-1558m-h100", "optimised-one-node"),
+    "llama2-7b": run_preset("llama2-7b", "large-multi-node"),
+    "llama2-70b": run_preset("llama2-70b", "large-multi-node"),
+}
+"""Model presets, each a published run's own shape and tokens (sources in pricing.json): GPT-2 at the four
+sizes llm.c trained, and Llama 2 at 7B and 70B on its 2T tokens."""
+
+
 MAX_VOCABULARY = 262_144
 """The largest vocabulary we allow for (Gemma's 256k); its embedding and output matrices add parameters."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ._declare import Calculator, Input, PricingChoices
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
-from ._training_inputs import NOTE, RUN_INPUTS, training_run
+from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Chart, Series, auto_axis
 from .models.interruptions import SpotJob, plan_at_rate
 from .models.machines import Exclusion, Machine, machine, memory_shortfall, peak_tflops, price_observation, require_machine
@@ -358,14 +358,17 @@ def compute(v: dict, pricing: Pricing) -> Result:
         (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
         (_figure(found),),
         tuple(notes),
-        answer=_answer(found),
+        answer=_answer(found, bool(every)),
     )
 
 
-def _answer(found: list[Option]) -> str:
+def _answer(found: list[Option], any_fits: bool) -> str:
     """The cheapest option, and the fastest when it is another one, in a sentence."""
+    if not any_fits:
+        return ("No single machine in our price list can hold this run: it needs more GPU memory than one "
+                "machine has (see the machines left out, and why), so it must be spread over several.")
     if not found:
-        return "No machine that can hold this run passes the filters: see the machines left out, and why."
+        return "No machine that can hold this run passes the provider, GPU and price filters."
     cheapest = min(found, key=lambda o: (o.total, o.hours, o.label))
     fastest = min(found, key=lambda o: (o.hours, o.total, o.label))
     text = (f"Cheapest: {cheapest.label} at {format_value(cheapest.total, 'USD')}, "
@@ -426,6 +429,7 @@ CALCULATOR = Calculator(
     compute=compute,
     headline=("cheapest_cost", "cheapest_hours", "cheapest_spot_cost", "fastest_hours"),
     presets={
+        **MODEL_PRESETS,
         NOTE: {
             "efficiency": "nanogpt-2022",
             "instance": "p4d.24xlarge",

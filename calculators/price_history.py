@@ -25,7 +25,7 @@ from ._declare import Calculator, Input, PricingChoices
 from ._errors import PricingError
 from ._pricing import Observation, Pricing
 from ._result import Figure, Result, Table, Value, format_value
-from ._training_inputs import NOTE, RUN_INPUTS, training_run
+from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Axis, Chart, Series, auto_axis
 from .models.machines import Exclusion, machine, memory_shortfall, peak_tflops, require_machine
 from .models.training import machine_time
@@ -378,6 +378,7 @@ CALCULATOR = Calculator(
     compute=compute,
     headline=("hours", "on_demand_oldest", "on_demand_newest", "on_demand_change"),
     presets={
+        **MODEL_PRESETS,
         NOTE: {
             "efficiency": "nanogpt-2022",
             "instance": "p4d.24xlarge",

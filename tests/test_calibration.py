@@ -97,3 +97,23 @@ def test_a_machine_like_the_one_a_run_used_is_ranked_not_excluded(name):
             and pricing.value(f"/instances/{n}/gpu_count") == check.gpu_count]
     assert same, f"no {check.gpu_count}×{check.gpu} machine in pricing.json"
     assert set(same) <= {item.instance for item in ranked}
+
+
+@pytest.mark.parametrize("preset", ["gpt2-124m-llmc", "gpt2-350m", "gpt2-774m", "gpt2-1558m", "llama2-7b", "llama2-70b"])
+def test_model_presets_are_the_published_runs(preset):
+    """Each model preset is a published run's own shape and tokens, at the run's efficiency preset."""
+    pricing = load_pricing()
+    values = CALCULATOR.defaults(pricing, {"preset": preset})
+    run_name = CALCULATOR.presets[preset]["layers"].split("/")[2]
+    check = next(c for c in CHECKS if c.name == run_name)
+    assert values["steps"] * values["tokens_per_step"] == check.run.tokens
+    assert (values["parameters"], values["layers"], values["heads"], values["embedding"], values["block_size"]) == (
+        check.run.parameters, check.run.layers, check.run.heads, check.run.embedding, check.run.sequence)
+    assert values["efficiency"] == check.efficiency
+
+
+def test_a_model_too_big_for_one_machine_says_so():
+    """Llama 2 70B's states (1.1 TB) fit no single 8-GPU machine: the answer says the run must be spread out."""
+    result = calculate("cost_to_train", preset="llama2-70b")
+    assert result.sentence.startswith("No single machine in our price list can hold this run")
+    assert result.tables[0].rows == ()
