@@ -18,6 +18,12 @@ from ._result import format_value
 
 Number = float
 
+SUFFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
+"""What a number may end with: 124M is 124,000,000, 10B ten billion, 1.5k 1,500."""
+
+NUMBER_TEXT = re.compile(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([kKMBGT])?")
+"""ASCII digits only: a number must read the same in the field, the URL and Python."""
+
 HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
 """A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit.
 ``#low`` or ``#high`` after the reference gives the ends of an observation's range instead."""
@@ -123,8 +129,12 @@ class Input:
         """Turn a raw value (number, or text from a form or a URL) into a checked value.
 
         >>> hours = Input("hours", "Training hours", "h", 6, minimum=0, maximum=10_000)
-        >>> hours.parse(" 7.5 ")
-        7.5
+        >>> hours.parse(" 7.5 "), hours.parse("1.5k")
+        (7.5, 1500.0)
+        >>> hours.parse("2X")
+        Traceback (most recent call last):
+        ...
+        calculators._errors.CalculatorError: Training hours ('hours') has an unknown suffix 'X' (use k, M, B or T): '2X'
         >>> hours.parse("-3")
         Traceback (most recent call last):
         ...
@@ -156,15 +166,24 @@ class Input:
             text = raw.strip()
             if not text:
                 raise self._error("is required")
-            try:
-                raw = float(text)
-            except ValueError:
-                raise self._error(f"must be a number: {text[:40]!r}") from None
+            raw = self._parse_text(text)
         if not isinstance(raw, (int, float)):
             raise self._error(f"must be a number: {str(raw)[:40]!r}")
         if not math.isfinite(raw):
             raise self._error(f"must be a finite number: {raw!r}")
         return float(raw)
+
+    def _parse_text(self, text: str) -> float:
+        """A number as typed: digits, optionally a decimal point and exponent, optionally one suffix."""
+        match = NUMBER_TEXT.fullmatch(text)
+        if match is None and text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise self._error(f"must be a finite number: {text[:40]!r}")
+        if match is None:
+            tail = re.fullmatch(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*([A-Za-z]+)", text)
+            if tail and tail.group(2) not in SUFFIXES:
+                raise self._error(f"has an unknown suffix {tail.group(2)[:12]!r} (use k, M, B or T): {text[:40]!r}")
+            raise self._error(f"must be a number: {text[:40]!r}")
+        return float(match.group(1)) * SUFFIXES.get(match.group(2) or "", 1)
 
     def _error(self, problem: str) -> CalculatorError:
         return CalculatorError(f"{self.label} ({self.name!r}) {problem}", self.name)

@@ -134,12 +134,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
     >>> nice_ticks(0, 47)
     [0, 10, 20, 30, 40, 50]
-    >>> nice_ticks(0, 0)
-    [0, 1]
+    >>> nice_ticks(0, 0), nice_ticks(0, 5e-324)
+    ([0, 1], [0, 1])
     """
-    if high <= low:
-        return [low, low + 1]
     raw = (high - low) / count
+    if not raw > 1e-300 or not math.isfinite(raw):  # nothing to span (or too little to tell apart)
+        return [low, low + 1]
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
@@ -202,7 +202,7 @@ def axis_frame(axis: Axis, values: Sequence) -> AxisFrame:
         return AxisFrame("category", None, tuple(range(len(names))), names)
     numbers = _numbers(values)
     if axis.scale == "log":
-        positive = [v for v in numbers if v > 0] or [1.0]
+        positive = [v for v in numbers if v > 1e-300] or [1.0]
         low, high = axis.range or (10.0 ** math.floor(math.log10(min(positive))), 10.0 ** math.ceil(math.log10(max(positive))))
         if high <= low:
             high = low * 10

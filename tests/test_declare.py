@@ -86,3 +86,27 @@ def test_run_returns_values_with_display_text_and_html():
     assert values["train"]["value"] == pytest.approx(20.0)  # 10 h × $2/h
     assert values["train"]["text"] == "$20.00"
     assert "$20.00" in answer["html"]
+
+
+@pytest.mark.parametrize(("text", "number"), [("124M", 124e6), ("10B", 10e9), ("1.5k", 1500), ("2 T", 2e12),
+                                              ("7", 7), (".5", 0.5), ("1e3", 1000)])
+def test_number_fields_understand_k_m_b_t_suffixes(text, number):
+    """124M, 10B, 1.5k and 2 T are read as the numbers they name, as typed in a form or put in a URL."""
+    item = Input("parameters", "Model parameters", "parameters", 1, maximum=1e13)
+    assert item.parse(text) == pytest.approx(number)
+
+
+def test_a_suffixed_parameter_count_reaches_the_calculator():
+    """'1.5B' in the parameters field prices a 1.5-billion-parameter model (GPT-2 XL's shape)."""
+    answer = run("cost_to_train", {"parameters": "1.5B", "layers": 48, "embedding": 1600, "heads": 25})
+    assert "error" not in answer
+    assert calculate("cost_to_train", {"parameters": "1.5B", "layers": 48, "embedding": 1600, "heads": 25}).value(
+        "state_memory") == pytest.approx(16 * 1.5e9 / 1e9)
+
+
+@pytest.mark.parametrize(("text", "message"), [("12X", "unknown suffix 'X'"), ("3m", "unknown suffix 'm'"),
+                                               ("1,5", "must be a number"), ("١٢", "must be a number")])
+def test_a_bad_suffix_or_foreign_digits_get_a_message_naming_them(text, message):
+    """A suffix other than k, M, B or T is named in the message; digits that are not ASCII are refused."""
+    with pytest.raises(CalculatorError, match=message):
+        Input("parameters", "Model parameters", "parameters", 1, maximum=1e13).parse(text)
