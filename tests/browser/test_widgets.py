@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from calculators import CalculatorError
+from tests.browser._site import site_widgets
 from tests.browser.helpers import (
     change_that_matters,
     changes_that_matter,
@@ -232,6 +233,56 @@ def test_downloads_hold_the_inputs_and_the_results(visit, widget):
         header_at = rows.index([table.title]) + 1
         assert rows[header_at] == exported_header(table), table.name
         assert len(csv_section(rows, [table.title])) == 1 + len(table.data or table.rows), table.name
+
+
+# Gives every table of every reply with raw `data` a `data_columns` header, as the calculators are about to.
+WITH_DATA_COLUMNS = """
+(() => {
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      super.addEventListener("message", (event) => {  // before the page's own listeners
+        const tables = (event.data && event.data.result && event.data.result.tables) || [];
+        for (const table of tables) {
+          if (table.data && table.data.length) table.data_columns = table.data[0].map((_, i) => `data ${i + 1} (unit)`);
+        }
+      });
+    }
+  };
+})();
+"""
+
+
+def test_raw_table_data_is_exported_under_data_columns(visit):
+    """When Python gives a table `data_columns`, the CSV and JSON put its raw data under them, one header per cell,
+    also where the data has more cells than the displayed `columns`."""
+    widget = next(
+        (w for w in site_widgets() if any(t.data and len(t.data[0]) > len(t.columns) for t in cpython(w).tables)), None
+    )
+    if widget is None:
+        pytest.skip("no table whose data has more cells than its columns")
+    expected = cpython(widget)
+    visit.page.add_init_script(WITH_DATA_COLUMNS)
+    visit.open(widget)
+    visit.wait_live(widget)
+
+    def header(table) -> list[str]:
+        return [f"data {i + 1} (unit)" for i in range(len(table.data[0]))] if table.data else list(table.columns)
+
+    with visit.page.expect_download() as info:
+        visit.page.locator(f"{widget.selector} [data-calc-export=json]").click()
+    tables = read_json_download(info.value)["tables"]
+    assert [t["columns"] for t in tables] == [header(t) for t in expected.tables]
+    assert [len(t["rows"]) for t in tables] == [len(t.data or t.rows) for t in expected.tables]
+
+    with visit.page.expect_download() as info:
+        visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
+    rows = list(csv.reader(io.StringIO(read_download(info.value))))
+    for table in expected.tables:
+        section = csv_section(rows, [table.title])
+        assert section[0] == header(table), table.name
+        assert all(len(row) == len(section[0]) for row in section[1:]), table.name
 
 
 def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, widget):
