@@ -1,4 +1,4 @@
-"""The bridge between the page and the worker: only the latest reply counts, and a failed start is reported."""
+"""The bridge between the page and the worker: a reply to inputs since changed is never shown, and a failed start is reported."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ SLOW_REPLIES = """
 
 
 def test_a_late_reply_to_an_older_request_is_ignored(fresh_visit):
-    """When the reply to an earlier input arrives after the reply to a later one, the page keeps the later one."""
+    """A reply that arrives after the reader changed the input again is not shown; the page shows the later input's result."""
     visit = fresh_visit
     widget = next((w for w in site_widgets() if len(changes_that_matter(w)) >= 1), None)
     if widget is None:
@@ -48,12 +48,24 @@ def test_a_late_reply_to_an_older_request_is_ignored(fresh_visit):
     set_field(visit, widget, name, later)
     expect(values).to_have_text(value_texts(cpython(widget, {name: later})))
     visit.wait_live(widget)
+    visit.page.evaluate(
+        """selector => {
+            const root = document.querySelector(selector);
+            window.__shown = [];
+            new MutationObserver(() => {
+                window.__shown.push([...root.querySelectorAll(".calc__value")].map((el) => el.textContent));
+            }).observe(root.querySelector(".calc__results"), { childList: true });
+        }""",
+        widget.selector,
+    )
     set_field(visit, widget, name, earlier)  # its reply will come 800 ms late
-    visit.page.wait_for_timeout(300)  # past the debounce: that request is on its way
+    visit.page.wait_for_timeout(300)  # that request is on its way (posted at once: none of this widget was out)
     set_field(visit, widget, name, later)  # this reply comes first
     expect(values).to_have_text(value_texts(cpython(widget, {name: later})))
     visit.page.wait_for_timeout(1200)  # the late reply has arrived too, and changed nothing
     assert visit.values(widget) == value_texts(cpython(widget, {name: later}))
+    stale = value_texts(cpython(widget, {name: earlier}))
+    assert stale not in visit.page.evaluate("() => window.__shown"), "the reply for inputs already changed was shown"
     assert visit.page_errors == []
 
 

@@ -1,0 +1,89 @@
+// URL state: ?<key>.<field>=<value>&prices=<snapshot>
+//
+// `key` is the calculator's name, then name-2, name-3… for repeats on one page, in page order. Only
+// inputs that differ from the guide's defaults are written; `prices` is written while any widget
+// parameter is present, so a link says which pricing snapshot it was made with.
+
+const SNAPSHOT_PARAM = "prices";
+
+let pageKeys = [];
+
+/** Every widget's URL key on this page (its calculator's name, with -2, -3… for repeats); remembered for writeLink. */
+export function assignKeys(roots) {
+  const seen = new Map();
+  pageKeys = roots.map((root) => {
+    const name = root.dataset.calc;
+    const count = (seen.get(name) || 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name}-${count}`;
+  });
+  return pageKeys;
+}
+
+/**
+ * What the page's URL sets for the widget `key`: `values` (field -> the text as written) for the
+ * fields in `fieldNames`, and `notes` for the reader: fields it does not have, and a link made with
+ * other prices than `snapshot`.
+ */
+export function readLink(key, fieldNames, snapshot) {
+  const params = new URLSearchParams(location.search);
+  const prefix = `${key}.`;
+  const values = new Map();
+  const unknown = [];
+  for (const [param, raw] of params) {
+    if (!param.startsWith(prefix)) continue;
+    const name = param.slice(prefix.length);
+    if (fieldNames.has(name)) values.set(name, raw);
+    else unknown.push(name);
+  }
+  const notes = [];
+  const linkSnapshot = params.get(SNAPSHOT_PARAM);
+  if (values.size && linkSnapshot && linkSnapshot !== snapshot) {
+    notes.push(`This link was made with prices as of ${linkSnapshot}; this page uses prices as of ${snapshot}.`);
+  }
+  if (unknown.length) {
+    notes.push(`This link sets inputs this calculator does not have (${unknown.join(", ")}); they were ignored.`);
+  }
+  return { values, notes };
+}
+
+/**
+ * The inputs that differ from `defaults` (field -> default: numbers are compared as numbers, anything
+ * else as text).
+ */
+export function changedInputs(inputs, defaults) {
+  const changed = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    const base = defaults[name];
+    const same =
+      typeof base === "number"
+        ? String(value).trim() !== "" && Number(value) === base
+        : String(value) === String(base ?? "");
+    if (!same) changed[name] = value;
+  }
+  return changed;
+}
+
+/** Put the widget `key`'s changed inputs in the URL, in place of what it had for that widget. */
+export function writeLink(key, changed, snapshot) {
+  const url = new URL(location.href);
+  const params = url.searchParams;
+  const prefix = `${key}.`;
+  for (const param of [...params.keys()]) {
+    if (param.startsWith(prefix)) params.delete(param);
+  }
+  for (const [name, value] of Object.entries(changed)) params.set(prefix + name, value);
+  const anyWidget = [...params.keys()].some((param) => pageKeys.some((other) => param.startsWith(`${other}.`)));
+  if (anyWidget) params.set(SNAPSHOT_PARAM, snapshot);
+  else params.delete(SNAPSHOT_PARAM);
+  replaceUrl(url);
+}
+
+function replaceUrl(url) {
+  if (url.href === location.href) return;
+  try {
+    history.replaceState(history.state, "", url);
+  } catch {
+    // Some browsers limit how often the URL may change; the next change writes it again.
+  }
+}

@@ -1,0 +1,385 @@
+// One calculator widget: its form, its status line, and the results Python sends back.
+//
+// The build (hooks/calculators_hook.py) writes the widget as plain HTML: a form, the results computed
+// in CPython and the figure dicts. Field names come from the form, defaults from data-calc-defaults,
+// figures from data-calc-figures; everything shown is HTML that Python escaped, or text set with
+// textContent. Nothing here knows about a particular calculator.
+//
+// Recomputing is latest-wins: a change is posted at once if no request of this widget is on its way;
+// otherwise it waits for that reply, which is shown only if it answers the inputs the form has now
+// (else the newest inputs are posted at once). A result for inputs the reader has since changed is
+// never shown, and a burst of typing costs one request per reply, not one per keystroke.
+
+import { drawWhenNear, forgetPlot } from "./charts.js";
+import { downloadExport, exportData } from "./export.js";
+import { changedInputs, readLink, writeLink } from "./url-state.js";
+
+const SLOW_START_MS = 20_000; // after this, say that loading is slow (a wasm fetch that fails can hang Pyodide)
+
+const STATUS = {
+  loading: "Loading the live calculator…",
+  slow: "Still loading the live calculator: this is taking longer than usual.",
+  live: "Live: results update as you type.",
+  working: "Working…",
+  invalid: "Showing the last valid results: correct the highlighted field to update them.",
+  noExport: "Nothing to download yet: correct the highlighted field first.",
+};
+
+export class Widget {
+  /** `root` is the widget's .calc element, `key` its URL key, `bridge` the runtime (bridge.js). */
+  constructor(root, key, bridge) {
+    this.root = root;
+    this.key = key;
+    this.bridge = bridge;
+    this.name = root.dataset.calc;
+    this.form = root.querySelector(".calc__form");
+    this.results = root.querySelector(".calc__results");
+    this.status = root.querySelector(".calc__status");
+    this.snapshot = root.dataset.pricingSnapshot || "";
+    this.figures = readEmbeddedFigures(root);
+    this.fields = new Map(
+      [...this.form.elements]
+        .filter((el) => el.name && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName))
+        .map((el) => [el.name, el]),
+    );
+    const declared = parseJson(root.dataset.calcDefaults) || {};
+    this.defaults = Object.fromEntries(
+      [...this.fields].map(([name, el]) => [name, declared[name] ?? el.defaultValue]),
+    );
+    this.urlValues = new Map(); // field -> {raw, shown}: what a shared link said, sent to Python as given
+    this.notice = "";
+    this.live = false;
+    this.stopped = false;
+    this.inFlight = null; // the handling of this widget's request on its way to Python, if any
+    this.shownFor = null; // the inputs whose result (or Python's error) the widget shows
+    this.linkOutdated = false; // the form changed since the URL was last written
+    this.lastGood = null;
+
+    this.applyLink();
+    this.form.addEventListener("input", () => this.changed());
+    this.form.addEventListener("change", () => this.changed());
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.compute();
+    });
+    this.form.addEventListener("reset", (event) => {
+      event.preventDefault();
+      this.reset();
+    });
+    for (const button of root.querySelectorAll("[data-calc-export]")) {
+      button.addEventListener("click", () => {
+        this.export(button.dataset.calcExport).catch((err) => this.setStatus(`Download failed: ${messageOf(err)}`));
+      });
+    }
+
+    this.setState("loading");
+    this.setStatus(STATUS.loading);
+    const slow = setTimeout(() => {
+      if (!this.live && !this.stopped) this.setStatus(`${STATUS.slow} ${this.builtNote()}`);
+    }, SLOW_START_MS);
+    this.firstResult = bridge.ready.finally(() => clearTimeout(slow)).then(
+      () => {
+        if (!this.root.isConnected) return undefined;
+        this.live = true;
+        this.setState("live");
+        this.setStatus(STATUS.live);
+        // One run straight away: it applies a shared link's inputs and gives the exports their data.
+        return this.compute();
+      },
+      (err) => this.fail("The live calculator could not start", err),
+    );
+  }
+
+  // The form
+
+  /** Field name -> value as typed (a value from a shared link is passed on exactly as written). */
+  collect() {
+    const inputs = {};
+    for (const [name, el] of this.fields) {
+      const fromUrl = this.urlValues.get(name);
+      inputs[name] = fromUrl && fromUrl.shown === el.value ? fromUrl.raw : el.value;
+    }
+    return inputs;
+  }
+
+  /** {field, message} for a number field the browser cannot read (it gives "" whatever was typed), else null. */
+  unreadableField() {
+    for (const [name, el] of this.fields) {
+      if (el.validity && el.validity.badInput && !this.urlValues.has(name)) {
+        return { field: name, message: el.validationMessage || "Enter a number." };
+      }
+    }
+    return null;
+  }
+
+  changed() {
+    this.linkOutdated = true;
+    if (this.live) this.compute();
+    else this.writeLinkIfOutdated(); // no request will write it
+  }
+
+  reset() {
+    for (const [name, el] of this.fields) el.value = String(this.defaults[name]);
+    this.urlValues.clear();
+    this.notice = "";
+    this.clearErrors();
+    this.linkOutdated = true;
+    this.writeLinkIfOutdated();
+    this.compute();
+  }
+
+  // URL state (url-state.js)
+
+  applyLink() {
+    const { values, notes } = readLink(this.key, new Set(this.fields.keys()), this.snapshot);
+    for (const [name, raw] of values) {
+      const el = this.fields.get(name);
+      el.value = raw; // a number field shows "" for text that is not a number; Python still sees `raw`
+      this.urlValues.set(name, { raw, shown: el.value });
+    }
+    this.notice = notes.join(" ");
+  }
+
+  writeLinkIfOutdated() {
+    if (!this.linkOutdated) return;
+    this.linkOutdated = false;
+    writeLink(this.key, changedInputs(this.collect(), this.defaults), this.snapshot);
+  }
+
+  // Computing: latest wins
+
+  /**
+   * Have Python compute the form as it is now: at once if no request of this widget is on its way,
+   * else as soon as that reply is in. Resolves once the form's newest inputs have been handled.
+   */
+  compute() {
+    if (!this.live || this.stopped) return Promise.resolve();
+    if (this.inFlight) return this.inFlight;
+    if (this.shownFor && !this.unreadableField() && sameInputs(this.shownFor, this.collect())) {
+      this.writeLinkIfOutdated(); // e.g. a `change` event after the `input` events already computed
+      return Promise.resolve();
+    }
+    return this.post();
+  }
+
+  post() {
+    this.writeLinkIfOutdated();
+    const unreadable = this.unreadableField();
+    if (unreadable) {
+      this.shownFor = null;
+      this.setState("live");
+      this.showError(unreadable);
+      return Promise.resolve();
+    }
+    const inputs = this.collect();
+    this.setState("working");
+    this.setStatus(STATUS.working);
+    const handled = this.bridge.request(this.name, inputs).then(
+      (data) => {
+        this.inFlight = null;
+        return this.receive(data, inputs);
+      },
+      (err) => {
+        this.inFlight = null;
+        if (!this.stopped) this.fail("The live calculator stopped", err);
+      },
+    );
+    this.inFlight = handled;
+    return handled;
+  }
+
+  receive(data, inputs) {
+    if (this.stopped || !this.root.isConnected) return undefined;
+    if (this.unreadableField() || !sameInputs(inputs, this.collect())) {
+      return this.post(); // the form changed while Python worked: this reply is stale and is not shown
+    }
+    this.writeLinkIfOutdated();
+    this.shownFor = inputs;
+    this.setState("live");
+    if (data.result) {
+      this.render(data.result, inputs);
+    } else {
+      this.showError(data.error || { field: null, message: "The calculator returned nothing." });
+    }
+    return undefined;
+  }
+
+  /** The numbers first (the results HTML), then each chart, updated in place in a later frame. */
+  render(result, inputs) {
+    this.clearErrors();
+    const figures = Object.fromEntries((result.figures || []).map((figure) => [figure.name, figure.figure]));
+    this.swapResults(typeof result.html === "string" ? result.html : "", figures);
+    this.figures = figures;
+    this.draw();
+    this.lastGood = { inputs, result };
+    this.setStatus(STATUS.live);
+  }
+
+  /**
+   * Put the new results in, keeping open tables open and keeping each chart element that still
+   * serves: one Plotly has drawn (Plotly.react then updates it instead of drawing anew), or a static
+   * drawing from the build whose figure has not changed (so a chart not yet drawn never turns blank).
+   */
+  swapResults(html, figures) {
+    const template = document.createElement("template");
+    template.innerHTML = html; // escaped by Python (calculators/_html.py)
+    const fresh = template.content;
+    const kept = new Set();
+    for (const figure of fresh.querySelectorAll("figure[data-figure]")) {
+      const name = figure.dataset.figure;
+      const old = this.plotOf(name);
+      const placeholder = figure.querySelector(".calc__plot");
+      const stillTrue = old && JSON.stringify(this.figures[name]) === JSON.stringify(figures[name]);
+      if (old && placeholder && (old.classList.contains("js-plotly-plot") || stillTrue)) {
+        old.setAttribute("aria-label", placeholder.getAttribute("aria-label") || "");
+        placeholder.replaceWith(old);
+        kept.add(old);
+      }
+    }
+    for (const table of fresh.querySelectorAll("details[data-table]")) {
+      const old = this.results.querySelector(`details[data-table="${CSS.escape(table.dataset.table)}"]`);
+      if (old && old.open) table.open = true;
+    }
+    this.forgetPlots((plot) => !kept.has(plot));
+    this.results.replaceChildren(fresh);
+    this.results.classList.remove("calc__results--stale");
+  }
+
+  showError({ field, message }) {
+    this.clearErrors();
+    const el = field ? this.fields.get(field) : undefined;
+    const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
+    if (el && box) {
+      box.textContent = message;
+      box.hidden = false;
+      el.setAttribute("aria-invalid", "true");
+      this.setStatus(STATUS.invalid);
+    } else {
+      this.setStatus(message);
+    }
+    this.root.classList.add("calc--invalid");
+    this.results.classList.add("calc__results--stale");
+  }
+
+  clearErrors() {
+    for (const el of this.fields.values()) el.removeAttribute("aria-invalid");
+    for (const box of this.root.querySelectorAll(".calc__error")) {
+      box.textContent = "";
+      box.hidden = true;
+    }
+    this.root.classList.remove("calc--invalid");
+  }
+
+  fail(what, err) {
+    this.live = false;
+    this.stopped = true;
+    this.setState("failed");
+    const kept = this.lastGood ? "The results shown are the last it computed." : this.builtNote();
+    this.setStatus(`${what} (${messageOf(err)}). ${kept}`);
+  }
+
+  builtNote() {
+    return this.snapshot
+      ? `The results shown were computed when this page was built, with prices as of ${this.snapshot}.`
+      : "The results shown were computed when this page was built.";
+  }
+
+  // Charts (charts.js)
+
+  plotOf(name) {
+    return this.results.querySelector(`figure[data-figure="${CSS.escape(name)}"] .calc__plot`);
+  }
+
+  /** Hand each figure to charts.js, which draws it when it comes near the viewport. */
+  draw() {
+    for (const [name, figure] of Object.entries(this.figures)) {
+      const plot = this.plotOf(name);
+      if (plot && figure) drawWhenNear(plot, figure);
+    }
+  }
+
+  forgetPlots(which = () => true) {
+    for (const plot of this.results.querySelectorAll(".calc__plot")) {
+      if (which(plot)) forgetPlot(plot);
+    }
+  }
+
+  // Export (export.js): the last good result, labelled as Python labelled it
+
+  async export(kind) {
+    if (!this.lastGood && !this.stopped) {
+      this.setStatus(STATUS.loading);
+      await this.firstResult;
+    }
+    if (!this.lastGood) {
+      if (!this.stopped) this.setStatus(STATUS.noExport); // if stopped, the status already says why
+      return;
+    }
+    const { inputs, result } = this.lastGood;
+    const meta = {
+      calculator: this.name,
+      title: this.form.getAttribute("aria-label") || this.name,
+      snapshot: this.snapshot,
+      inputs: Object.entries(inputs).map(([name, value]) => ({ name, ...this.describeField(name), value })),
+    };
+    downloadExport(kind, `${this.name}-${this.snapshot || "prices"}`, exportData(meta, result));
+  }
+
+  /**
+   * An input's label and unit. Python's result does not repeat its inputs' declaration, so these come
+   * from the form's label, which the build wrote from that declaration.
+   */
+  describeField(name) {
+    const el = this.fields.get(name);
+    const label = el && el.id ? this.form.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
+    if (!label) return { label: name, unit: "" };
+    const copy = label.cloneNode(true);
+    const unit = copy.querySelector(".calc__unit");
+    if (unit) unit.remove();
+    return { label: copy.textContent.trim(), unit: unit ? unit.textContent.trim() : "" };
+  }
+
+  // State shown to the reader
+
+  setState(state) {
+    this.root.classList.toggle("calc--loading", state === "loading");
+    this.root.classList.toggle("calc--live", state === "live" || state === "working");
+    this.root.classList.toggle("calc--working", state === "working");
+    this.root.classList.toggle("calc--failed", state === "failed");
+    this.root.setAttribute("aria-busy", state === "working" ? "true" : "false");
+  }
+
+  setStatus(text) {
+    if (this.status) this.status.textContent = this.notice ? `${text} ${this.notice}` : text;
+  }
+
+  /** The widget left the page (instant navigation): its late replies are ignored and its charts released. */
+  dispose() {
+    this.stopped = true;
+    this.forgetPlots();
+  }
+}
+
+function sameInputs(a, b) {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+}
+
+function readEmbeddedFigures(root) {
+  // Preferred: an attribute, which survives Material's instant navigation untouched.
+  if (root.dataset.calcFigures) return parseJson(root.dataset.calcFigures) || {};
+  const script = root.querySelector("script.calc__figures") || root.querySelector(":scope > script:not([src])");
+  return (script && parseJson(script.textContent)) || {};
+}
+
+function parseJson(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}

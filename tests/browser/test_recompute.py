@@ -1,0 +1,181 @@
+"""Recomputing as the reader types: the latest inputs win, numbers come first, and charts update in place.
+
+A change is posted to Python at once unless a request of the same widget is on its way; a reply is shown
+only if it answers the inputs the form has when it arrives (calculators/widget.js).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser._site import site_widgets
+from tests.browser.helpers import changes_that_matter, cpython, default_text, table_texts, value_texts
+
+# Counts one calculator's requests to the worker (once window.__traffic.calculator is set) and the most
+# that were on their way at once.
+COUNT_REQUESTS = """
+(() => {
+  const NativeWorker = window.Worker;
+  const open = new Set();
+  const traffic = (window.__traffic = { calculator: null, posted: 0, most: 0 });
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      super.addEventListener("message", (event) => open.delete(event.data && event.data.id));
+    }
+    postMessage(message, ...rest) {
+      if (message && message.calculator === traffic.calculator) {
+        open.add(message.id);
+        traffic.posted += 1;
+        traffic.most = Math.max(traffic.most, open.size);
+      }
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();
+"""
+
+# Records, each time the widget's results are replaced, the numbers shown and what the field then holds.
+RECORD_SHOWN = """
+([selector, name]) => {
+  const root = document.querySelector(selector);
+  const field = root.querySelector(`[name="${name}"]`);
+  const log = (window.__shown = { results: [], inputs: 0 });
+  field.addEventListener("input", () => { log.inputs += 1; });
+  new MutationObserver(() => {
+    const texts = [...root.querySelectorAll(".calc__value")].map((el) => el.textContent);
+    log.results.push({ value: field.value, texts });
+  }).observe(root.querySelector(".calc__results"), { childList: true });
+}
+"""
+
+PAGE_IDLE = "() => !document.querySelector('.calc--loading, .calc--working')"
+
+
+def typed_field(widget):
+    """A number field and a value for it that CPython accepts and that changes a result."""
+    numbers = {field.name for field in widget.fields if field.tag == "input"}
+    found = [(name, value) for name, value in changes_that_matter(widget) if name in numbers]
+    if not found:
+        pytest.skip(f"{widget.calculator} has no number field whose change alters a result")
+    return found[0]
+
+
+def test_fast_typing_ends_with_cpythons_numbers_and_never_shows_a_stale_result(visit, widget):
+    """Typing dozens of keys with no pause ends with CPython's numbers for the final inputs; every result shown on the
+    way is CPython's for what the field held at that moment, and the widget never has two requests out at once."""
+    name, final = typed_field(widget)
+    start = default_text(widget, name)
+    visit.page.add_init_script(COUNT_REQUESTS)
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.page.wait_for_function(PAGE_IDLE)  # every widget of the page has had its first reply
+    visit.page.evaluate("calculator => { window.__traffic.calculator = calculator; }", widget.calculator)
+    visit.page.evaluate(RECORD_SHOWN, [widget.selector, name])
+
+    keys = ["Backspace"] * len(start)
+    for text in (start, final, start):
+        keys += [*text, *["Backspace"] * len(text)]
+    keys += [*final]
+    control = visit.field(widget, name)
+    control.focus()
+    control.press("End")
+    for key in keys:
+        visit.page.keyboard.press(key)
+
+    expected = cpython(widget, {name: final})
+    expect(control).to_have_value(final)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(expected))
+    visit.wait_live(widget)
+    assert visit.values(widget) == value_texts(expected)
+    assert visit.table_cells(widget) == table_texts(expected)
+    assert f"{widget.key}.{name}={final}" in visit.search()
+
+    shown = visit.page.evaluate("() => window.__shown")
+    traffic = visit.page.evaluate("() => window.__traffic")
+    assert shown["inputs"] == len(keys)
+    assert shown["results"], "no result was shown"
+    for value in dict.fromkeys(record["value"] for record in shown["results"]):
+        texts = [record["texts"] for record in shown["results"] if record["value"] == value]
+        assert all(t == value_texts(cpython(widget, {name: value})) for t in texts), f"a stale result shown for {value!r}"
+    assert traffic["most"] == 1, "two requests of one widget were on their way at once"
+    assert 1 <= traffic["posted"] <= len(keys)
+    assert visit.page_errors == []
+
+
+# Plotly.react on a chart it has drawn emits plotly_react and keeps the chart's element and its SVG;
+# Plotly.newPlot (or a purge) would drop the listener and make a new SVG.
+WATCH_CHART = """
+plot => {
+  const watch = (window.__chart = { plot, svg: plot.querySelector(".main-svg"), reacts: 0, reactAt: [], numbersAt: [] });
+  plot.on("plotly_react", () => { watch.reacts += 1; watch.reactAt.push(performance.now()); });
+  const results = plot.closest(".calc__results");
+  new MutationObserver(() => watch.numbersAt.push(performance.now())).observe(results, { childList: true });
+  return plot.data.map((trace) => trace.y);
+}
+"""
+
+
+def widget_whose_chart_moves():
+    """The first widget with a change that alters its first figure's data: (widget, field, value)."""
+    for widget in site_widgets():
+        built = cpython(widget)
+        if not built.figures:
+            continue
+        for name, value in changes_that_matter(widget):
+            if cpython(widget, {name: value}).figures[0].figure["data"] != built.figures[0].figure["data"]:
+                return widget, name, value
+    pytest.skip("no widget whose chart changes with one input")
+
+
+def alike(shown, computed) -> bool:
+    """The same nested lists, numbers equal to within float rounding (they crossed JSON and JavaScript)."""
+    if isinstance(shown, (list, tuple)) and isinstance(computed, (list, tuple)):
+        return len(shown) == len(computed) and all(alike(a, b) for a, b in zip(shown, computed))
+    if isinstance(shown, (int, float)) and isinstance(computed, (int, float)):
+        return math.isclose(shown, computed, rel_tol=1e-9, abs_tol=1e-12)
+    return shown == computed
+
+
+def test_a_chart_is_updated_in_place_with_plotly_react_after_the_numbers(visit):
+    """After an input change the numbers update first; then the same chart element, with the same SVG, shows the new
+    figure's data through Plotly.react, not a purge and a new plot."""
+    widget, name, value = widget_whose_chart_moves()
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.expect_charts(widget, len(cpython(widget).figures))
+    plot = visit.page.locator(f"{widget.selector} .calc__figure").first.locator(".calc__plot")
+    plot.scroll_into_view_if_needed()
+    before = plot.evaluate(WATCH_CHART)
+
+    expected = cpython(widget, {name: value})
+    visit.field(widget, name).fill(value)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(expected))
+    plot.scroll_into_view_if_needed()  # filling the field scrolled to it; a chart is drawn only near the viewport
+    visit.page.wait_for_function("before => JSON.stringify(window.__chart.plot.data.map((t) => t.y)) !== JSON.stringify(before)", arg=before)
+
+    watch = visit.page.evaluate(
+        """() => {
+            const w = window.__chart;
+            const plot = w.plot;
+            return {
+                connected: plot.isConnected,
+                sameSvg: plot.querySelector(".main-svg") === w.svg,
+                reacts: w.reacts,
+                reactAt: w.reactAt,
+                numbersAt: w.numbersAt,
+                data: plot.data.map(({ x, y }) => ({ x, y })),
+            };
+        }"""
+    )
+    assert watch["connected"], "the chart element was replaced"
+    assert plot.evaluate("el => el === window.__chart.plot"), "the chart element was replaced"
+    assert watch["sameSvg"], "the chart was drawn anew, not updated"
+    assert watch["reacts"] >= 1
+    assert watch["numbersAt"] and watch["numbersAt"][0] <= watch["reactAt"][0], "the chart changed before the numbers"
+    traces = expected.figures[0].figure["data"]
+    assert alike([[t["x"], t["y"]] for t in watch["data"]], [[t.get("x"), t.get("y")] for t in traces])
+    assert visit.page_errors == []
