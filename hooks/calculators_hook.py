@@ -387,14 +387,13 @@ def _field(item: Input, value, uid: str, spec, reference: str) -> str:
         )
         control = f'<select id="{field_id}" name="{escape(item.name)}" aria-describedby="{described}">{opts}</select>'
     else:
-        bounds = "".join(
-            f' {attr}="{_number(limit)}"'
-            for attr, limit in (("min", item.minimum), ("max", item.maximum), ("step", item.step or "any"))
-            if limit is not None
-        )
+        # Text, not type="number": the field shows exactly what was typed or linked (124M, 1.5k, even a typo),
+        # and Python reads it and names what is wrong. Big counts get a keyboard with letters for the suffix.
+        keyboard = "text" if (item.maximum or 0) >= 1e6 and not item.unit.startswith("USD") else "decimal"
         control = (
-            f'<input id="{field_id}" name="{escape(item.name)}" type="number" inputmode="decimal"'
-            f' value="{_number(value)}"{bounds} required aria-describedby="{described}">'
+            f'<input id="{field_id}" name="{escape(item.name)}" type="text" inputmode="{keyboard}"'
+            f' value="{_number(value)}" autocomplete="off" spellcheck="false" required'
+            f' aria-describedby="{described}">'
         )
     unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
     return (
