@@ -191,3 +191,18 @@ def test_every_widget_tells_a_reader_without_javascript_what_they_see(hook):
     """A noscript note says the results are the build's and that changing a field needs JavaScript."""
     html = render(hook, "<!-- calc:widget pipeline -->", "guides/example.md")
     assert "<noscript>" in html and "needs JavaScript" in html
+
+
+def test_the_policy_allows_each_inline_script_by_its_hash_and_nothing_else_inline():
+    """csp_hook hashes every inline script a browser runs (not JSON blocks, not external scripts), into the head."""
+    spec = importlib.util.spec_from_file_location("csp_hook_under_test", ROOT / "hooks" / "csp_hook.py")
+    csp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(csp)
+    page = ('<html><head><meta charset="utf-8"><script>boot()</script><script type="module">go()</script>'
+            '<script src="x.js"></script><script type="application/json">{"a": 1}</script></head></html>')
+    hashes = csp.inline_script_hashes(page)
+    assert len(hashes) == 2
+    out = csp.with_policy(page, csp.policy(hashes))
+    assert out.index("Content-Security-Policy") < out.index("<script>")
+    assert "'unsafe-inline'" not in out.split("script-src", 1)[1].split(";", 1)[0]
+    assert csp.with_policy(out, "default-src 'none'").count("Content-Security-Policy") == 1

@@ -62,6 +62,7 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     workers: list[str] = field(default_factory=list)
 
     def open(self, widget: Widget, query: str = "", wait_until: str = "load"):
@@ -127,6 +128,7 @@ def _record(page, origin: str) -> Visit:
     record = Visit(page=page, origin=origin)
     page.on("request", lambda request: record.requests.append(request.url))
     page.on("console", lambda message: message.type == "error" and record.console_errors.append(message.text))
+    page.on("console", lambda message: "Content Security Policy" in message.text and record.csp_violations.append(message.text))
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     page.on("worker", lambda worker: record.workers.append(worker.url))
     return record
@@ -148,13 +150,17 @@ def shared_context(browser):
 def visit(shared_context, origin):
     """A new page (with its own worker) that records requests and errors."""
     page = shared_context.new_page()
-    yield _record(page, origin)
+    record = _record(page, origin)
+    yield record
     page.close()
+    assert record.csp_violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture
 def fresh_visit(browser, origin):
     """A page in a context of its own (own cache, storage and routes), for tests that block or change things."""
     context = _new_context(browser)
-    yield _record(context.new_page(), origin)
+    record = _record(context.new_page(), origin)
+    yield record
     context.close()
+    assert record.csp_violations == [], "the page broke its Content-Security-Policy"
