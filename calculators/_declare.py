@@ -214,6 +214,7 @@ class Calculator:
     def __post_init__(self) -> None:
         if len(self.headline) > 4:
             raise CalculatorError(f"{self.title} names {len(self.headline)} headline values; at most 4 are shown first")
+        object.__setattr__(self, "compute", _headline_first(self.compute, self.headline))
 
     def inputs_for(self, pricing: Pricing) -> tuple[Input, ...]:
         """The inputs with choices and help figures read from ``pricing`` (worked out once per file)."""
@@ -272,6 +273,21 @@ class Calculator:
         for name, value in raw.items():
             values[name] = self.input(name, pricing).parse(value)
         return values
+
+
+def _headline_first(compute: Callable[[dict, Pricing], Any], headline: tuple[str, ...]) -> Callable[[dict, Pricing], Any]:
+    """Wrap a compute function so its result lists the headline values first, in the order the page shows them."""
+    if getattr(compute, "headline", None) == headline or not headline:
+        return compute
+
+    def ordered(values: dict, pricing: Pricing):
+        result = compute(values, pricing)
+        first = [v for name in headline for v in result.values if v.name == name]
+        return replace(result, values=tuple(first + [v for v in result.values if v not in first]))
+
+    ordered.headline = headline  # type: ignore[attr-defined]
+    ordered.__doc__ = compute.__doc__
+    return ordered
 
 
 _BOUND: "weakref.WeakKeyDictionary[Pricing, dict[str, tuple[Input, ...]]]" = weakref.WeakKeyDictionary()
