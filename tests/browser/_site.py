@@ -38,6 +38,8 @@ REVEAL = """id => {
         }
         if (node.tagName === "DETAILS") node.open = true;
     }
+    const widget = document.getElementById(id);
+    for (const fold of widget ? widget.querySelectorAll("details.calc__fold") : []) fold.open = true;
 }"""
 
 
