@@ -133,9 +133,9 @@ def test_python_starts_while_the_page_is_still_being_parsed(fresh_visit):
 
 
 def test_a_page_without_a_calculator_starts_no_python(fresh_visit):
-    """The home page and the pricing reference have no widget, so they create no worker and fetch no Pyodide."""
+    """The guides' index and the pricing reference have no widget, so they create no worker and fetch no Pyodide."""
     visit = fresh_visit
-    for path in ("/", "/reference/pricing/"):
+    for path in ("/guides/", "/reference/pricing/"):
         visit.page.goto(visit.origin + path, wait_until="load")
         visit.page.wait_for_timeout(500)
     assert not [url for url in visit.workers if url.endswith("calculator-worker.mjs")]
