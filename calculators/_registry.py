@@ -46,14 +46,22 @@ def calculate(name: str, inputs: Mapping[str, Any] | None = None, pricing: Prici
 def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None) -> dict:
     """The page's entry point: return ``{"result": ...}`` or ``{"error": {"field", "message"}}``.
 
+    The result also describes the calculator's inputs (name, label, unit), so an export labels them as
+    the declaration does.
+
     >>> run("pipeline", {"train_hours": "-1"})["error"]["field"]
     'train_hours'
+    >>> run("pipeline")["result"]["inputs"][0]["name"]
+    'preprocess_price'
     """
     try:
         result = calculate(name, inputs, preset=preset)
     except CalculatorError as error:
         return {"error": error.to_dict()}
+    pricing = load_pricing()
+    calculator = get_calculator(name)
     data = result.to_dict()
-    data["pricing_snapshot"] = load_pricing().snapshot_date
-    data["html"] = render_results(result, headline=get_calculator(name).headline)
+    data["pricing_snapshot"] = pricing.snapshot_date
+    data["html"] = render_results(result, headline=calculator.headline)
+    data["inputs"] = [{"name": item.name, "label": item.label, "unit": item.unit} for item in calculator.inputs_for(pricing)]
     return {"result": data}

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from calculators import CalculatorError
+from calculators import CalculatorError, get_calculator, load_pricing
 from tests.browser._site import site_widgets
 from tests.browser.helpers import (
     change_that_matters,
@@ -211,6 +211,8 @@ def test_downloads_hold_the_inputs_and_the_results(visit, widget):
     assert data["calculator"] == widget.calculator
     assert data["pricing_snapshot"] == widget.snapshot
     assert {item["name"]: item["value"] for item in data["inputs"]}[name] == value
+    declared = get_calculator(widget.calculator).inputs_for(load_pricing())
+    assert [(i["name"], i["label"], i["unit"]) for i in data["inputs"]] == [(i.name, i.label, i.unit) for i in declared]
     assert [(v["name"], v["unit"]) for v in data["values"]] == [(v.name, v.unit) for v in expected.values]
     assert [v["value"] for v in data["values"]] == pytest.approx([v.value for v in expected.values])
     assert [(t["title"], t["columns"]) for t in data["tables"]] == [(t.title, exported_header(t)) for t in expected.tables]

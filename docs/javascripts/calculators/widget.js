@@ -316,27 +316,18 @@ export class Widget {
       return;
     }
     const { inputs, result } = this.lastGood;
+    const declared = new Map((result.inputs || []).map((item) => [item.name, item]));
     const meta = {
       calculator: this.name,
       title: this.form.getAttribute("aria-label") || this.name,
       snapshot: this.snapshot,
-      inputs: Object.entries(inputs).map(([name, value]) => ({ name, ...this.describeField(name), value })),
+      // Labels and units as Python declares them; each value as the reader typed it.
+      inputs: Object.entries(inputs).map(([name, value]) => {
+        const { label = name, unit = "" } = declared.get(name) || {};
+        return { name, label, unit, value };
+      }),
     };
     downloadExport(kind, `${this.name}-${this.snapshot || "prices"}`, exportData(meta, result));
-  }
-
-  /**
-   * An input's label and unit. Python's result does not repeat its inputs' declaration, so these come
-   * from the form's label, which the build wrote from that declaration.
-   */
-  describeField(name) {
-    const el = this.fields.get(name);
-    const label = el && el.id ? this.form.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
-    if (!label) return { label: name, unit: "" };
-    const copy = label.cloneNode(true);
-    const unit = copy.querySelector(".calc__unit");
-    if (unit) unit.remove();
-    return { label: copy.textContent.trim(), unit: unit ? unit.textContent.trim() : "" };
   }
 
   // State shown to the reader
