@@ -195,8 +195,11 @@ def _render(kind: str, args: str, page, number: int) -> str:
 
 
 def _source_link(pricing, source_id: str) -> str:
+    """A link to a source, named by its title up to the first ';' or ' (' (the full title is its tooltip)."""
     source = pricing.sources[source_id]
-    title = escape(source["title"])
+    full = source["title"]
+    short = re.split(r";| \(", full, maxsplit=1)[0].strip()
+    title = f'<span title="{escape(full)}">{escape(short)}</span>' if short != full else escape(full)
     return f'<a href="{escape(source["url"])}">{title}</a>' if "url" in source else title
 
 
