@@ -267,11 +267,18 @@ class Calculator:
     def validate(self, raw: Mapping[str, Any], pricing: Pricing, base: Mapping[str, Any] | None = None) -> dict[str, float | str]:
         """Check raw inputs (from the API, a form or a URL) on top of ``base`` (the defaults).
 
-        Every given field is parsed by its own Input; an unknown field is an error, never ignored.
+        Every given field is parsed by its own Input; an unknown field is an error, never ignored. All
+        the bad fields are reported together (``CalculatorError.errors``).
         """
         values = dict(base) if base is not None else self.defaults(pricing)
+        problems = []
         for name, value in raw.items():
-            values[name] = self.input(name, pricing).parse(value)
+            try:
+                values[name] = self.input(name, pricing).parse(value)
+            except CalculatorError as error:  # every bad field is reported, not just the first
+                problems.append(error)
+        if problems:
+            raise CalculatorError.combine(problems)
         return values
 
 

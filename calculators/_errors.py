@@ -11,13 +11,30 @@ class CalculatorError(ValueError):
     ('hours', "'hours' must be >= 0: -3")
     """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, errors: tuple["CalculatorError", ...] = ()) -> None:
         super().__init__(message)
         self.field = field
+        self.errors = errors or (self,)
+
+    @classmethod
+    def combine(cls, errors: list["CalculatorError"]) -> "CalculatorError":
+        """One error for several bad fields: it names the first field, says every problem, and keeps each.
+
+        >>> both = CalculatorError.combine([CalculatorError("a bad", "a"), CalculatorError("b bad", "b")])
+        >>> both.field, str(both), [e.field for e in both.errors]
+        ('a', 'a bad; b bad', ['a', 'b'])
+        """
+        if len(errors) == 1:
+            return errors[0]
+        return cls("; ".join(str(error) for error in errors), errors[0].field, tuple(errors))
 
     def to_dict(self) -> dict:
-        """Return the error as data, the shape the page shows next to a field."""
-        return {"field": self.field, "message": str(self)}
+        """Return the error as data, the shape the page shows next to each field it concerns."""
+        return {
+            "field": self.field,
+            "message": str(self),
+            "errors": [{"field": error.field, "message": str(error)} for error in self.errors],
+        }
 
 
 class PricingError(CalculatorError):

@@ -74,9 +74,21 @@ def test_unknown_calculator_and_preset_are_named():
 def test_run_returns_errors_as_data_for_the_page():
     """The page's entry point never raises for bad input; it returns the field and message."""
     answer = run("pipeline", {"train_hours": "1e309"})
-    assert answer == {"error": {"field": "train_hours", "message": answer["error"]["message"]}}
-    assert "finite" in answer["error"]["message"]
+    message = answer["error"]["message"]
+    assert answer == {"error": {"field": "train_hours", "message": message,
+                                "errors": [{"field": "train_hours", "message": message}]}}
+    assert "finite" in message
     assert run("no_such", {})["error"]["field"] is None
+
+
+def test_every_bad_field_is_reported_at_once():
+    """Three bad fields in one request (a tampered link) come back as three errors, each naming its field."""
+    answer = run("pipeline", {"train_hours": "-1", "train_price": "abc", "preprocess_hours": "5X"})
+    errors = answer["error"]["errors"]
+    assert [error["field"] for error in errors] == ["train_hours", "train_price", "preprocess_hours"]
+    assert ">= 0" in errors[0]["message"] and "must be a number" in errors[1]["message"]
+    assert "unknown suffix 'X'" in errors[2]["message"]
+    assert answer["error"]["field"] == "train_hours"
 
 
 def test_run_returns_values_with_display_text_and_html():

@@ -6,7 +6,7 @@
 //   {type: "ready", seconds}              once Pyodide and `calculators` are loaded
 //   {type: "failed", message}             once, if loading failed (requests then get errors)
 //   {id, result}                          calculators.run(...) returned {"result": {...}}
-//   {id, error: {field, message}}         it returned {"error": {...}}, or something broke
+//   {id, error: {field, message, errors}}  it returned {"error": {...}} (errors: every bad field), or something broke
 // Page -> worker:
 //   {id, calculator, inputs}              inputs: plain object, field name -> string | number
 //
@@ -108,7 +108,10 @@ function toReply(id, out) {
   }
   if (out && typeof out === "object" && out.error && typeof out.error === "object") {
     const field = typeof out.error.field === "string" ? out.error.field : null;
-    return { id, error: { field, message: String(out.error.message ?? "") } };
+    const errors = Array.isArray(out.error.errors)
+      ? out.error.errors.map((e) => ({ field: typeof e.field === "string" ? e.field : null, message: String(e.message ?? "") }))
+      : [];
+    return { id, error: { field, message: String(out.error.message ?? ""), errors } };
   }
   return { id, error: { field: null, message: "calculators.run returned neither 'result' nor 'error'" } };
 }

@@ -175,6 +175,21 @@ def test_a_tampered_link_shows_pythons_error_for_the_field(visit, widget):
     assert visit.values(widget) == value_texts(cpython(widget))
 
 
+def test_a_link_with_several_bad_fields_flags_every_one_and_shows_what_it_holds(visit, widget):
+    """Up to three bad number fields in a shared link: each shows exactly the linked text and its own message."""
+    numbers = [f for f in widget.fields if f.tag == "input" and isinstance(widget.defaults.get(f.name), (int, float))][:3]
+    if len(numbers) < 2:
+        pytest.skip(f"{widget.calculator} has fewer than two number fields")
+    bad = {field.name: f"{index + 2}X" for index, field in enumerate(numbers)}
+    visit.open(widget, "?" + urlencode({**{f"{widget.key}.{k}": v for k, v in bad.items()}, "prices": widget.snapshot}))
+    visit.wait_live(widget)
+    for name, text in bad.items():
+        expect(visit.field(widget, name)).to_have_value(text)  # the field shows what the link holds
+        expect(visit.error(widget, name)).to_contain_text("unknown suffix 'X'")
+        expect(visit.field(widget, name)).to_have_attribute("aria-invalid", "true")
+    assert visit.values(widget) == value_texts(cpython(widget))
+
+
 def test_reset_restores_the_guide_defaults_and_clears_the_link(visit, widget):
     """Reset puts back the guide's inputs and results and removes the widget's parameters from the URL."""
     name, value = change_that_matters(widget)

@@ -245,18 +245,20 @@ export class Widget {
     this.results.classList.remove("calc__results--stale");
   }
 
-  showError({ field, message }) {
+  /** Flag each field an error names (Python reports every bad field at once); a message with no field goes to the status. */
+  showError({ field, message, errors }) {
     this.clearErrors();
-    const el = field ? this.fields.get(field) : undefined;
-    const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
-    if (el && box) {
-      box.textContent = message;
+    let flagged = 0;
+    for (const error of errors && errors.length ? errors : [{ field, message }]) {
+      const el = error.field ? this.fields.get(error.field) : undefined;
+      const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
+      if (!el || !box) continue;
+      box.textContent = error.message;
       box.hidden = false;
       el.setAttribute("aria-invalid", "true");
-      this.setStatus(STATUS.invalid);
-    } else {
-      this.setStatus(message);
+      flagged += 1;
     }
+    this.setStatus(flagged ? STATUS.invalid : message);
     this.root.classList.add("calc--invalid");
     this.results.classList.add("calc__results--stale");
   }
