@@ -61,9 +61,6 @@ RUN_INPUTS: tuple[Input, ...] = (
                    ("replicated", "A full copy on every GPU (plain data parallel)"))),
 )
 
-RUN_INPUT_NAMES = tuple(item.name for item in RUN_INPUTS)
-
-
 def run_preset(run: str, efficiency: str) -> dict[str, str]:
     """A preset for the run inputs, read from a published run in pricing.json (``/runs/<run>``).
 
