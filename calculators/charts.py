@@ -261,7 +261,8 @@ def _plotly_trace(series: Series) -> dict:
         }
     if series.labels:
         trace["text"] = list(series.labels)
-        trace["textposition"] = "outside" if series.style == "bar" else "top center"
+        # Point labels sit to the right of their point, so a label at the left edge is not cut off by the axis.
+        trace["textposition"] = "outside" if series.style == "bar" else "top right"
     if series.hover:
         trace["hovertext"] = list(series.hover)
         trace["hoverinfo"] = "text"

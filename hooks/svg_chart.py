@@ -144,7 +144,7 @@ def _trace(series: Series, colour: str, x_pos, y_pos) -> str:
     # Label the points only when there are few; a cloud of labelled points is unreadable.
     if series.labels and len(points) <= MAX_LABELS:
         out += [
-            f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle">{escape(str(text))}</text>'
+            f'<text x="{x + 6:.1f}" y="{y - 7:.1f}" text-anchor="start">{escape(str(text))}</text>'
             for (x, y), text in zip(points, series.labels)
         ]
     return "".join(out)
