@@ -212,7 +212,11 @@ def test_offer_appends_changes_keeps_history_and_records_the_offer(pricing_file,
     assert observations(pricing_file, "p5.48xlarge")[-1]["value"] == 55.04
     assert observations(pricing_file, "p5.48xlarge")[0]["value"] == 98.32
     for name in ("g5.xlarge", "g4dn.xlarge", "c5.2xlarge"):
-        assert after["instances"][name] == before["instances"][name]
+        old = before["instances"][name]["on_demand"]["observations"]
+        new = after["instances"][name]["on_demand"]["observations"]
+        assert new[:-1] == old, f"{name}: history changed"
+        assert (new[-1]["value"], new[-1]["as_of"], new[-1]["source"]) == (old[-1]["value"], "2026-11-01", "aws-price-list-2026-11-01"), \
+            f"{name}: the unchanged price is not confirmed at the offer's date"
     source = after["sources"]["aws-price-list-2026-11-01"]
     assert source["catalog"] == {"name": "aws-price-list", "version": "20261101000000", "date": "2026-11-01",
                                  "file": "ec2-offer-index.json"}
@@ -389,7 +393,19 @@ def test_summary_shows_old_new_change_and_source(pricing_file, capsys):
     assert has_line(out, "p5.48xlarge", "on-demand", "98.32 → 55.04", "-44.0%", "us-east-1")
     assert has_line(out, "p4d.24xlarge", "on-demand", "32.7726 → 21.957642", "-33.0%", "us-east-1")
     assert has_line(out, "g5.xlarge", "spot", "new → 0.43765", "new", "us-east-1")
-    assert "3 unchanged" in out
+    assert "3 confirmed at this catalog's date" in out
+
+
+def test_a_same_price_in_a_later_catalog_is_recorded_once_at_the_later_date(pricing_file, capsys):
+    """An unchanged price gains the catalog's date (so its age shows it is current), and a second run adds nothing."""
+    before = observations(pricing_file, "g5.xlarge")
+    run(capsys, "--catalog", SKY_AWS, "--pricing", pricing_file)
+    after = observations(pricing_file, "g5.xlarge")
+    assert after[:-1] == before
+    assert (after[-1]["value"], after[-1]["as_of"]) == (before[-1]["value"], "2025-08-18")
+    status, out, _ = run(capsys, "--catalog", SKY_AWS, "--pricing", pricing_file)
+    assert status == 0 and observations(pricing_file, "g5.xlarge") == after
+    assert "confirmed at this catalog's date" not in out
 
 
 def test_new_instance_from_a_catalog_row_needs_only_data(pricing_file, capsys):

@@ -1,7 +1,9 @@
 """The guards: what happens to one price, given the newest observation and the catalog's figure.
 
 Actions: ``new`` (an instance or a spot price the file lacks), ``append`` (a changed price,
-added as the newest observation, the old ones kept as history), ``unchanged``, ``skip`` (a
+added as the newest observation, the old ones kept as history), ``confirm`` (the same price in a
+catalog dated later than the newest observation: appended, so the price carries the newer date and
+a reader can tell it is still current), ``unchanged``, ``skip`` (a
 missing price that was allowed, or a spot price no longer listed) and ``refuse``.
 
 An on-demand price is refused, unless ``--allow ID`` or ``--force``, when it is missing from the
@@ -33,7 +35,7 @@ class Decision:
     @property
     def writes(self) -> bool:
         """True when the decision adds an observation."""
-        return self.action in ("append", "new")
+        return self.action in ("append", "new", "confirm")
 
 
 def newest(quantity: dict) -> dict:
@@ -55,6 +57,16 @@ def describe(obs: dict) -> str:
     return f"{obs['value']} USD/h ({obs['source']}, {obs['as_of']})"
 
 
+def later(day: str, than: str) -> bool:
+    """True when the date ``day`` is after every day that ``than`` may stand for (``2026`` is all of 2026).
+
+    >>> later("2026-08-06", "2025-08-18"), later("2026-08-06", "2026-08"), later("2026-09", "2026-08-31")
+    (True, False, True)
+    """
+    width = max(len(day), len(than))
+    return day.ljust(width, "0") > than.ljust(width, "9")
+
+
 def far_apart(old: float, new: float) -> bool:
     """True when one price is more than MAX_RATIO times the other, or either is zero.
 
@@ -65,12 +77,12 @@ def far_apart(old: float, new: float) -> bool:
 
 
 def decide(instance: str, field: str, quantity: dict | None, found: tuple[float, ...], allowed: bool,
-           already: bool = False) -> Decision:
+           already: bool = False, as_of: str | None = None) -> Decision:
     """Decide what happens to one price.
 
     ``quantity`` is the instance's current quantity (None when the file has none), ``found`` the
     catalog's distinct prices for it, ``already`` whether this catalog's observation is already
-    in the file (a second run of the same import).
+    in the file (a second run of the same import), ``as_of`` the catalog's date.
 
     >>> q = {"unit": "USD/h", "observations": [{"value": 1.0, "region": "us-east-1", "source": "s", "as_of": "2026"}]}
     >>> [decide("g5.xlarge", "on_demand", q, found, False).action for found in [(1.0,), (1.1,), (4.0,), (0.0,), ()]]
@@ -79,6 +91,12 @@ def decide(instance: str, field: str, quantity: dict | None, found: tuple[float,
     ('skip', 'skip')
     >>> decide("g6e.xlarge", "on_demand", None, (1.861,), False).action
     'new'
+
+    The same price in a later catalog is a confirmation; in an earlier one, or one that may fall within
+    the newest observation's "2026", it is not:
+
+    >>> [decide("g5.xlarge", "on_demand", q, (1.0,), False, as_of=day).action for day in ["2027-01-05", "2026-08-06", "2025-12-01"]]
+    ['confirm', 'unchanged', 'unchanged']
     """
     label = "spot" if field == "spot" else "on-demand"
     how_to_allow = f"pass --allow {instance} or --force to accept it"
@@ -104,6 +122,9 @@ def decide(instance: str, field: str, quantity: dict | None, found: tuple[float,
     if already:
         return Decision(instance, field, "unchanged", f"{instance}: {value} USD/h already recorded from this catalog",
                         old["value"], value)
+    if value == old["value"] and as_of and later(as_of, old["as_of"]):
+        return Decision(instance, field, "confirm", f"{instance}: {label} {value} USD/h still listed on {as_of} "
+                                                    f"(newest was {old['as_of']})", old["value"], value)
     if value == old["value"]:
         return Decision(instance, field, "unchanged", f"{instance}: {label} {value} USD/h unchanged since {old['as_of']}",
                         old["value"], value)

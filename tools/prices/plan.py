@@ -108,7 +108,7 @@ def _decide_prices(plan: Plan, key: str, entry: dict | None, offer: matching.Off
         else:
             found = (offer.spot,) if offer.spot is not None else ()
         obs = observation(offer, field_name, plan.source, plan.as_of, plan.catalog) if len(found) == 1 else None
-        decision = guards.decide(key, field_name, quantity, found, allowed, _already(quantity, obs))
+        decision = guards.decide(key, field_name, quantity, found, allowed, _already(quantity, obs), plan.as_of)
         if decision.action == "skip" and quantity is None:
             continue  # no spot price to keep and none offered: nothing to say
         plan.changes.append(Change(decision, key, offer.region if offer else "", obs if decision.writes else None))
