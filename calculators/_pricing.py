@@ -190,6 +190,11 @@ def validation_errors(data: Any) -> Iterator[str]:
                 yield f"{where}: as_of {obs.as_of} is after snapshot_date {snapshot}"
             if obs.low is not None and obs.low > obs.value or obs.high is not None and obs.high < obs.value:
                 yield f"{where}: value {obs.value} is outside its low/high range"
+    for section in ("instances", "storage", "transfer"):
+        for name, entry in data.get(section, {}).items():
+            provider = entry.get("provider") if isinstance(entry, dict) else None
+            if provider is not None and provider not in data["providers"]:
+                yield f"{_pointer((section, name, 'provider'))}: {provider!r} is not a key of /providers"
     for name, instance in data["instances"].items():
         gpu = instance["gpu"]
         if gpu is not None and gpu not in data["gpus"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -103,6 +104,17 @@ def test_every_provider_is_a_key_of_providers(pricing_data):
     for section in ("instances", "storage", "transfer"):
         for name, entry in pricing_data[section].items():
             assert entry["provider"] in pricing_data["providers"], f"/{section}/{name}/provider"
+
+
+@pytest.mark.parametrize("section", ["instances", "storage", "transfer"])
+def test_the_loader_refuses_an_unknown_provider_naming_the_entry(pricing_data, section):
+    """A provider that /providers does not describe is refused by the loader, with the entry's pointer."""
+    data = copy.deepcopy(pricing_data)
+    name = next(iter(data[section]))
+    data[section][name]["provider"] = "nosuchcloud"
+    with pytest.raises(PricingError) as error:
+        Pricing(data, "test")
+    assert f"/{section}/{name}/provider: 'nosuchcloud' is not a key of /providers" in str(error.value)
 
 
 def test_catalog_names_map_to_one_provider_and_instance_types_are_unique(pricing_data):
