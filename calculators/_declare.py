@@ -21,8 +21,9 @@ Number = float
 SUFFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
 """What a number may end with: 124M is 124,000,000, 10B ten billion, 1.5k 1,500."""
 
-NUMBER_TEXT = re.compile(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([kKMBGT])?")
-"""ASCII digits only: a number must read the same in the field, the URL and Python."""
+NUMBER_TEXT = re.compile(r"([-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([kKMBGT])?")
+"""ASCII digits only: a number must read the same in the field, the URL and Python. Thousands may be
+grouped with commas (``124,000,000``); a comma anywhere else (``1,5``) is refused, not guessed at."""
 
 HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
 """A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit.
@@ -128,65 +129,117 @@ class Input:
     def parse(self, raw: Any) -> float | str:
         """Turn a raw value (number, or text from a form or a URL) into a checked value.
 
+        A bad value is refused with a message that says, in words, what the field accepts:
+
         >>> hours = Input("hours", "Training hours", "h", 6, minimum=0, maximum=10_000)
-        >>> hours.parse(" 7.5 "), hours.parse("1.5k")
-        (7.5, 1500.0)
+        >>> hours.parse(" 7.5 "), hours.parse("1.5k"), hours.parse("1,500")
+        (7.5, 1500.0, 1500.0)
         >>> hours.parse("2X")
         Traceback (most recent call last):
         ...
-        calculators._errors.CalculatorError: Training hours ('hours') has an unknown suffix 'X' (use k, M, B or T): '2X'
+        calculators._errors.CalculatorError: Training hours: 'X' is not a suffix we know; use k (thousand), M (million), B (billion) or T (trillion), as in 1.5k
         >>> hours.parse("-3")
         Traceback (most recent call last):
         ...
-        calculators._errors.CalculatorError: Training hours ('hours') must be >= 0: -3
+        calculators._errors.CalculatorError: Training hours must be between 0 and 10,000 h, not -3
         """
         if self.choices:
             return self._parse_choice(raw)
         number = self._parse_number(raw)
         if self.integer and number != int(number):
-            raise self._error(f"must be a whole number: {_show(number)}")
-        if self.minimum is not None and number < self.minimum:
-            raise self._error(f"must be >= {_show(self.minimum)}: {_show(number)}")
-        if self.maximum is not None and number > self.maximum:
-            raise self._error(f"must be <= {_show(self.maximum)}: {_show(number)}")
+            raise self._error(f"must be a whole number, not {_plain(number)}")
+        too_low = self.minimum is not None and number < self.minimum
+        too_high = self.maximum is not None and number > self.maximum
+        if too_low or too_high:
+            raise self._error(f"must be {self.allowed()}, not {_plain(number)}")
         return int(number) if self.integer else number
+
+    def allowed(self) -> str:
+        """What a number field accepts, in words.
+
+        >>> Input("price", "Price", "USD/h", 1, maximum=1000).allowed()
+        'between 0 and 1,000 USD/h'
+        >>> Input("gpus", "GPUs", "", 1, minimum=1, integer=True).allowed(), Input("x", "X", "h", 1, minimum=None).allowed()
+        ('a whole number of at least 1', 'any number of h')
+        """
+        unit = f" {self.unit}" if self.unit and " " not in self.unit and self.unit != "fraction" else ""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            span = f"between {_plain(low)} and {_plain(high)}{unit}"
+        elif low is not None:
+            span = f"at least {_plain(low)}{unit}"
+        elif high is not None:
+            span = f"at most {_plain(high)}{unit}"
+        else:
+            return "any whole number" if self.integer else f"any number{' of' + unit if unit else ''}"
+        return f"a whole number {'of ' if low is not None and high is None else ''}{span}" if self.integer else span
 
     def _parse_choice(self, raw: Any) -> str:
         if isinstance(self.choices, PricingChoices):
             raise CalculatorError(f"{self.label} ({self.name!r}) reads its choices from pricing.json: bind it first", self.name)
         allowed = [value for value, _ in self.choices]
         if raw not in allowed:
-            raise self._error(f"must be one of {', '.join(allowed)}: {str(raw)[:40]!r}")
+            listed = ", ".join(allowed) if len(allowed) <= 6 else f"the {len(allowed)} choices in its list"
+            raise self._error(f"must be one of {listed}, not {_quoted(raw)}")
         return raw
 
     def _parse_number(self, raw: Any) -> float:
-        if isinstance(raw, bool) or raw is None:
-            raise self._error(f"must be a number: {raw!r}")
+        if isinstance(raw, bool) or raw is None or not isinstance(raw, (int, float, str)):
+            raise self._error(f"must be a number, not {_quoted(raw)}")
         if isinstance(raw, str):
             text = raw.strip()
             if not text:
-                raise self._error("is required")
+                raise self._error(f"is empty: type {self._example()}")
             raw = self._parse_text(text)
-        if not isinstance(raw, (int, float)):
-            raise self._error(f"must be a number: {str(raw)[:40]!r}")
         if not math.isfinite(raw):
-            raise self._error(f"must be a finite number: {raw!r}")
+            raise self._error(f"must be a finite number, not {_quoted(raw)}")
         return float(raw)
 
     def _parse_text(self, text: str) -> float:
-        """A number as typed: digits, optionally a decimal point and exponent, optionally one suffix."""
+        """A number as typed: digits (thousands may be grouped with commas), a decimal point and exponent, one suffix."""
         match = NUMBER_TEXT.fullmatch(text)
         if match is None and text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            raise self._error(f"must be a finite number: {text[:40]!r}")
+            raise self._error(f"must be a finite number, not {_quoted(text)}")
         if match is None:
             tail = re.fullmatch(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*([A-Za-z]+)", text)
             if tail and tail.group(2) not in SUFFIXES:
-                raise self._error(f"has an unknown suffix {tail.group(2)[:12]!r} (use k, M, B or T): {text[:40]!r}")
-            raise self._error(f"must be a number: {text[:40]!r}")
-        return float(match.group(1)) * SUFFIXES.get(match.group(2) or "", 1)
+                suffix = tail.group(2)[:12]
+                raise CalculatorError(f"{self.label}: {suffix!r} is not a suffix we know; use k (thousand), M (million), "
+                                      "B (billion) or T (trillion), as in 1.5k", self.name)
+            raise self._error(f"must be {self._example()}, not {_quoted(text)}")
+        return float(match.group(1).replace(",", "")) * SUFFIXES.get(match.group(2) or "", 1)
+
+    def _example(self) -> str:
+        """``a number between 0 and 1,000 USD/h``: what to type, for a message."""
+        allowed = self.allowed()
+        return allowed if allowed.startswith(("a ", "any ")) else f"a number {allowed}"
 
     def _error(self, problem: str) -> CalculatorError:
-        return CalculatorError(f"{self.label} ({self.name!r}) {problem}", self.name)
+        return CalculatorError(f"{self.label} {problem}", self.name)
+
+
+def _quoted(raw: Any) -> str:
+    """A bad value in a message: quoted, and cut at 40 characters so a long one cannot flood the page.
+
+    >>> _quoted("abc"), _quoted(None), len(_quoted("x" * 5000))
+    ("'abc'", 'None', 43)
+    """
+    if not isinstance(raw, str):
+        return repr(raw)[:40]
+    return repr(raw if len(raw) <= 40 else raw[:40] + "…")
+
+
+def _plain(number: float) -> str:
+    """A number in a message, grouped by thousands and without a trailing ``.0``.
+
+    >>> _plain(1000.0), _plain(0.25), _plain(-3), _plain(1e23), _plain(12345.678)
+    ('1,000', '0.25', '-3', '1e+23', '12,345.678')
+    """
+    if abs(number) >= 1e15 or 0 < abs(number) < 1e-4:
+        return f"{number:.6g}"
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.10g}"
 
 
 def _show(number: float) -> str:

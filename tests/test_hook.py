@@ -44,7 +44,7 @@ def test_a_value_shortcode_prints_what_the_calculator_computes(hook):
 
 def test_a_quoted_option_value_keeps_its_spaces(hook):
     """Options are read like a shell line, so a quoted value may hold spaces (and then fails on its own merits)."""
-    with pytest.raises(mkdocs_exceptions.PluginError, match="must be a number: 'twelve hours'"):
+    with pytest.raises(mkdocs_exceptions.PluginError, match="must be a number between 0 and 100,000 h, not 'twelve hours'"):
         render(hook, '<!-- calc:widget pipeline train_hours="twelve hours" -->')
 
 
