@@ -5,7 +5,7 @@
 7.0
 """
 
-from ._declare import Calculator, Input, PricingChoices
+from ._declare import ADVANCED, Calculator, Input, PricingChoices, grouped
 from ._errors import CalculatorError, PricingError
 from ._html import figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
@@ -31,6 +31,8 @@ __all__ = [
     "CostLine",
     "Figure",
     "Input",
+    "ADVANCED",
+    "grouped",
     "Pricing",
     "PricingError",
     "Quantity",

@@ -113,6 +113,8 @@ class Input:
     integer: bool = False
     choices: tuple[tuple[str, str], ...] | PricingChoices = ()
     help: str = ""
+    group: str = ""
+    """The form's heading for this input (Model, Data…); ``ADVANCED`` inputs are folded, their values in the summary."""
 
     def bind(self, pricing: Pricing) -> "Input":
         """This input with its choices and help figures read from ``pricing``."""
@@ -242,13 +244,23 @@ def _plain(number: float) -> str:
     return f"{number:,.10g}"
 
 
-def _show(number: float) -> str:
-    """Print a bound or value without a trailing ``.0``.
+ADVANCED = "Advanced"
+"""The group a form folds: the inputs most readers leave as they are."""
 
-    >>> _show(3.0), _show(0.25)
-    ('3', '0.25')
+
+def grouped(inputs: tuple[Input, ...]) -> list[tuple[str, tuple[Input, ...]]]:
+    """The inputs by group, groups in the order they first appear and the advanced group last.
+
+    >>> items = (Input("a", "A", "", 1, group="Model"), Input("b", "B", "", 1, group=ADVANCED),
+    ...          Input("c", "C", "", 1, group="Data"), Input("d", "D", "", 1, group="Model"))
+    >>> [(name, [item.name for item in members]) for name, members in grouped(items)]
+    [('Model', ['a', 'd']), ('Data', ['c']), ('Advanced', ['b'])]
     """
-    return str(int(number)) if float(number).is_integer() and abs(number) < 1e15 else repr(number)
+    order: dict[str, list[Input]] = {}
+    for item in inputs:
+        order.setdefault(item.group, []).append(item)
+    names = [name for name in order if name != ADVANCED] + ([ADVANCED] if ADVANCED in order else [])
+    return [(name, tuple(order[name])) for name in names]
 
 
 @dataclass(frozen=True)
@@ -263,10 +275,15 @@ class Calculator:
     presets: Mapping[str, Mapping[str, float | str]] = field(default_factory=dict)
     headline: tuple[str, ...] = ()
     """Up to four value names shown first, under the answer; every other value goes in the details."""
+    preset_titles: Mapping[str, str] = field(default_factory=dict)
+    """The presets a reader may pick in the form, each with the title the picker shows."""
 
     def __post_init__(self) -> None:
         if len(self.headline) > 4:
             raise CalculatorError(f"{self.title} names {len(self.headline)} headline values; at most 4 are shown first")
+        unknown = [name for name in self.preset_titles if name not in self.presets]
+        if unknown:
+            raise CalculatorError(f"{self.title} titles presets it does not have: {', '.join(unknown)}", "preset")
         object.__setattr__(self, "compute", _headline_first(self.compute, self.headline))
 
     def inputs_for(self, pricing: Pricing) -> tuple[Input, ...]:

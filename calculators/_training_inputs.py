@@ -7,7 +7,7 @@ declarations and :func:`training_run`, which turns checked values into the train
 
 from __future__ import annotations
 
-from ._declare import Input, PricingChoices
+from ._declare import ADVANCED, Input, PricingChoices
 from ._errors import CalculatorError
 from ._pricing import Pricing
 from .models.calibration import efficiency_mfu
@@ -26,39 +26,39 @@ def _a(name: str) -> str:
 
 
 RUN_INPUTS: tuple[Input, ...] = (
-    Input("parameters", "Model parameters", "parameters", _a("parameters"), minimum=1, maximum=1e13, step=1e6),
-    Input("steps", "Training steps", "steps", _a("iterations"), minimum=0, maximum=1e9, step=1, integer=True),
+    Input("parameters", "Model parameters", "parameters", _a("parameters"), minimum=1, maximum=1e13, step=1e6, group="Model"),
+    Input("steps", "Training steps", "steps", _a("iterations"), minimum=0, maximum=1e9, step=1, integer=True, group="Model"),
     Input("tokens_per_step", "Tokens per step (whole batch)", "tokens", _a("tokens_per_iteration"),
-          minimum=1, maximum=1e9, step=1, integer=True),
-    Input("layers", "Layers", "layers", _a("layers"), minimum=1, maximum=1000, step=1, integer=True),
-    Input("heads", "Attention heads", "heads", _a("heads"), minimum=1, maximum=1024, step=1, integer=True),
-    Input("embedding", "Embedding width", "", _a("embedding"), minimum=1, maximum=1_000_000, step=1, integer=True),
-    Input("block_size", "Sequence length", "tokens", _a("block_size"), minimum=1, maximum=10_000_000, step=1, integer=True),
+          minimum=1, maximum=1e9, step=1, integer=True, group="Model"),
+    Input("layers", "Layers", "layers", _a("layers"), minimum=1, maximum=1000, step=1, integer=True, group="Model"),
+    Input("heads", "Attention heads", "heads", _a("heads"), minimum=1, maximum=1024, step=1, integer=True, group="Model"),
+    Input("embedding", "Embedding width", "", _a("embedding"), minimum=1, maximum=1_000_000, step=1, integer=True, group="Model"),
+    Input("block_size", "Sequence length", "tokens", _a("block_size"), minimum=1, maximum=10_000_000, step=1, integer=True, group="Model"),
     Input("attention_flops", "Attention FLOPs", "", "on",
-          choices=(("on", "Count them: 6·N + 12·L·H·Q·T per token"), ("off", "Leave them out: 6·N per token"))),
+          choices=(("on", "Count them: 6·N + 12·L·H·Q·T per token"), ("off", "Leave them out: 6·N per token")), group=ADVANCED),
     Input("precision", "Precision", "", "tensor",
-          choices=(("tensor", "bf16/fp16 (tensor)"), ("fp8", "fp8 where the GPU has it"), ("fp32", "fp32"))),
+          choices=(("tensor", "bf16/fp16 (tensor)"), ("fp8", "fp8 where the GPU has it"), ("fp32", "fp32")), group="Model"),
     Input("efficiency", "How the run is trained", "", DEFAULT_EFFICIENCY,
-          choices=PricingChoices("efficiency", last=((CUSTOM, "Custom: the MFU and scaling efficiency below"),)),
+          choices=PricingChoices("efficiency", last=((CUSTOM, "Custom: the MFU and scaling efficiency under Advanced"),)),
           help="Sets the model FLOPs utilisation (MFU) from published runs: {/efficiency/nanogpt-2022/values/mfu} for "
                "2022-style PyTorch, {/efficiency/optimised-one-node/values/mfu} for an optimised single machine, "
                "{/efficiency/large-multi-node/values/mfu} for a large multi-node run. The table of published runs "
-               "below shows how close each comes."),
+               "below shows how close each comes.", group="Model"),
     Input("mfu", "Custom MFU", "fraction", "/assumptions/site-defaults/values/mfu",
           minimum=0.01, maximum=1, step=0.01,
-          help="Used only with the custom choice above: the share of peak throughput the run achieves."),
+          help="Used only when the run is trained the custom way: the share of peak throughput the run achieves.", group=ADVANCED),
     Input("scaling_efficiency", "Custom multi-GPU scaling efficiency", "fraction",
           "/assumptions/site-defaults/values/scaling_efficiency", minimum=0.01, maximum=1, step=0.01,
           help="Used only with the custom choice, on machines with more than one GPU: the share of throughput left "
-               "after communication. The presets' MFUs already include it."),
-    Input("micro_batch", "Micro-batch per GPU", "sequences", 1, minimum=1, maximum=100_000, step=1, integer=True),
+               "after communication. The presets' MFUs already include it.", group=ADVANCED),
+    Input("micro_batch", "Micro-batch per GPU", "sequences", 1, minimum=1, maximum=100_000, step=1, integer=True, group=ADVANCED),
     Input("activation_memory", "Activations kept in memory", "", "flash",
           choices=(("full", "All, attention scores included (Korthikanti et al. 2022)"),
                    ("flash", "All but the attention scores (flash attention)"),
-                   ("recompute", "Layer inputs only (full activation recomputation)"))),
+                   ("recompute", "Layer inputs only (full activation recomputation)")), group=ADVANCED),
     Input("sharding", "Model states", "", "sharded",
           choices=(("sharded", "Sharded across the GPUs (FSDP / ZeRO-3)"),
-                   ("replicated", "A full copy on every GPU (plain data parallel)"))),
+                   ("replicated", "A full copy on every GPU (plain data parallel)")), group=ADVANCED),
 )
 
 def run_preset(run: str, efficiency: str) -> dict[str, str]:
@@ -83,6 +83,16 @@ MODEL_PRESETS: dict[str, dict[str, str]] = {
 }
 """Model presets, each a published run's own shape and tokens (sources in pricing.json): GPT-2 at the four
 sizes llm.c trained, and Llama 2 at 7B and 70B on its 2T tokens."""
+
+MODEL_PRESET_TITLES: dict[str, str] = {
+    "gpt2-124m-llmc": "GPT-2 124M, llm.c on 10B tokens",
+    "gpt2-350m": "GPT-2 350M, llm.c on 31.5B tokens",
+    "gpt2-774m": "GPT-2 774M, llm.c on 150B tokens",
+    "gpt2-1558m": "GPT-2 1.5B, llm.c on 32B tokens",
+    "llama2-7b": "Llama 2 7B on 2T tokens",
+    "llama2-70b": "Llama 2 70B on 2T tokens",
+}
+"""What the form's preset picker calls each model preset."""
 
 
 MAX_VOCABULARY = 262_144

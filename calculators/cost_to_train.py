@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from ._declare import Calculator, Input, PricingChoices
 from ._pricing import Pricing
 from ._result import Figure, Result, Table, Value, format_value
-from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
+from ._training_inputs import MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Chart, Series, auto_axis
 from .models.interruptions import SpotJob, plan_at_rate
 from .models.machines import Exclusion, Machine, machine, memory_shortfall, peak_tflops, price_observation, require_machine
 from .models.storage import BYTES_PER_GB, storage_cost
 from .models.training import CHECKPOINT_BYTES_PER_PARAMETER, TrainingRun, machine_time, model_state_bytes, pareto_front
+
+HARDWARE = "Hardware and price"
+"""The form group that picks machines and prices."""
 
 PRICE_BASES = PricingChoices("sources", first=(("current", "Newest price of each machine"),))
 
@@ -405,29 +408,30 @@ CALCULATOR = Calculator(
     summary="Training time, memory fit and on-demand and spot cost of a transformer run on every machine in the price list.",
     inputs=(
         *RUN_INPUTS,
-        Input("provider_filter", "Providers", "", "all",
-              choices=PricingChoices("providers", first=(("all", "Every provider"),))),
-        Input("gpu_filter", "GPU", "", "all", choices=PricingChoices("gpus", first=(("all", "Every GPU"),))),
-        Input("price_kind", "On demand or spot", "", "both",
-              choices=(("both", "Both"), ("on_demand", "On demand only"), ("spot", "Spot only"))),
-        Input("instance", "Machine to show", "", "p4d.24xlarge", choices=PricingChoices("instances")),
-        Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
-              help="A note's own price where it quotes one, otherwise the newest price."),
         Input("dataset_gb", "Dataset size", "GB", "/assumptions/nanogpt-note/values/dataset_size",
-              maximum=100_000_000, step=1),
-        Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage")),
+              maximum=100_000_000, step=1, group="Data"),
+        Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage"), group="Data"),
         Input("checkpoints_kept", "Checkpoints kept", "checkpoints", 1, minimum=0, maximum=10_000, step=1, integer=True,
-              help="Each is 12 bytes per parameter (fp32 weights and Adam m, v)."),
+              help="Each is 12 bytes per parameter (fp32 weights and Adam m, v).", group="Data"),
+        Input("provider_filter", "Providers", "", "all",
+              choices=PricingChoices("providers", first=(("all", "Every provider"),)), group=HARDWARE),
+        Input("gpu_filter", "GPU", "", "all", choices=PricingChoices("gpus", first=(("all", "Every GPU"),)), group=HARDWARE),
+        Input("price_kind", "On demand or spot", "", "both",
+              choices=(("both", "Both"), ("on_demand", "On demand only"), ("spot", "Spot only")), group=HARDWARE),
+        Input("instance", "Machine to show", "", "p4d.24xlarge", choices=PricingChoices("instances"), group=HARDWARE),
+        Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
+              help="A note's own price where it quotes one, otherwise the newest price.", group=HARDWARE),
         Input("interruption_rate", "Spot: monthly interruption rate", "share of instances",
               "/assumptions/spot-defaults/values/interruption_rate_high", minimum=0, maximum=0.99, step=0.01,
-              help="The share of spot instances interrupted within a month (Spot Instance Advisor bands); 0.1 means 10%."),
+              help="The share of spot instances interrupted within a month (Spot Instance Advisor bands); 0.1 means 10%.", group="Spot"),
         Input("checkpoint_minutes", "Spot: time to write a checkpoint", "min", "/assumptions/site-defaults/values/checkpoint_minutes", minimum=0, maximum=1440, step=0.5,
-              help="A guess, as in the spot calculator: replace it with your own measurement."),
+              help="A guess, as in the spot calculator: replace it with your own measurement.", group="Spot"),
         Input("restart_minutes", "Spot: time to restart after an interruption", "min", "/assumptions/site-defaults/values/restart_minutes", minimum=0, maximum=1440, step=1,
-              help="A guess, as in the spot calculator: a new machine, then reloading the data and the last checkpoint."),
+              help="A guess, as in the spot calculator: a new machine, then reloading the data and the last checkpoint.", group="Spot"),
     ),
     compute=compute,
     headline=("cheapest_cost", "cheapest_hours", "cheapest_spot_cost", "fastest_hours"),
+    preset_titles={NOTE: "nanoGPT's GPT-2 124M, as in the 2023 note", **MODEL_PRESET_TITLES},
     presets={
         **MODEL_PRESETS,
         NOTE: {

@@ -371,9 +371,10 @@ CALCULATOR = Calculator(
     inputs=(
         *RUN_INPUTS,
         Input("instance", "Machine to sum up", "", "p4d.24xlarge", choices=PricingChoices("instances"),
-              help="Its oldest and newest cost are shown above the chart; the chart shows every machine."),
+              help="Its oldest and newest cost are shown above the chart; the chart shows every machine.",
+              group="Machine and prices"),
         Input("price_kind", "Prices", "", "both", choices=KIND_CHOICES,
-              help="Spot costs use the uninterrupted hours: interruptions would add to them."),
+              help="Spot costs use the uninterrupted hours: interruptions would add to them.", group="Machine and prices"),
     ),
     compute=compute,
     headline=("hours", "on_demand_oldest", "on_demand_newest", "on_demand_change"),

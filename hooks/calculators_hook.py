@@ -32,6 +32,7 @@ from mkdocs.utils import get_relative_url
 
 import calculators
 from calculators import (
+    ADVANCED,
     PRICING_ENV_VAR,
     CalculatorError,
     Input,
@@ -39,6 +40,7 @@ from calculators import (
     figures_json,
     format_value,
     get_calculator,
+    grouped,
     is_stale,
     load_pricing,
     months_between,
@@ -328,11 +330,10 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
     result = calculator.compute(values, pricing)
     specs = calculator.specs(options)
     reference = get_relative_url("reference/pricing/", page.url)
-    fields = "".join(
-        _field(item, values[item.name], uid, specs[item.name], reference) for item in calculator.inputs_for(pricing)
+    fields = _preset_picker(calculator, uid) + "".join(
+        _group(group, members, values, uid, specs, reference) for group, members in grouped(calculator.inputs_for(pricing))
     )
     defaults = escape(json.dumps(values, separators=(",", ":")))
-    fields = f'<div class="calc__fields">{fields}</div>'
     if layout == "folded":
         fields = (f'<details class="calc__fold"><summary>Change the run ({len(calculator.inputs)} fields)</summary>'
                   f"{fields}</details>")
@@ -355,6 +356,46 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
         "computed when the page was built, and the buttons do nothing.</p></noscript></form>"
         f'<div class="calc__results" aria-live="polite">{render_results(result, _drawings(result), calculator.headline)}</div>'
         f"</div>\n"
+    )
+
+
+def _group(group: str, members: tuple[Input, ...], values: dict, uid: str, specs: dict, reference: str) -> str:
+    """One group of fields: under its heading, or folded with its values in the summary if it is the advanced group."""
+    fields = "".join(_field(item, values[item.name], uid, specs[item.name], reference) for item in members)
+    fields = f'<div class="calc__fields">{fields}</div>'
+    if not group:
+        return fields
+    if group == ADVANCED:
+        shown = "".join(_summary_item(item, values[item.name]) for item in members)
+        return (f'<details class="calc__group calc__group--advanced"><summary><span class="calc__group-title">'
+                f'{escape(group)}</span> <span class="calc__group-values">{shown}</span></summary>{fields}</details>')
+    return f'<fieldset class="calc__group"><legend>{escape(group)}</legend>{fields}</fieldset>'
+
+
+def _summary_item(item: Input, value) -> str:
+    """A folded field in its group's summary: its label and value, which the page script keeps up to date."""
+    shown = dict(item.choices).get(value, value) if item.kind == "choice" else _number(value)
+    return f'<span data-summary-for="{escape(item.name)}">{escape(item.label)}: <b>{escape(str(shown))}</b></span>'
+
+
+def _preset_picker(calculator, uid: str) -> str:
+    """A list of the calculator's titled presets; picking one puts its values in every field (empty if it has none)."""
+    if not calculator.preset_titles:
+        return ""
+    pricing = _state["pricing"]
+    values = {
+        name: {field: _number(value) for field, value in calculator.defaults(pricing, {"preset": name}).items()}
+        for name in calculator.preset_titles
+    }
+    options = '<option value="">Your own values (below)</option>' + "".join(
+        f'<option value="{escape(name)}">{escape(title)}</option>' for name, title in calculator.preset_titles.items()
+    )
+    return (
+        f'<div class="calc__field calc__preset"><label for="{uid}-preset">Start from</label>'
+        f'<select id="{uid}-preset" data-calc-presets="{escape(json.dumps(values, separators=(",", ":")))}" '
+        f'aria-describedby="{uid}-preset-help">{options}</select>'
+        f'<small class="calc__help" id="{uid}-preset-help">Puts a published case in every field; change any of them '
+        "after. Sources: the pricing reference.</small></div>"
     )
 
 
@@ -418,9 +459,16 @@ def _provenance(ref: str, reference: str) -> str:
 
 
 def _number(value) -> str:
+    """A value as a field shows it: large whole numbers grouped by thousands, which Python reads back as typed.
+
+    >>> _number(124_000_000.0), _number(1024), _number(0.52), _number("flash")
+    ('124,000,000', '1024', '0.52', 'flash')
+    """
     if isinstance(value, str):
         return value
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    return repr(float(value))
 
 
 SECTION_TITLES = {

@@ -187,6 +187,73 @@ def test_a_folded_widget_keeps_its_fields_under_a_summary_and_its_answer_first(h
         render(hook, "<!-- calc:widget pipeline form=sideways -->", "index.md")
 
 
+def test_a_long_form_is_grouped_and_its_advanced_inputs_are_folded_with_their_values(hook):
+    """Cost to train: headings Model, Data, Hardware and price, Spot; the advanced inputs in a closed
+    disclosure whose summary shows each one's value; every declared input in exactly one group."""
+    from html.parser import HTMLParser
+
+    from calculators import ADVANCED, get_calculator, load_pricing
+
+    html = render(hook, "<!-- calc:widget cost_to_train -->")
+    legends = [part.split("</legend>")[0] for part in html.split("<legend>")[1:]]
+    assert legends == ["Model", "Data", "Hardware and price", "Spot"]
+    folded = html[html.index('class="calc__group calc__group--advanced"'):]
+    folded = folded[:folded.index("</details>")]
+    assert "<details" not in folded and " open" not in folded.split(">")[0], "the advanced group starts folded"
+    calculator = get_calculator("cost_to_train")
+    pricing = load_pricing()
+    values = calculator.defaults(pricing)
+    advanced = [item for item in calculator.inputs_for(pricing) if item.group == ADVANCED]
+    assert advanced, "cost to train declares advanced inputs"
+    summary = folded[:folded.index("</summary>")]
+    for item in advanced:
+        shown = dict(item.choices).get(values[item.name], values[item.name]) if item.choices else values[item.name]
+        assert f'data-summary-for="{item.name}">{escape(item.label)}: <b>{escape(str(shown))}</b>' in summary
+        assert f'name="{item.name}"' in folded, f"{item.name} is not inside the folded group"
+
+    class Names(HTMLParser):
+        names: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("input", "select") and dict(attrs).get("name"):
+                self.names.append(dict(attrs)["name"])
+
+    parser = Names()
+    parser.names = []
+    parser.feed(html)
+    assert sorted(parser.names) == sorted(item.name for item in calculator.inputs), "an input is missing or drawn twice"
+
+
+def test_the_preset_picker_offers_each_titled_preset_with_the_values_python_gives_it(hook):
+    """Each titled preset is an option, and the values the page would put in the fields are the preset's defaults."""
+    from calculators import get_calculator, load_pricing
+
+    html = render(hook, "<!-- calc:widget cost_to_train -->")
+    calculator = get_calculator("cost_to_train")
+    start = html.index("data-calc-presets=")
+    data = json.loads(html[start:].split('"', 2)[1].replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'"))
+    assert list(data) == list(calculator.preset_titles)
+    for name, title in calculator.preset_titles.items():
+        assert f'<option value="{name}">{escape(title)}</option>' in html
+        expected = calculator.defaults(load_pricing(), {"preset": name})
+        assert {field: float(text.replace(",", "")) if isinstance(expected[field], (int, float)) else text
+                for field, text in data[name].items()} == pytest.approx(expected)
+    plain = render(hook, "<!-- calc:widget pipeline -->")
+    assert "data-calc-presets" not in plain, "a calculator without titled presets gets no picker"
+
+
+def test_large_whole_numbers_are_shown_grouped_and_read_back_exactly(hook):
+    """The parameters field shows 124,000,000 (not 124000000), and Python reads that text as the same number."""
+    from calculators import get_calculator, load_pricing
+
+    html = render(hook, "<!-- calc:widget cost_to_train -->")
+    calculator = get_calculator("cost_to_train")
+    default = calculator.defaults(load_pricing())["parameters"]
+    shown = f"{int(default):,}"
+    assert "," in shown and f'name="parameters" type="text" inputmode="text" value="{shown}"' in html
+    assert calculator.input("parameters").parse(shown) == default
+
+
 def test_every_widget_tells_a_reader_without_javascript_what_they_see(hook):
     """A noscript note says the results are the build's and that changing a field needs JavaScript."""
     html = render(hook, "<!-- calc:widget pipeline -->", "guides/example.md")

@@ -57,11 +57,17 @@ export function changedInputs(inputs, defaults) {
     const base = defaults[name];
     const same =
       typeof base === "number"
-        ? String(value).trim() !== "" && Number(value) === base
+        ? String(value).trim() !== "" && Number(ungrouped(value)) === base
         : String(value) === String(base ?? "");
     if (!same) changed[name] = value;
   }
   return changed;
+}
+
+/** Text without the commas that group thousands ("124,000,000" → "124000000"); other text as it is. */
+function ungrouped(value) {
+  const text = String(value).trim();
+  return /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(text) ? text.replaceAll(",", "") : text;
 }
 
 /** Put the widget `key`'s changed inputs in the URL, in place of what it had for that widget. */

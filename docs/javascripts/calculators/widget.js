@@ -55,9 +55,13 @@ export class Widget {
     this.linkOutdated = false; // the form changed since the URL was last written
     this.lastGood = null;
 
+    this.presetPicker = this.form.querySelector("select[data-calc-presets]");
+    this.presets = (this.presetPicker && parseJson(this.presetPicker.dataset.calcPresets)) || {};
+
     this.applyLink();
-    this.form.addEventListener("input", () => this.changed());
-    this.form.addEventListener("change", () => this.changed());
+    this.showFolded();
+    this.form.addEventListener("input", (event) => this.changed(event));
+    this.form.addEventListener("change", (event) => this.changed(event));
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.compute();
@@ -112,20 +116,54 @@ export class Widget {
     return null;
   }
 
-  changed() {
+  changed(event) {
+    if (event && event.target === this.presetPicker) {
+      if (event.type === "change") this.applyPreset(this.presetPicker.value);
+      return;
+    }
+    this.showFolded();
     this.linkOutdated = true;
     if (this.live) this.compute();
     else this.writeLinkIfOutdated(); // no request will write it
   }
 
   reset() {
-    for (const [name, el] of this.fields) el.value = String(this.defaults[name]);
+    // An input's default text is the build's (large numbers grouped, as Python reads them); a select's, its value.
+    for (const [name, el] of this.fields) el.value = el.tagName === "INPUT" ? el.defaultValue : String(this.defaults[name]);
+    if (this.presetPicker) this.presetPicker.value = "";
     this.urlValues.clear();
+    this.showFolded();
     this.notice = "";
     this.clearErrors();
     this.linkOutdated = true;
     this.writeLinkIfOutdated();
     this.compute();
+  }
+
+  /** Put a preset's values (as the build wrote them) in every field, then compute as for any change. */
+  applyPreset(name) {
+    const values = this.presets[name];
+    if (!values) return;
+    for (const [field, value] of Object.entries(values)) {
+      const el = this.fields.get(field);
+      if (el) el.value = value;
+    }
+    this.urlValues.clear();
+    this.changed();
+  }
+
+  /** Keep each folded group's summary showing its fields' values, and the preset list on "your own values" once they differ. */
+  showFolded() {
+    for (const item of this.form.querySelectorAll("[data-summary-for]")) {
+      const el = this.fields.get(item.dataset.summaryFor);
+      const shown = item.querySelector("b");
+      if (!el || !shown) continue;
+      shown.textContent = el.tagName === "SELECT" ? el.selectedOptions[0]?.text ?? el.value : el.value;
+    }
+    const picked = this.presetPicker && this.presets[this.presetPicker.value];
+    if (picked && Object.entries(picked).some(([field, value]) => this.fields.get(field)?.value !== value)) {
+      this.presetPicker.value = "";
+    }
   }
 
   // URL state (url-state.js)
@@ -256,6 +294,8 @@ export class Widget {
       box.textContent = error.message;
       box.hidden = false;
       el.setAttribute("aria-invalid", "true");
+      const folded = el.closest("details");
+      if (folded) folded.open = true; // a flagged field is never hidden in a folded group
       flagged += 1;
     }
     this.setStatus(flagged ? STATUS.invalid : message);
@@ -329,7 +369,8 @@ export class Widget {
         return { name, label, unit, value };
       }),
     };
-    downloadExport(kind, `${this.name}-${this.snapshot || "prices"}`, exportData(meta, result));
+    // Named by the widget's URL key, so two copies of a calculator on one page download distinct files.
+    downloadExport(kind, `${this.key}-${this.snapshot || "prices"}`, exportData(meta, result));
   }
 
   // State shown to the reader
