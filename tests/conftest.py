@@ -7,14 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from calculators import load_pricing
 
-# Property tests check correctness, not speed: on a busy 2-core CI machine one example may take longer
-# than Hypothesis's default 200 ms deadline, which would fail a correct test. Speed is measured by the bench.
-settings.register_profile("no-deadline", deadline=None)
-settings.load_profile("no-deadline")
+try:  # the browser suite's environment has no Hypothesis: it runs no property tests
+    from hypothesis import settings
+except ImportError:
+    settings = None
+if settings is not None:
+    # Property tests check correctness, not speed: on a busy 2-core CI machine one example may take longer
+    # than Hypothesis's default 200 ms deadline, which would fail a correct test. Speed is measured by the bench.
+    settings.register_profile("no-deadline", deadline=None)
+    settings.load_profile("no-deadline")
 
 ROOT = Path(__file__).resolve().parent.parent
 PRICING_PATH = ROOT / "pricing.json"
