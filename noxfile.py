@@ -20,6 +20,11 @@ nox.options.reuse_existing_virtualenvs = True
 # CI must have every interpreter; a newcomer with one Python >= 3.12 gets the others skipped with a note.
 nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# nbconvert (behind mkdocs-jupyter) reads jupyter/jupyter_nbconvert_config.py: the notebooks' kernel
+# encrypts its sockets, so ipykernel no longer warns about plain TCP at every build.
+os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+    filter(None, [str(ROOT / "jupyter"), os.environ.get("JUPYTER_CONFIG_PATH")])
+)
 
 
 def _npm_ci(session: nox.Session) -> None:

@@ -7,7 +7,7 @@
 
 from ._declare import ADVANCED, Calculator, Input, PricingChoices, grouped
 from ._errors import CalculatorError, PricingError
-from ._html import figures_json, render_results
+from ._html import chart_html, figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
 from ._pricing import Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between
 from ._registry import CALCULATORS, calculate, get_calculator, run
@@ -20,6 +20,7 @@ __all__ = [
     "PRICING_ENV_VAR",
     "Chart",
     "PricingChoices",
+    "chart_html",
     "clear_cache",
     "figures_json",
     "is_stale",

@@ -10,6 +10,7 @@ import json
 from html import escape
 
 from ._result import Figure, Result, Table
+from .charts import Chart, to_plotly
 
 
 def render_results(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = ()) -> str:
@@ -84,5 +85,39 @@ def figures_json(result: Result) -> str:
     >>> figures_json(Result(values=()))
     '{}'
     """
-    text = json.dumps({figure.name: figure.figure for figure in result.figures}, separators=(",", ":"))
+    return _script_safe_json({figure.name: figure.figure for figure in result.figures})
+
+
+def _script_safe_json(data) -> str:
+    text = json.dumps(data, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_html(chart: Chart, caption: str) -> str:
+    """A chart on its own, outside a calculator (a notebook's output): an empty plot box and a caption.
+
+    The page script finds the box by its ``data-chart-figure`` attribute and draws the figure with
+    the site's own Plotly.js in the page's colours, light or dark, as it draws a calculator's charts.
+    The page carries no script of its own for it, so the Content-Security-Policy needs no new hash.
+
+    How does the figure of a two-bar chart travel? As escaped JSON in the attribute:
+
+    >>> from calculators.charts import Axis, Series
+    >>> chart = Chart("Cheaper today", Axis("when", scale="category"), Axis("USD", prefix="$"),
+    ...               (Series("cost", ("2015", "today"), (9.63, 42.12), style="bar"),))
+    >>> html = chart_html(chart, "A 96-hour spot job then and now.")
+    >>> html.startswith('<figure class="calc__figure calc__figure--chart">')
+    True
+    >>> 'aria-label="Cheaper today"' in html, "<figcaption>A 96-hour spot job then and now.</figcaption>" in html
+    (True, True)
+    >>> import json, html as markup
+    >>> figure = json.loads(markup.unescape(html.split('data-chart-figure="')[1].split('"')[0]))
+    >>> figure["data"][0]["y"], figure["layout"]["title"]["text"]
+    ([9.63, 42.12], 'Cheaper today')
+    """
+    return (
+        '<figure class="calc__figure calc__figure--chart">'
+        f'<div class="calc__plot" role="group" aria-label="{escape(chart.title)}" '
+        f'data-chart-figure="{escape(_script_safe_json(to_plotly(chart)))}"></div>'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )

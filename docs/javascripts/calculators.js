@@ -8,10 +8,11 @@
 //
 // overrides/main.html loads this module on every page (outside Material's swapped container), so it
 // runs once per visit; Material's document$ calls onDocument on the first load and after every
-// instant navigation. A page with no `.calc[data-calc]` loads nothing more.
+// instant navigation. A page with no `.calc[data-calc]` and no chart (`.calc__plot[data-chart-figure]`)
+// loads nothing more.
 
 import { getRuntime } from "./calculators/bridge.js";
-import { loadPlotly, paletteChanged } from "./calculators/charts.js";
+import { drawWhenNear, loadPlotly, paletteChanged } from "./calculators/charts.js";
 import { assignKeys } from "./calculators/url-state.js";
 import { Widget } from "./calculators/widget.js";
 
@@ -25,6 +26,7 @@ function onDocument() {
       widgets.delete(widget);
     }
   }
+  drawCharts();
   const roots = [...document.querySelectorAll(".calc[data-calc]")];
   if (roots.length === 0) return;
   const keys = assignKeys(roots);
@@ -42,6 +44,22 @@ function onDocument() {
       console.error(`calculators: widget #${root.id} could not start:`, err); // the others still do
     }
   });
+}
+
+/**
+ * Charts outside a calculator (a notebook's output, from Python's chart_html): each box carries its
+ * figure in data-chart-figure and is drawn like a calculator's chart, in the page's colours.
+ */
+function drawCharts() {
+  for (const plot of document.querySelectorAll(".calc__plot[data-chart-figure]")) {
+    if (started.has(plot)) continue;
+    started.add(plot);
+    try {
+      drawWhenNear(plot, JSON.parse(plot.dataset.chartFigure));
+    } catch (err) {
+      console.error("calculators: a chart could not be read:", err); // its caption still says what it shows
+    }
+  }
 }
 
 function whenIdle(fn) {
