@@ -6,7 +6,7 @@ page and the live page print the same characters and the page's JavaScript forma
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ._errors import CalculatorError
 from .charts import Chart, to_plotly
@@ -156,9 +156,22 @@ class Result:
     def to_dict(self) -> dict:
         """Return plain data for the page: values gain their display ``text``, figures are Plotly dicts."""
         return {
-            "values": [{**asdict(item), "text": item.text} for item in self.values],
-            "tables": [asdict(table) for table in self.tables],
+            "values": [{**_fields(item), "text": item.text} for item in self.values],
+            "tables": [_fields(table) for table in self.tables],
             "figures": [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures],
             "notes": list(self.notes),
             "answer": self.sentence,
         }
+
+
+def _fields(item) -> dict:
+    """A flat dataclass (a Value or a Table) as plain data, tuples as lists: what ``asdict`` gives, without its deep copy.
+
+    >>> _fields(Table("t", "T", ("a",), (("1",), ("2",))))["rows"]
+    [['1'], ['2']]
+    """
+    return {name.name: _listed(getattr(item, name.name)) for name in fields(item)}
+
+
+def _listed(value):
+    return [_listed(part) for part in value] if isinstance(value, (tuple, list)) else value

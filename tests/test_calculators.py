@@ -179,3 +179,31 @@ def test_a_calculator_may_not_headline_more_than_four_figures():
 
     with pytest.raises(CalculatorError, match="at most 4"):
         Calculator("x", "X", "", (), lambda v, p: None, headline=("a", "b", "c", "d", "e"))
+
+
+@pytest.mark.parametrize("name, preset", CASES, ids=[f"{n}-{p or 'defaults'}" for n, p in CASES])
+def test_the_page_data_holds_exactly_the_values_and_tables_of_the_result(name, preset):
+    """The page's data (Result.to_dict) has every field of every value and table, as dataclasses.asdict gives it."""
+    import json
+    from dataclasses import asdict
+
+    def as_sent(data):  # what the worker posts to the page: JSON, where tuples and lists are both arrays
+        return json.loads(json.dumps(data))
+
+    result = calculate(name, preset=preset)
+    data = result.to_dict()
+    assert as_sent([{k: v for k, v in item.items() if k != "text"} for item in data["values"]]) == \
+        as_sent([asdict(v) for v in result.values])
+    assert as_sent(data["tables"]) == as_sent([asdict(table) for table in result.tables])
+
+
+def test_a_change_that_moves_no_spot_plan_reuses_every_plan():
+    """Cost to train plans spot once per machine; changing the dataset size reuses those plans (cached)."""
+    from calculators.models.interruptions import plan_at_rate
+
+    calculate("cost_to_train", {"dataset_gb": 100})
+    before = plan_at_rate.cache_info()
+    calculate("cost_to_train", {"dataset_gb": 250})
+    after = plan_at_rate.cache_info()
+    assert after.misses == before.misses, "a spot plan was solved again for a change that cannot move it"
+    assert after.hits > before.hits

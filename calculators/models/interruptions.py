@@ -9,6 +9,7 @@ defaults to Young's (1974) optimum; a job runs straight through when that is che
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -420,6 +421,7 @@ def _check_mtbi(value: float) -> None:
         raise CalculatorError(f"'mtbi_hours' must be > 0: {value!r}", "mtbi_hours")
 
 
+@functools.lru_cache(maxsize=8192)
 def plan_at_rate(job: SpotJob, spot_price: float, monthly_rate: float) -> SpotPlan:
     """How does a spot job run at a monthly interruption rate (the Spot Instance Advisor's terms)?
 
@@ -429,5 +431,9 @@ def plan_at_rate(job: SpotJob, spot_price: float, monthly_rate: float) -> SpotPl
     >>> plan = plan_at_rate(SpotJob(98.72, 1 / 60, 10 / 60), 1.0, 0.1)
     >>> plan.outcome, round(plan.wall_hours, 2)
     ('young', 98.94)
+
+    Pure, so its plans are kept: cost to train plans one spot job per machine of the catalog, and a
+    change to a field that moves neither the hours, the prices nor the rate (the dataset size, the
+    machine shown, a filter) reuses every plan instead of solving each again.
     """
     return plan_spot_job(job, spot_price, mean_hours_between_interruptions(monthly_rate))
