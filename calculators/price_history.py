@@ -216,7 +216,7 @@ def price_history(v: dict, pricing: Pricing) -> History:
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2025-08-18', 21.957642)], '-33.56%')
+    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642)], '-33.56%')
     >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
     True
     """
