@@ -94,8 +94,10 @@ def test_price_points_apply_the_same_hours_to_each_dated_price(pricing):
     """Each observation becomes a point: its date, its decimal year and hours × its price."""
     spot = pricing.quantity("/instances/p2.xlarge/spot").observations
     points = price_points(10, spot)
-    # 10 h × $0.1288/h = $1.288 in 2017-03-16; 10 h × $0.435/h = $4.35 in 2026-11
-    assert [(p.as_of, p.year) for p in points] == [("2017-03-16", 2017.2), ("2026-11", 2026.83)]
+    # 10 h × $0.1288/h = $1.288 in 2017-03-16; 10 h × $0.435/h = $4.35 at the v3 catalog's date
+    v3 = spot[-1].as_of
+    assert spot[-1].source == "skypilot-v3-aws"
+    assert [(p.as_of, p.year) for p in points] == [("2017-03-16", 2017.2), (v3, decimal_year(v3))]
     assert [p.cost for p in points] == pytest.approx([1.288, 4.35])
 
 
@@ -144,10 +146,11 @@ def test_table_lists_every_dated_price_with_its_source_title(pricing):
     """The table has one row per observation of each charted price, with the date, price, job cost and source title."""
     result = compute(pricing)
     rows = [row for row in result.tables[0].rows if row[0] == "g2.2xlarge" and row[1] == "spot"]
+    v3 = pricing.quantity("/instances/g2.2xlarge/spot").from_source("skypilot-v3-aws")
     assert rows == [
         ("g2.2xlarge", "spot", "2015-11-22", "unspecified", "$0.10/h", "$10,177.62",
          pricing.sources["note-aws-gpu-2015"]["title"]),
-        ("g2.2xlarge", "spot", "2026-11", "us-east-1", "$0.3108/h", "$31,632.06",
+        ("g2.2xlarge", "spot", v3.as_of, "us-east-1", "$0.3108/h", "$31,632.06",
          pricing.sources["skypilot-v3-aws"]["title"]),
     ]
     charted = {(s.instance, s.kind) for s in history(pricing).charted}

@@ -144,8 +144,8 @@ def test_catalog_observations_carry_the_catalog_date(pricing_data):
     for obs in walk(pricing_data):
         if obs["source"] in dates:
             assert obs["as_of"] == dates[obs["source"]], obs
-        if obs["source"].startswith("skypilot") and obs["as_of"] == "2026-11":
-            assert "UNDATED" in obs.get("note", ""), obs  # only the v3 snapshot could not be dated
+        if obs["source"].startswith("skypilot"):
+            assert obs["source"] in dates, obs  # every SkyPilot snapshot now has an established date (a bound, said in its source)
 
 
 def test_every_calculator_default_and_preset_resolves(pricing):
