@@ -9,7 +9,7 @@ from ._declare import ADVANCED, Calculator, Input, PricingChoices, grouped
 from ._errors import CalculatorError, PricingError
 from ._html import chart_html, figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
-from ._pricing import Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between
+from ._pricing import TODAY_SECTIONS, Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between, today_prices
 from ._registry import CALCULATORS, calculate, get_calculator, run
 from ._result import Figure, Result, Table, Value, format_value
 from .charts import Chart
@@ -18,6 +18,7 @@ from .models.lines import BreakEven, CostLine, break_even
 __all__ = [
     "CALCULATORS",
     "PRICING_ENV_VAR",
+    "TODAY_SECTIONS",
     "Chart",
     "PricingChoices",
     "chart_html",
@@ -46,4 +47,5 @@ __all__ = [
     "get_calculator",
     "load_pricing",
     "run",
+    "today_prices",
 ]

@@ -156,6 +156,24 @@ def is_stale(as_of: str, snapshot_date: str, months: int = 12) -> bool:
     return months_between(as_of, snapshot_date) > months
 
 
+TODAY_SECTIONS = ("instances", "storage", "transfer", "electricity", "hardware")
+"""Sections whose newest prices the calculators use as today's."""
+
+
+def today_prices(pricing: Pricing) -> Iterator[Quantity]:
+    """Every price the calculators use as today's: each USD quantity of a section in TODAY_SECTIONS.
+
+    Its ``current`` observation is the price used; the build warns when that is stale.
+
+    >>> pointers = [quantity.pointer for quantity in today_prices(load_pricing())]
+    >>> "/instances/p5.48xlarge/on_demand" in pointers, "/gpus/H100-SXM/memory" in pointers
+    (True, False)
+    """
+    for quantity in pricing.quantities():
+        if quantity.pointer.split("/")[1] in TODAY_SECTIONS and quantity.unit.startswith("USD"):
+            yield quantity
+
+
 def _walk_quantities(node: Any, path: tuple = ()) -> Iterator[tuple[str, Quantity]]:
     if isinstance(node, dict) and "observations" in node and "unit" in node:
         pointer = _pointer(path)

@@ -90,12 +90,12 @@ class PricePoint:
 def price_points(hours: float, observations: tuple[Observation, ...] | list[Observation]) -> tuple[PricePoint, ...]:
     """What does a job of ``hours`` cost at each of these dated prices, oldest first?
 
-    96 hours on g2.2xlarge spot at the 2015 note's $0.10/h and at $0.3108/h in 2026-11:
+    96 hours on g2.2xlarge spot at the 2015 note's $0.10/h and at the v3 catalog's $0.3108/h (2022-10):
 
     >>> from calculators import load_pricing
     >>> spot = load_pricing().quantity("/instances/g2.2xlarge/spot").observations
     >>> [(p.as_of, round(p.cost, 4)) for p in price_points(96, spot)]
-    [('2015-11-22', 9.6), ('2026-11', 29.8368)]
+    [('2015-11-22', 9.6), ('2022-10', 29.8368)]
     """
     ordered = sorted(observations, key=lambda obs: obs.as_of)
     return tuple(
@@ -216,7 +216,7 @@ def price_history(v: dict, pricing: Pricing) -> History:
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2025-08-18', 21.957642)], '-33.56%')
+    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642)], '-33.56%')
     >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
     True
     """

@@ -45,6 +45,7 @@ from calculators import (
     load_pricing,
     months_between,
     render_results,
+    today_prices,
 )
 from calculators.models.calibration import published_runs
 from calculators.models.machines import largest_machine, most_gpus, price_change
@@ -65,10 +66,6 @@ if not log.handlers:
     log.addHandler(_handler)
     log.propagate = False
 
-TODAY_SECTIONS = ("instances", "storage", "transfer", "electricity", "hardware")
-"""Sections whose newest prices the calculators use as today's."""
-
-
 def stale_today(pricing) -> list[tuple[str, str, int]]:
     """Every price used as today's that is more than 12 months older than the snapshot: (pointer, as_of, months).
 
@@ -78,12 +75,10 @@ def stale_today(pricing) -> list[tuple[str, str, int]]:
     True
     """
     found = []
-    for quantity in pricing.quantities():
-        section = quantity.pointer.split("/")[1]
-        if section in TODAY_SECTIONS and quantity.unit.startswith("USD"):
-            as_of = quantity.current.as_of
-            if is_stale(as_of, pricing.snapshot_date):
-                found.append((quantity.pointer, as_of, months_between(as_of, pricing.snapshot_date)))
+    for quantity in today_prices(pricing):  # calculators.TODAY_SECTIONS' USD prices
+        as_of = quantity.current.as_of
+        if is_stale(as_of, pricing.snapshot_date):
+            found.append((quantity.pointer, as_of, months_between(as_of, pricing.snapshot_date)))
     return found
 
 

@@ -94,8 +94,10 @@ def test_price_points_apply_the_same_hours_to_each_dated_price(pricing):
     """Each observation becomes a point: its date, its decimal year and hours × its price."""
     spot = pricing.quantity("/instances/p2.xlarge/spot").observations
     points = price_points(10, spot)
-    # 10 h × $0.1288/h = $1.288 in 2017-03-16; 10 h × $0.435/h = $4.35 in 2026-11
-    assert [(p.as_of, p.year) for p in points] == [("2017-03-16", 2017.2), ("2026-11", 2026.83)]
+    # 10 h × $0.1288/h = $1.288 in 2017-03-16; 10 h × $0.435/h = $4.35 at the v3 catalog's date
+    v3 = spot[-1].as_of
+    assert spot[-1].source == "skypilot-v3-aws"
+    assert [(p.as_of, p.year) for p in points] == [("2017-03-16", 2017.2), (v3, decimal_year(v3))]
     assert [p.cost for p in points] == pytest.approx([1.288, 4.35])
 
 
@@ -144,10 +146,11 @@ def test_table_lists_every_dated_price_with_its_source_title(pricing):
     """The table has one row per observation of each charted price, with the date, price, job cost and source title."""
     result = compute(pricing)
     rows = [row for row in result.tables[0].rows if row[0] == "g2.2xlarge" and row[1] == "spot"]
+    v3 = pricing.quantity("/instances/g2.2xlarge/spot").from_source("skypilot-v3-aws")
     assert rows == [
         ("g2.2xlarge", "spot", "2015-11-22", "unspecified", "$0.10/h", "$10,177.62",
          pricing.sources["note-aws-gpu-2015"]["title"]),
-        ("g2.2xlarge", "spot", "2026-11", "us-east-1", "$0.3108/h", "$31,632.06",
+        ("g2.2xlarge", "spot", v3.as_of, "us-east-1", "$0.3108/h", "$31,632.06",
          pricing.sources["skypilot-v3-aws"]["title"]),
     ]
     charted = {(s.instance, s.kind) for s in history(pricing).charted}
@@ -160,14 +163,15 @@ def test_table_lists_every_dated_price_with_its_source_title(pricing):
 
 
 def test_a_price_with_one_date_shows_its_cost_and_says_there_is_no_history(pricing):
-    """p5en's spot price has one date (2025-08-18): its cost is shown, with no oldest or change, and a note says why."""
+    """p5en's spot price has one date (the v8 AWS catalog's): its cost is shown, with no oldest or change, and a note says why."""
+    (only,) = pricing.quantity("/instances/p5en.48xlarge/spot").observations
     result = compute(pricing, instance="p5en.48xlarge", price_kind="spot")
     names = [value.name for value in result.values]
     assert "spot_newest" in names and "spot_oldest" not in names and "spot_change" not in names
-    # 8 × H200 at 989.4 TFLOPS bf16, MFU 0.3: RUN_FLOPS / (8 × 989.4e12 × 0.3) s = 29.57 h, × $17.40215/h
+    # 8 × H200 at 989.4 TFLOPS bf16, MFU 0.3: RUN_FLOPS / (8 × 989.4e12 × 0.3) s = 29.57 h, × the one spot price
     hours = RUN_FLOPS / (8 * 989.4e12 * MFU) / 3600
-    assert result.value("spot_newest") == pytest.approx(hours * 17.40215)
-    assert "p5en.48xlarge spot: only one dated price (2025-08-18), so there is no history to compare." in result.notes
+    assert result.value("spot_newest") == pytest.approx(hours * only.value)
+    assert f"p5en.48xlarge spot: only one dated price ({only.as_of}), so there is no history to compare." in result.notes
     assert "p5en.48xlarge spot" not in [item["name"] for item in result.figures[0].figure["data"]]
 
 
@@ -236,18 +240,22 @@ def test_chart_has_one_line_per_price_with_two_or_more_dates(pricing):
     assert [item["name"] for item in figure["data"]] == [item.label for item in charted]
     assert all(len(item["x"]) >= 2 for item in figure["data"])
     g2_spot = trace(result, "g2.2xlarge spot")
-    assert g2_spot["x"] == [2015.89, 2026.83]
-    assert g2_spot["y"] == pytest.approx([G2_HOURS * 0.10, G2_HOURS * 0.3108], abs=1e-4)
+    first, last = (pricing.quantity("/instances/g2.2xlarge/spot").observations[i] for i in (0, -1))
+    assert (first.as_of, first.value) == ("2015-11-22", 0.10)  # the 2015 note's spot price
+    assert g2_spot["x"] == [2015.89, decimal_year(last.as_of)]
+    assert g2_spot["y"] == pytest.approx([G2_HOURS * 0.10, G2_HOURS * last.value], abs=1e-4)
     assert g2_spot["line"] == {"dash": "dot"}
     ticks = figure["layout"]["xaxis"]["tickvals"]
-    assert ticks[0] <= 2015.89 and ticks[-1] >= 2026.83 and all(isinstance(tick, int) for tick in ticks)
+    assert ticks[0] <= 2015.89 and ticks[-1] >= decimal_year(last.as_of) and all(isinstance(tick, int) for tick in ticks)
 
 
 def test_alt_text_states_each_lines_costs_and_dates(pricing):
     """The text alternative names each line with its costs and dates, as the page prints them."""
     alt = compute(pricing, preset=NOTE).figures[0].alt
     # 93.78 h × $33.05 = $3,099.57, × $32.7726 = $3,073.55, × $21.957642 = $2,059.28; 21.957642 / 33.05 - 1 = -33.6%
-    assert "p4d.24xlarge on demand: $3,099.57 (2024), $3,073.55 (2025-05), $2,059.28 (2025-08-18), -33.6%" in alt
+    dates = [obs.as_of for obs in pricing.quantity("/instances/p4d.24xlarge/on_demand").observations]
+    assert dates[:2] == ["2024", "2025-05"] and len(dates) == 3
+    assert f"p4d.24xlarge on demand: $3,099.57 (2024), $3,073.55 (2025-05), $2,059.28 ({dates[2]}), -33.6%" in alt
 
 
 @pytest.mark.skipif(not (ROOT / "hooks").is_dir(), reason="build-time code is not staged for the Pyodide run")
@@ -268,22 +276,30 @@ def _observation(value, as_of, source="skypilot-v7-aws"):
 def test_one_more_dated_price_adds_a_point_to_the_chart(pricing_data):
     """A copy of pricing.json with one more p4d price adds one point to p4d's line and one row to the table."""
     before = compute(Pricing(pricing_data), preset=NOTE)
+    newest = Pricing(pricing_data).quantity("/instances/p4d.24xlarge/on_demand").current.as_of
+    assert newest > "2025-06"  # the post-cut catalog price is newer than the added one
     pricing_data["instances"]["p4d.24xlarge"]["on_demand"]["observations"].append(_observation(30.0, "2025-06"))
     after = compute(Pricing(pricing_data), preset=NOTE)
-    # 2025-05 is 2025.33, 2025-06-01 is day 151 of 365: 2025.41, 2025-08-18 is day 229: 2025.63
-    assert trace(after, "p4d.24xlarge on demand")["x"] == [2024.0, 2025.33, 2025.41, 2025.63]
+    # 2025-05 is 2025.33, 2025-06-01 is day 151 of 365: 2025.41, then the newest (catalog) date
+    assert trace(after, "p4d.24xlarge on demand")["x"] == [2024.0, 2025.33, 2025.41, decimal_year(newest)]
     assert trace(after, "p4d.24xlarge on demand")["y"][2] == pytest.approx(P4D_HOURS * 30.0, abs=1e-4)
     assert len(after.tables[0].rows) == len(before.tables[0].rows) + 1
-    assert after.value("on_demand_newest") == before.value("on_demand_newest")  # the newest is still 2025-08-18
+    assert after.value("on_demand_newest") == before.value("on_demand_newest")  # the newest is still the catalog's
 
 
 def test_a_second_dated_price_gives_a_machine_its_first_line(pricing_data):
-    """p5en.48xlarge has one on-demand price; a copy with an older one adds a p5en line to the chart."""
+    """A machine with one on-demand price has no line; a copy with an older price adds its line to the chart."""
     pricing = Pricing(pricing_data)
-    assert "p5en.48xlarge on demand" not in [item["name"] for item in compute(pricing).figures[0].figure["data"]]
-    pricing_data["instances"]["p5en.48xlarge"]["on_demand"]["observations"].insert(0, _observation(80.0, "2025"))
+    charted = [item["name"] for item in compute(pricing).figures[0].figure["data"]]
+    single = [name for name, entry in pricing.section("instances").items()
+              if entry["gpu"] and len(pricing.quantity(f"/instances/{name}/on_demand").observations) == 1]
+    assert single, "no machine with a single on-demand price left to test with"
+    name = single[0]
+    (only,) = pricing.quantity(f"/instances/{name}/on_demand").observations
+    assert f"{name} on demand" not in charted
+    pricing_data["instances"][name]["on_demand"]["observations"].insert(0, _observation(80.0, "2015"))
     result = compute(Pricing(pricing_data))
-    assert trace(result, "p5en.48xlarge on demand")["x"] == [2025.0, 2025.63]
+    assert trace(result, f"{name} on demand")["x"] == [2015.0, decimal_year(only.as_of)]
     assert result.value("machines_with_history") == compute(pricing).value("machines_with_history") + 1
 
 
