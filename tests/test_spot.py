@@ -606,3 +606,14 @@ def test_figure_marks_the_break_even_and_this_job(pricing):
     assert traces["break-even"]["x"][0] == pytest.approx(result.value("break_even_interruptions"), rel=1e-5)
     assert traces["break-even"]["y"][0] == pytest.approx(result.value("on_demand_cost"), abs=1e-4)
     assert traces["this job"]["y"][0] == pytest.approx(result.value("spot_cost"), abs=1e-4)
+
+
+@pytest.mark.parametrize("rate", ["9e-306", "1e-300", "1e-12"])
+def test_a_vanishing_interruption_rate_is_answered_as_no_interruptions(rate):
+    """A rate so small the mean time between interruptions overflows gives the zero-rate answer, not an error."""
+    from calculators import calculate, run
+
+    assert "error" not in run("spot", {"interruption_rate": rate})
+    tiny = calculate("spot", {"interruption_rate": rate})
+    zero = calculate("spot", {"interruption_rate": 0})
+    assert tiny.value("spot_cost") == pytest.approx(zero.value("spot_cost"), rel=1e-6)

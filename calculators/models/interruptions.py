@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 
+NEVER_HOURS = 1e9
+"""A mean time between interruptions beyond this (over 100,000 years) counts as none."""
+
+
 def mean_hours_between_interruptions(monthly_rate: float) -> float:
     """How many hours does a spot instance run, on average, between interruptions?
 
@@ -62,6 +66,12 @@ def mean_hours_between_interruptions(monthly_rate: float) -> float:
     3271.4
     >>> mean_hours_between_interruptions(0)
     inf
+
+    A rate so small that the mean is beyond a billion hours (over 100,000 years) is no interruption at
+    all, as 0 is: the arithmetic that follows would otherwise overflow.
+
+    >>> mean_hours_between_interruptions(9e-306), mean_hours_between_interruptions(1e-6) < NEVER_HOURS
+    (inf, True)
     >>> mean_hours_between_interruptions(1)
     Traceback (most recent call last):
     ...
@@ -72,9 +82,8 @@ def mean_hours_between_interruptions(monthly_rate: float) -> float:
         raise CalculatorError(f"'interruption_rate' must be >= 0: {monthly_rate:g}", "interruption_rate")
     if monthly_rate >= 1:
         raise CalculatorError(f"'interruption_rate' must be < 1: {monthly_rate:g}", "interruption_rate")
-    if monthly_rate == 0:
-        return math.inf
-    return -HOURS_PER_MONTH / math.log1p(-monthly_rate)
+    hours = -HOURS_PER_MONTH / math.log1p(-monthly_rate) if monthly_rate > 0 else math.inf
+    return math.inf if hours > NEVER_HOURS else hours
 
 
 def monthly_interruption_rate(mtbi_hours: float) -> float:
