@@ -364,10 +364,13 @@ export class Widget {
       title: this.form.getAttribute("aria-label") || this.name,
       snapshot: this.snapshot,
       // Labels and units as Python declares them; each value as the reader typed it.
-      inputs: Object.entries(inputs).map(([name, value]) => {
-        const { label = name, unit = "" } = declared.get(name) || {};
-        return { name, label, unit, value };
-      }),
+      // In the declaration's order, not the form's (whose groups put the advanced inputs last).
+      inputs: [...declared.keys(), ...Object.keys(inputs)]
+        .filter((name, index, names) => name in inputs && names.indexOf(name) === index)
+        .map((name) => {
+          const { label = name, unit = "" } = declared.get(name) || {};
+          return { name, label, unit, value: inputs[name] };
+        }),
     };
     // Named by the widget's URL key, so two copies of a calculator on one page download distinct files.
     downloadExport(kind, `${this.key}-${this.snapshot || "prices"}`, exportData(meta, result));
