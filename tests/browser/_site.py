@@ -53,6 +53,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     options: tuple[str, ...] = ()
+    shown: str = ""  # an input's text as the built page shows it (large numbers grouped: 124,000,000)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def discover_widgets(site_dir: Path = SITE_DIR) -> list[Widget]:
                             minimum=_number(item.get("min")),
                             maximum=_number(item.get("max")),
                             options=tuple(item["options"]),
+                            shown=item.get("value", "") if item["tag"] == "input" else "",
                         )
                         for item in found["fields"]
                     ),

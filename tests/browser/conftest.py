@@ -100,7 +100,10 @@ class Visit:
         return self.page.locator(f"{widget.selector} .calc__table td").all_text_contents()
 
     def field(self, widget: Widget, name: str):
-        return self.page.locator(f'{widget.selector} [name="{name}"]')
+        """The field's control, its folded group opened first, as a reader opens it to reach the field."""
+        selector = f'{widget.selector} [name="{name}"]'
+        self.page.evaluate("s => { const d = document.querySelector(s)?.closest('details'); if (d) d.open = true; }", selector)
+        return self.page.locator(selector)
 
     def error(self, widget: Widget, name: str):
         return self.page.locator(f'{widget.selector} .calc__field[data-field="{name}"] .calc__error')

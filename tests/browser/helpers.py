@@ -33,7 +33,10 @@ def text_of(number: float) -> str:
 
 
 def default_text(widget: Widget, name: str) -> str:
-    """A field's default as the form shows it."""
+    """A field's default as the form shows it (an input's text as built, e.g. 124,000,000)."""
+    field = next(field for field in widget.fields if field.name == name)
+    if field.tag == "input" and field.shown:
+        return field.shown
     default = widget.defaults[name]
     return text_of(default) if isinstance(default, (int, float)) else str(default)
 
