@@ -78,17 +78,20 @@ MODEL_PRESETS: dict[str, dict[str, str]] = {
     "gpt2-350m": run_preset("llmc-gpt2-350m-a100", "optimised-one-node"),
     "gpt2-774m": run_preset("llmc-gpt2-774m-a100", "optimised-one-node"),
     "gpt2-1558m": run_preset("llmc-gpt2-1558m-h100", "optimised-one-node"),
+    "tinyllama-1b": run_preset("tinyllama-1.1b", "optimised-one-node"),
     "llama2-7b": run_preset("llama2-7b", "large-multi-node"),
     "llama2-70b": run_preset("llama2-70b", "large-multi-node"),
 }
 """Model presets, each a published run's own shape and tokens (sources in pricing.json): GPT-2 at the four
-sizes llm.c trained, and Llama 2 at 7B and 70B on its 2T tokens."""
+sizes llm.c trained, TinyLlama's 1.1B Llama 2 shape on its 3T tokens, and Llama 2 at 7B and 70B on its 2T
+tokens."""
 
 MODEL_PRESET_TITLES: dict[str, str] = {
     "gpt2-124m-llmc": "GPT-2 124M, llm.c on 10B tokens",
     "gpt2-350m": "GPT-2 350M, llm.c on 31.5B tokens",
     "gpt2-774m": "GPT-2 774M, llm.c on 150B tokens",
     "gpt2-1558m": "GPT-2 1.5B, llm.c on 32B tokens",
+    "tinyllama-1b": "TinyLlama 1.1B (Llama 2 shape) on 3T tokens",
     "llama2-7b": "Llama 2 7B on 2T tokens",
     "llama2-70b": "Llama 2 70B on 2T tokens",
 }

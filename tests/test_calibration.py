@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calculators import calculate, load_pricing
+from calculators._training_inputs import MODEL_PRESETS
 from calculators.cost_to_train import CALCULATOR, estimate_instances
 from calculators.models.calibration import published_runs
 from calculators.models.machines import peak_tflops
@@ -99,7 +100,7 @@ def test_a_machine_like_the_one_a_run_used_is_ranked_not_excluded(name):
     assert set(same) <= {item.instance for item in ranked}
 
 
-@pytest.mark.parametrize("preset", ["gpt2-124m-llmc", "gpt2-350m", "gpt2-774m", "gpt2-1558m", "llama2-7b", "llama2-70b"])
+@pytest.mark.parametrize("preset", list(MODEL_PRESETS))
 def test_model_presets_are_the_published_runs(preset):
     """Each model preset is a published run's own shape and tokens, at the run's efficiency preset."""
     pricing = load_pricing()
