@@ -22,7 +22,7 @@ const { count, size, warnings } = await generateSW({
   globPatterns: [
     "**/*.html",
     "sitemap.xml",
-    "assets/pyodide/**/*.{mjs,wasm,zip,json,whl}",
+    "assets/pyodide/**/*.{mjs,wasm,zip,json,whl,snapshot}",
     "assets/plotly/*.js",
     "javascripts/**/*.{js,mjs}",
     "stylesheets/*.css",
@@ -37,8 +37,8 @@ const { count, size, warnings } = await generateSW({
   mode: "production",
   sourcemap: false,
   cacheId: "cost-to-train",
-  // pyodide.asm.wasm is 9.6 MB; Workbox skips files over 2 MB unless told
-  maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+  // pyodide.asm.wasm is 9.6 MB and the memory snapshot 31 MB; Workbox skips files over 2 MB unless told
+  maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
   // a static host ignores query strings; the calculators keep their inputs in the query
   ignoreURLParametersMatching: [/.*/],
   directoryIndex: "index.html",

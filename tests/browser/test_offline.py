@@ -71,17 +71,24 @@ def test_a_visited_calculator_page_goes_live_again_with_the_server_stopped(own_s
     expect(page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(cpython(widget, {name: value})))
     wasm = [r for r in responses if r.url.endswith("/pyodide.asm.wasm")]
     assert wasm and all(r.from_service_worker and r.ok for r in wasm)
+    snapshot = [r for r in responses if r.url.endswith("/calculators.snapshot")]
+    assert snapshot and all(r.from_service_worker and r.ok for r in snapshot), "Python did not restore the snapshot"
+
     assert [r.url for r in responses if not r.ok] == []
     assert record["errors"] == []
     assert record["csp"] == []
 
 
 def test_no_request_leaves_the_site_with_the_service_worker_installed(own_site):
-    """Over a visit, the service worker's install and a second visit from its cache, every request goes to the site's own origin."""
+    """Over a visit, the service worker's install and a second visit from its cache, every request goes to the site's own origin; the first visit does not download the memory snapshot."""
     page, origin, _, record = own_site
     widget = calculator_page()
+    first_visit = []
+    page.on("response", lambda response: first_visit.append(response))
     page.goto(origin + widget.path)
     page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
+    # the first visit boots from scratch: the 31 MB snapshot is for the cache only, never a page's download
+    assert [r.url for r in first_visit if r.url.endswith("/calculators.snapshot") and r.ok] == []
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SW_TIMEOUT_MS)
     page.goto(origin + widget.path)
     page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
