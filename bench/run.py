@@ -268,11 +268,10 @@ def new_context(browser, args, service_workers: str = "block"):
             and errors.append(f"console: {m.text} ({(m.location or {}).get('url')})")
         ),
     )
-    requests: list[dict] = []  # every request of the page and its workers: url, served by the service worker?
-    page.on(
-        "requestfinished",
-        lambda r: requests.append({"url": r.url, "sw": bool(r.response() and r.response().from_service_worker)}),
-    )
+    requests: list[dict] = []
+    # every response to the page and its workers, and whether the service worker served it (a handler that
+    # asked each request for its response made a round trip per request, and failed once the context closed)
+    page.on("response", lambda r: requests.append({"url": r.url, "sw": r.from_service_worker}))
     return context, page, errors, requests
 
 
