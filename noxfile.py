@@ -14,6 +14,7 @@ CACHE = ROOT / ".cache"
 PYODIDE_WHEELS = CACHE / "pyodide-wheels"
 DOCS_PYTHON = "3.12"  # pyodide-lock's add-wheels needs Python 3.12 or newer
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+BROTLI = "brotli==1.2.1"
 
 nox.options.sessions = ["tests", "pyodide", "browser"]
 nox.options.reuse_existing_virtualenvs = True
@@ -114,9 +115,9 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(python=DOCS_PYTHON)
 def bench(session: nox.Session) -> None:
-    """Build the site, then time a reader's waits against a main-thread Pyodide page in headless Chromium."""
+    """Build the site, then time a reader's waits on every calculator page in headless Chromium (bench/README.md)."""
     if not Path(CHROMIUM).exists():
         session.error(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM")
     _build_site(session)
-    session.install("-r", "requirements/browser.txt")
+    session.install("-r", "requirements/browser.txt", BROTLI)  # brotli: the compressed sizes a host would send
     session.run("python", "bench/run.py", "--site-dir", str(SITE), "--chromium", CHROMIUM, *session.posargs)

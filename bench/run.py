@@ -1,22 +1,26 @@
-"""Benchmark the live calculators against a naive main-thread Pyodide page, in headless Chromium.
+"""Time a reader's waits on every calculator page of the built site, in headless Chromium.
 
-    python bench/run.py --site-dir site [--runs 3] [--changes 100] [--out .cache/bench/results.json]
+    python bench/run.py --site-dir site [--runs 2] [--keystrokes 40] [--pages nanogpt,rent] [--sw both]
 
-Serves SITE (plus bench/baseline/ at /bench-baseline/) on 127.0.0.1 and, in each run, opens in a
-fresh browser context (empty cache):
-  ours       guides/nanogpt-on-aws/ (pipeline widget), N input changes, then an instant navigation
-             (a click on the nav link) to guides/storage-and-training/ and N changes there;
-  baseline   /bench-baseline/: Pyodide on the main thread, then compute + render; N changes; then a
-             link to the same page again (a new document: a second boot, warm HTTP cache);
-  bare       loadPyodide + our wheel and nothing else, in a module worker and on the main thread.
-Prints the medians over the runs and the targets' pass/fail, writes every figure as JSON, and exits 1
-if a page failed to load (not if a target is missed). Needs playwright and /usr/bin/chromium.
+Serves SITE (plus bench/baseline/ at /bench-baseline/) on 127.0.0.1. The calculator pages are found by
+reading the built HTML (tests/browser/_site.py's site_widgets()). In each run, for each page:
+  bare      a bare Pyodide boot in a module worker (loadPyodide + our wheel, nothing else), fresh context;
+  cold      the page in a fresh context (empty cache): every widget live; bytes fetched before live;
+  keys      N keystrokes in one number field of the page's first widget with a chart (type "1" at the
+            end, Backspace, ...), each timed from its keydown to the new numbers in the DOM and to the
+            chart painted (the widget's `calc:plotted` event, then the next frame);
+  repeat    the same URL again in the same context (a new document, warm HTTP cache; with --sw on, the
+            site's service worker installed): every widget live.
+Pages are printed slowest first; every target is checked against the worst page for that figure. Writes
+every figure as JSON; exits 1 only if a page failed (a missed target is a finding, not an error).
+Needs playwright and /usr/bin/chromium.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import json
 import os
 import re
@@ -27,8 +31,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,120 +44,99 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-MAIN_PAGE, MAIN_CALC = "/guides/nanogpt-on-aws/", "pipeline"
-SECOND_PAGE, SECOND_CALC = "/guides/storage-and-training/", "storage_training"
-FIELD = "train_hours"  # both calculators have it, as an integer-friendly number input
-TARGET_LIVE_RATIO, TARGET_P95_MS, TARGET_TASK_MS = 1.2, 50.0, 50.0
+TARGET_NUMBERS_P95_MS = 50.0
+TARGET_CHART_P95_MS = 100.0
+TARGET_REPEAT_LIVE_MS = 1000.0
+TARGET_COLD_RATIO = 0.8  # cold live / bare worker boot
+TARGET_WIRE_BYTES = 5_000_000
 
-# Runs before any page script, in every document: long tasks and long animation frames (with script
-# attribution), Worker creations, posts to and replies from the calculator worker, and the first time
-# a selector matches (performance.now(), i.e. ms since navigation start).
+try:  # compressed sizes: brotli (quality 11) if installed, gzip -9 always
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+# Runs before any page script, in every document: posts to and replies from the calculator worker, when
+# the first widget value is in the DOM, and when every widget of the page is live (performance.now()).
 INIT_JS = r"""
 (() => {
-  const B = (window.__bench = { longtasks: [], loafs: [], workers: [], posts: [], replies: [], sent: [], marks: {} });
-  const observe = (type, map, list) => {
-    try { new PerformanceObserver((l) => { for (const e of l.getEntries()) list.push(map(e)); }).observe({ type, buffered: true }); }
-    catch (err) { B[type + "Error"] = String(err); }
-  };
-  observe("longtask", (e) => ({ start: e.startTime, duration: e.duration }), B.longtasks);
-  observe("long-animation-frame", (e) => ({
-    start: e.startTime, duration: e.duration,
-    scripts: e.scripts.map((s) => ({ start: s.startTime, src: s.sourceURL, fn: s.sourceFunctionName, invoker: s.invoker, duration: s.duration,
-                                     layout: s.forcedStyleAndLayoutDuration })),
-  }), B.loafs);
+  const B = (window.__bench = { posts: 0, replies: 0, marks: {} });
   const Native = window.Worker;
   const post = Native.prototype.postMessage;
   window.Worker = class extends Native {
     constructor(url, options) {
       super(url, options);
       this.__calc = /calculator-worker/.test(String(url));
-      B.workers.push({ url: String(url), t: performance.now() });
-      if (this.__calc) this.addEventListener("message", (e) => {
-        if (e.data && e.data.type === "ready") { B.ready = performance.now(); return; }
-        B.replies.push(performance.now());
-        B.sent.push(e.data && e.data.__sent ? e.data.__sent - performance.timeOrigin : null);  // see STAMP_JS
-      });
+      if (this.__calc) {
+        B.workerCreated = performance.now();
+        this.addEventListener("message", (e) => {
+          if (e.data && e.data.type === "ready") B.ready = performance.now(); else B.replies += 1;
+        });
+      }
     }
   };
   Native.prototype.postMessage = function (...args) {
-    if (this.__calc) B.posts.push(performance.now());
+    if (this.__calc) B.posts += 1;
     return post.apply(this, args);
   };
-  B.watch = (marks) => {
-    const pending = new Map(Object.entries(marks));
-    const check = () => {
-      const t0 = performance.now();
-      for (const [key, selector] of pending) {
-        if (document.querySelector(selector)) { B.marks[key] = performance.now(); pending.delete(key); }
-      }
-      if (!pending.size) mo.disconnect();
-      B.watchMs = (B.watchMs || 0) + performance.now() - t0;  // our own cost, reported
-    };
-    const relevant = (r) => (r.type === "childList" ? r.addedNodes.length > 0 : r.target.classList.contains("calc"));
-    const mo = new MutationObserver((records) => { if (records.some(relevant)) check(); });
-    mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
-    check();
+  if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("controllerchange", () => { B.controlled = performance.now(); });
+  const check = () => {
+    const roots = document.querySelectorAll(".calc[data-calc]");
+    if (B.marks.value === undefined && document.querySelector(".calc[data-calc] .calc__value")) B.marks.value = performance.now();
+    if (roots.length && [...roots].every((r) => r.classList.contains("calc--live"))) {
+      B.marks.live = performance.now();
+      mo.disconnect();
+    }
   };
+  const mo = new MutationObserver(check);
+  mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
 })();
 """
 
-# N input changes, one at a time: set the value, dispatch `input`, wait until .calc__results has changed
-# and calc--working is off (MutationObserver), then one more frame. Times: input event, request posted
-# to the worker (ours only), reply received (ours), results in the DOM, next frame.
-RECOMPUTE_JS = r"""
-async ([selector, field, n, timeoutMs]) => {
-  const B = window.__bench;
+# One keystroke in a text field: "1" typed at the end of the value, or the last character deleted, as the
+# field's `input` event reports it (set without a real key press: Chromium scrolls a field that is typed into
+# back into view, and the chart, further down, would leave the viewport and not be redrawn). Resolves with
+# {key, numbers, chart} (performance.now() times): the input event, the widget's results replaced (new
+# numbers), and its first chart's `calc:plotted` event followed by the next frame (the chart painted).
+KEYSTROKE_JS = r"""
+([selector, field, append, timeoutMs]) => new Promise((resolve, reject) => {
   const root = document.querySelector(selector);
-  const input = root.querySelector(`form.calc__form input[name="${field}"]`);
+  const input = root.querySelector(`[name="${field}"]`);
   const results = root.querySelector(".calc__results");
-  const start = Number(input.value);
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const posts = B.posts.length, replies = B.replies.length;
-    let changed = false;
-    const done = new Promise((resolve, reject) => {
-      const check = () => {
-        if (changed && !root.classList.contains("calc--working") && (posts === B.posts.length || B.replies.length > replies)) {
-          stop(); resolve(performance.now());
-        }
-      };
-      const m1 = new MutationObserver(() => { changed = true; check(); });
-      const m2 = new MutationObserver(check);
-      const timer = setTimeout(() => { stop(); reject(new Error(`change ${i + 1}: no new results within ${timeoutMs} ms`)); }, timeoutMs);
-      const stop = () => { m1.disconnect(); m2.disconnect(); clearTimeout(timer); };
-      m1.observe(results, { childList: true, subtree: true, characterData: true });
-      m2.observe(root, { attributes: true, attributeFilter: ["class"] });
-    });
-    input.value = String(start + i + 1);
-    const t0 = performance.now();
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    const dom = await done;
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    out.push({ input: t0, post: B.posts[posts] ?? null, reply: B.replies[replies] ?? null, sent: B.sent[replies] ?? null,
-               dom, frame: performance.now(),
-               text: [...root.querySelectorAll(".calc__value")].map((v) => v.textContent).join(" | ") });
-  }
-  return out;
-}
-"""
-
-
-# Evaluated in the calculator worker once it is ready (Playwright's Worker.evaluate): stamp each reply with
-# the time the worker sent it, so post -> reply splits into the worker's part and the main thread's wait.
-STAMP_JS = """() => {
-  const post = self.postMessage.bind(self);
-  self.postMessage = (message, ...rest) => {
-    if (message && typeof message === "object") message.__sent = performance.timeOrigin + performance.now();
-    return post(message, ...rest);
+  const hasChart = !!root.querySelector(".calc__plot");
+  const t = { key: null, numbers: null, chart: null };
+  const stop = () => { mo.disconnect(); root.removeEventListener("calc:plotted", plotted); clearTimeout(timer); };
+  const timer = setTimeout(() => { stop(); reject(new Error(`no answer within ${timeoutMs} ms: ${JSON.stringify(t)}`)); }, timeoutMs);
+  const finish = () => { stop(); resolve(t); };
+  let swapped = false;  // the results' children replaced: new numbers (an invalid input changes only classes)
+  const check = () => {
+    if (!swapped || t.numbers !== null || root.classList.contains("calc--working")) return;
+    t.numbers = performance.now();
+    if (!hasChart) finish();
   };
-}"""
+  const mo = new MutationObserver((records) => {
+    if (records.some((r) => r.target === results && r.type === "childList")) swapped = true;
+    if (root.classList.contains("calc--invalid")) { stop(); reject(new Error(`invalid input: ${input.value}`)); return; }
+    check();
+  });
+  mo.observe(results, { childList: true });
+  mo.observe(root, { attributes: true, attributeFilter: ["class"] });
+  const plotted = (e) => {
+    if (t.numbers === null || e.target !== root.querySelector(".calc__plot")) return;
+    requestAnimationFrame(() => setTimeout(() => { t.chart = performance.now(); finish(); }, 0));
+  };
+  root.addEventListener("calc:plotted", plotted);
+  input.value = append ? input.value + "1" : input.value.slice(0, -1);
+  t.key = performance.now();
+  input.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: append ? "insertText" : "deleteContentBackward", data: append ? "1" : null }));
+})
+"""
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, site: Path):
-        self.log: list[dict] = []  # {path, bytes (headers + body), end: epoch ms}
+        self.log: list[dict] = []  # {path, status, bytes (headers + body as sent), end: epoch ms}
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
 
@@ -190,8 +175,7 @@ class Handler(SimpleHTTPRequestHandler):
         """As SimpleHTTPRequestHandler, but sitemap.xml names this server's origin instead of site_url.
 
         Material's instant navigation follows only links listed in sitemap.xml, and it maps the sitemap's
-        site_url onto the page's host WITHOUT its port: served from 127.0.0.1:<port>, every click would
-        be a full page load. The rewrite serves the build as it behaves when deployed at site_url.
+        site_url onto the page's host WITHOUT its port (tests/browser/_site.py does the same rewrite).
         """
         if self.path.split("?")[0] != "/sitemap.xml":
             return super().do_GET()
@@ -207,13 +191,59 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def send_response(self, code, message=None):
+        self._status = code
+        super().send_response(code, message)
+
     def handle_one_request(self):
+        self._status = None
         self.wfile = counter = _Counting(self.wfile)
         super().handle_one_request()
         self.wfile = counter.raw
         if counter.count and getattr(self, "path", None):
             with self.server.lock:
-                self.server.log.append({"path": self.path, "bytes": counter.count, "end": time.time() * 1000})
+                self.server.log.append(
+                    {"path": self.path, "status": self._status, "bytes": counter.count, "end": time.time() * 1000}
+                )
+
+
+# ── What a static host would send ─────────────────────────────────────────────────────────────────
+
+
+@functools.cache
+def compressed_size(site: Path, url_path: str) -> dict:
+    """Sizes of the file a URL path serves: raw, gzip -9 and (if installed) brotli q11. Missing: zeros."""
+    path = unquote(urlsplit(url_path).path)
+    if path.startswith("/bench-baseline/"):
+        file = HERE / "baseline" / (Path(path).name or "index.html")
+    else:
+        file = site / path.lstrip("/")
+        if path.endswith("/"):
+            file = file / "index.html"
+    if not file.is_file():
+        return {"raw": 0, "gzip": 0, "brotli": 0 if brotli else None}
+    data = file.read_bytes()
+    return {
+        "raw": len(data),
+        "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "brotli": len(brotli.compress(data, quality=11)) if brotli else None,
+    }
+
+
+def wire(server: Server, site: Path, first: int, until_epoch: float, since_epoch: float = 0.0) -> dict:
+    """Bytes of the 200 responses logged from index `first` that ended in [since, until], as sent and compressed."""
+    with server.lock:
+        entries = [
+            e for e in server.log[first:] if since_epoch - 1 <= e["end"] <= until_epoch + 1 and e["status"] == 200
+        ]
+    sizes = [compressed_size(site, e["path"]) for e in entries]
+    return {
+        "responses": len(entries),
+        "sent": sum(e["bytes"] for e in entries),
+        "gzip": sum(s["gzip"] for s in sizes),
+        "brotli": sum(s["brotli"] for s in sizes) if brotli else None,
+        "files": sorted({e["path"] for e in entries}),
+    }
 
 
 # ── Measuring ─────────────────────────────────────────────────────────────────────────────────────
@@ -223,12 +253,11 @@ class BenchError(RuntimeError):
     """A page did not load or behave as expected; printed without a traceback."""
 
 
-def new_page(browser, timeout_s: float, marks: dict[str, str] | None = None):
-    """A fresh context (empty cache) and page, instrumented by INIT_JS, watching `marks` in every document."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(INIT_JS + (f"window.__bench.watch({json.dumps(marks)});" if marks else ""))
+def new_context(browser, args, service_workers: str = "block"):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers=service_workers)
+    context.add_init_script(INIT_JS)
     page = context.new_page()
-    page.set_default_timeout(timeout_s * 1000)
+    page.set_default_timeout(args.timeout * 1000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     page.on(
@@ -239,9 +268,11 @@ def new_page(browser, timeout_s: float, marks: dict[str, str] | None = None):
             and errors.append(f"console: {m.text} ({(m.location or {}).get('url')})")
         ),
     )
-    wasm: list[str] = []  # every request for the wasm, from any thread, cache hits included
-    context.on("request", lambda r: r.url.endswith("/pyodide.asm.wasm") and wasm.append(r.url))
-    return context, page, errors, wasm
+    requests: list[dict] = []
+    # every response to the page and its workers, and whether the service worker served it (a handler that
+    # asked each request for its response made a round trip per request, and failed once the context closed)
+    page.on("response", lambda r: requests.append({"url": r.url, "sw": r.from_service_worker}))
+    return context, page, errors, requests
 
 
 def wait_for(page, expression: str, what: str, timeout_s: float, errors: list[str], arg=None) -> None:
@@ -266,304 +297,152 @@ def wait_for(page, expression: str, what: str, timeout_s: float, errors: list[st
         )
 
 
-def bytes_between(server: Server, start_epoch: float, end_epoch: float, first: int = 0) -> int:
-    with server.lock:
-        return sum(e["bytes"] for e in server.log[first:] if start_epoch - 1 <= e["end"] <= end_epoch + 1)
+SETTLED = "() => { const B = window.__bench; return B.marks.live !== undefined && B.replies >= B.posts && !document.querySelector('.calc--working'); }"
 
 
-def tasks(page, start: float, end: float) -> dict:
-    """Long tasks (>50 ms) on the main thread that started in [start, end] ms, and what ran in them.
-
-    Causes come from long-animation-frame script entries (file:function via invoker, ms, forced layout ms)
-    that overlap the task. A task counts as Python's if a pyodide file's script ran in it.
-    """
-    data = page.evaluate("() => ({ lt: window.__bench.longtasks, loaf: window.__bench.loafs })")
-    inside = [t for t in data["lt"] if start <= t["start"] <= end]
-    scripts = [s for frame in data["loaf"] for s in frame["scripts"] if start - 1000 <= s["start"] <= end]
-
-    def causes(task):
-        hits = [
-            s
-            for s in scripts
-            if s["start"] < task["start"] + task["duration"] and s["start"] + s["duration"] > task["start"]
-        ]
-        return [
-            f"{s['src'].rsplit('/', 1)[-1] or '-'}:{s['fn'] or '?'} via {s['invoker']} ({s['duration']:.0f} ms, layout {s['layout'] or 0:.0f} ms)"
-            for s in sorted(hits, key=lambda s: -s["duration"])[:3]
-        ]
-
-    longest = sorted(inside, key=lambda t: -t["duration"])[:3]
-    return {
-        "count": len(inside),
-        "max_ms": round(max((t["duration"] for t in inside), default=0.0), 1),
-        "total_ms": round(sum(t["duration"] for t in inside), 1),
-        "python": any("pyodide" in c for t in inside if t["duration"] > TARGET_TASK_MS for c in causes(t)),
-        "longest": [
-            {"start_ms": round(t["start"]), "duration_ms": round(t["duration"]), "causes": causes(t)} for t in longest
-        ],
-    }
+def visit(page, url: str, args, errors: list[str]) -> dict:
+    """Open url and wait until every widget is live and its first live results are in; times from navigation start."""
+    page.goto(url, wait_until="commit")
+    wait_for(page, SETTLED, "every widget live", args.timeout, errors)
+    return page.evaluate("""() => ({
+        origin: performance.timeOrigin,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        value: window.__bench.marks.value ?? null,
+        live: window.__bench.marks.live,
+        ready: window.__bench.ready ?? null,
+        workerCreated: window.__bench.workerCreated ?? null,
+    })""")
 
 
-def recompute(page, selector: str, n: int, timeout_s: float) -> dict:
-    # Our page draws a chart only near the viewport: bring the widget's chart into view and wait until it
-    # is drawn, so that every recompute redraws it, as it does for a reader who is looking at it.
-    page.evaluate(
-        "sel => { const plot = document.querySelector(sel + ' .calc__plot'); if (plot) plot.scrollIntoView({block: 'center'}); }",
-        selector,
-    )
-    page.wait_for_function(
-        "sel => !document.querySelector(sel + ' .calc__plot') || document.querySelector(sel + ' .calc__plot .main-svg') !== null",
-        arg=selector,
-        timeout=timeout_s * 1000,
-    )
-    t_start = page.evaluate("performance.now()")
-    rows = page.evaluate(RECOMPUTE_JS, [selector, FIELD, n, timeout_s * 1000])
-    t_end = page.evaluate("performance.now()")
-    if len({r["text"] for r in rows}) < 2:
-        raise BenchError(f"{page.url}: {n} changes of {FIELD} did not change the results ({rows[-1]['text']!r})")
-    start_key = "post" if rows[0]["post"] is not None else "input"
-    to_dom = [r["dom"] - r[start_key] for r in rows]
-    to_frame = [r["frame"] - r[start_key] for r in rows]
-    out = {
-        "from": "request posted to the worker" if start_key == "post" else "input event",
-        "p50_ms": pct(to_dom, 50),
-        "p95_ms": pct(to_dom, 95),
-        "max_ms": round(max(to_dom), 1),
-        "frame_p50_ms": pct(to_frame, 50),
-        "frame_p95_ms": pct(to_frame, 95),
-        "input_to_dom_p50_ms": pct([r["dom"] - r["input"] for r in rows], 50),
-        "input_to_dom_p95_ms": pct([r["dom"] - r["input"] for r in rows], 95),
-        "tasks": tasks(page, t_start, t_end),
-    }
-    if start_key == "post":
-        out["input_to_post_p50_ms"] = pct([r["post"] - r["input"] for r in rows], 50)
-        out["worker_roundtrip_p50_ms"] = pct([r["reply"] - r["post"] for r in rows], 50)
-        out["worker_roundtrip_p95_ms"] = pct([r["reply"] - r["post"] for r in rows], 95)
-        if all(r["sent"] is not None for r in rows):
-            for key, part in (
-                ("in_worker", lambda r: r["sent"] - r["post"]),
-                ("reply_wait", lambda r: r["reply"] - r["sent"]),
-            ):
-                out[f"{key}_p50_ms"], out[f"{key}_p95_ms"] = (
-                    pct([part(r) for r in rows], 50),
-                    pct([part(r) for r in rows], 95),
-                )
-        out["reply_to_dom_p95_ms"] = pct([r["dom"] - r["reply"] for r in rows], 95)
-    return out
-
-
-def pct(values: list[float], q: int) -> float:
+def pct(values: list[float], q: int) -> float | None:
+    if not values:
+        return None
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))], 1)
 
 
-def page_state(page) -> dict:
-    return page.evaluate("""() => ({
-        origin: performance.timeOrigin,
-        now: performance.now(),
-        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-        navigations: performance.getEntriesByType('navigation').length,
-        domInteractive: performance.getEntriesByType('navigation')[0]?.domInteractive ?? null,
-        marks: window.__bench.marks,
-        workers: window.__bench.workers,
-        posts: window.__bench.posts.length,
-        replies: window.__bench.replies.length,
-        ready: window.__bench.ready ?? null,
-        watchMs: window.__bench.watchMs ?? 0,
-        mainThreadPyodide: performance.getEntriesByType('resource').filter(e => /pyodide\\.asm\\.wasm$/.test(e.name)).length,
-    })""")
+def choose_field(page, widget) -> tuple[str, str] | None:
+    """The first text field of the widget where typing "1" at the end gives valid inputs that change a value.
 
+    Checked with CPython (tests/browser/helpers.py), so every keystroke of the bench has new numbers to show.
+    """
+    from calculators import CalculatorError
+    from tests.browser.helpers import cpython, value_texts
 
-def calc_selector(name: str, new_only: bool = False) -> str:
-    return f'.calc[data-calc="{name}"]' + (":not([data-bench-old])" if new_only else "")
-
-
-def measure_ours(browser, server: Server, origin: str, args) -> dict:
-    root = calc_selector(MAIN_CALC)
-    context, page, errors, wasm = new_page(
-        browser, args.timeout, {"value": root + " .calc__value", "live": root + ".calc--live"}
+    shown = page.evaluate(
+        "sel => Object.fromEntries([...document.querySelectorAll(sel + ' form.calc__form input[type=text][name]')].map(i => [i.name, i.value]))",
+        widget.selector,
     )
-    try:
-        first_log = len(server.log)
-        page.goto(origin + MAIN_PAGE, wait_until="commit")
-        wait_for(page, "() => window.__bench.marks.live !== undefined", "calc--live", args.timeout, errors)
-        # settled: every widget's first run (made as soon as the worker is ready) has come back
-        wait_for(
-            page,
-            "() => { const B = window.__bench; return B.posts.length > 0 && B.replies.length >= B.posts.length && !document.querySelector('.calc--working'); }",
-            "first live results",
-            args.timeout,
-            errors,
-        )
-        st = page_state(page)
-        for worker in page.workers:
-            if "calculator-worker" in worker.url:
-                worker.evaluate(STAMP_JS)
-        o = st["origin"]
-        first = max(st["marks"]["value"], st["fcp"] or 0)
-        cold = {
-            "result_in_dom_ms": round(st["marks"]["value"], 1),
-            "fcp_ms": round(st["fcp"], 1) if st["fcp"] else None,
-            "dom_interactive_ms": round(st["domInteractive"], 1),
-            "first_result_ms": round(first, 1),
-            "live_ms": round(st["marks"]["live"], 1),
-            "tasks_boot": tasks(page, 0, st["marks"]["live"]),
-            "bytes_before_first_result": bytes_between(server, o, o + first, first_log),
-            "bytes_before_live": bytes_between(server, o, o + st["marks"]["live"], first_log),
-            "pyodide_boots": len(wasm),
-            "calculator_workers": sum("calculator-worker" in w["url"] for w in st["workers"]),
-            "worker_created_ms": next(
-                (round(w["t"], 1) for w in st["workers"] if "calculator-worker" in w["url"]), None
-            ),
-            "worker_ready_ms": round(st["ready"], 1) if st["ready"] else None,
-            "main_thread_pyodide_loads": st["mainThreadPyodide"],
-            "instrumentation_ms": round(st["watchMs"], 1),
-        }
-        cold["recompute"] = recompute(page, root, args.changes, args.timeout)
+    base = value_texts(cpython(widget))
+    for name, value in shown.items():
+        if not re.fullmatch(r"\d+(\.\d+)?", value):
+            continue
+        try:
+            if value_texts(cpython(widget, {name: value + "1"})) != base:
+                return name, value
+        except CalculatorError:
+            continue
+    return None
 
-        # Instant navigation: mark the widgets we have, click the nav link, watch for the new page's.
-        errors.append("-- instant navigation --")
-        wasm_before, workers_before, log_before = len(wasm), len(st["workers"]), len(server.log)
-        new_root = calc_selector(SECOND_CALC, new_only=True)
-        t0 = page.evaluate(
-            """([href, marks]) => {
-                for (const el of document.querySelectorAll('.calc[data-calc]')) el.setAttribute('data-bench-old', '');
-                const B = window.__bench;
-                B.marks = {};
-                B.watch(marks);
-                const link = [...document.querySelectorAll('a.md-nav__link')].find(a => a.getAttribute('href').endsWith(href));
-                if (!link) throw new Error('no nav link to ' + href);
-                const t = performance.now();
-                link.click();
-                return t;
-            }""",
-            [
-                SECOND_PAGE.strip("/").split("/")[-1] + "/",
-                {"value": new_root + " .calc__value", "live": new_root + ".calc--live"},
-            ],
-        )
-        wait_for(
-            page,
-            "() => window.__bench.marks.live !== undefined",
-            "calc--live after instant navigation",
-            args.timeout,
-            errors,
-        )
-        wait_for(
-            page,
-            "() => { const B = window.__bench; return B.replies.length >= B.posts.length && !document.querySelector('.calc--working'); }",
-            "first results after navigation",
-            args.timeout,
-            errors,
-        )
-        st2 = page_state(page)
-        if st2["navigations"] != st["navigations"] or SECOND_PAGE not in page.url:
+
+def keystrokes(page, widget, n: int, args) -> dict:
+    """n keystrokes in one field, alternately "1" at the end and Backspace, each waited for in full."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    chosen = choose_field(page, widget)
+    if chosen is None:
+        return {"field": None}
+    name, _ = chosen
+    # Charts are drawn near the viewport: bring this one into view and wait until Plotly has drawn it, so
+    # that each keystroke redraws it, as for a reader looking at it.
+    page.evaluate(
+        "sel => document.querySelector(sel + ' .calc__plot')?.scrollIntoView({block: 'center'})", widget.selector
+    )
+    page.wait_for_function(
+        "sel => { const p = document.querySelector(sel + ' .calc__plot'); return !p || p.querySelector('.main-svg'); }",
+        arg=widget.selector,
+        timeout=args.timeout * 1000,
+    )
+    rows = []
+    for i in range(n):
+        try:
+            rows.append(page.evaluate(KEYSTROKE_JS, [widget.selector, name, i % 2 == 0, args.timeout * 1000]))
+        except PlaywrightError as exc:
             raise BenchError(
-                f"the click on the nav link was not an instant navigation (url {page.url}, navigation entries {st2['navigations']})"
-            )
-        second = {
-            "first_result_ms": round(st2["marks"]["value"] - t0, 1),
-            "live_ms": round(st2["marks"]["live"] - t0, 1),
-            "tasks_boot": tasks(page, t0, st2["marks"]["live"]),
-            "bytes_before_live": bytes_between(server, o + t0, o + st2["marks"]["live"], log_before),
-            "pyodide_boots": len(wasm) - wasm_before,
-            "calculator_workers": sum("calculator-worker" in w["url"] for w in st2["workers"][workers_before:]),
-        }
-        second["recompute"] = recompute(page, calc_selector(SECOND_CALC), args.changes, args.timeout)
-        return {"cold": cold, "second": second, "errors": errors}
-    finally:
-        context.close()
+                f"{page.url} {widget.id} field {name}, keystroke {i + 1}: {exc.message.splitlines()[0]}"
+            ) from None
+    numbers = [r["numbers"] - r["key"] for r in rows]
+    charts = [r["chart"] - r["key"] for r in rows if r["chart"] is not None]
+    return {
+        "widget": widget.id,
+        "field": name,
+        "numbers_ms": [round(x, 1) for x in numbers],
+        "chart_ms": [round(x, 1) for x in charts],
+    }
 
 
-def measure_baseline(browser, server: Server, origin: str, args) -> dict:
-    root = calc_selector(MAIN_CALC)
-    context, page, errors, wasm = new_page(
-        browser, args.timeout, {"value": root + " .calc__value", "live": root + ".calc--live"}
-    )
+def wait_service_worker(page, timeout_s: float) -> float | None:
+    """ms from navigation start until the site's service worker is active (its precache complete), or None."""
+    try:
+        page.wait_for_function(
+            "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+            timeout=timeout_s * 1000,
+            polling=50,
+        )
+    except Exception:  # noqa: BLE001 - no service worker on this site, or it did not install
+        return None
+    return page.evaluate("window.__bench.controlled ?? performance.now()")
+
+
+def measure_page(
+    browser, server: Server, origin: str, site: Path, widgets: list, args, sw_mode: str, keys: int
+) -> dict:
+    """Cold visit, keystrokes, repeat visit of one page in one fresh context."""
+    context, page, errors, requests = new_context(browser, args, "allow" if sw_mode == "on" else "block")
     try:
         first_log = len(server.log)
-        page.goto(origin + "/bench-baseline/", wait_until="commit")
-        wait_for(
-            page, "() => window.__bench.marks.live !== undefined", "the baseline's first result", args.timeout, errors
-        )
-        st = page_state(page)
-        o = st["origin"]
-        first = max(st["marks"]["value"], st["fcp"] or 0)
-        cold = {
-            "result_in_dom_ms": round(st["marks"]["value"], 1),
-            "fcp_ms": round(st["fcp"], 1) if st["fcp"] else None,
-            "dom_interactive_ms": round(st["domInteractive"], 1),
-            "first_result_ms": round(first, 1),
-            "live_ms": round(st["marks"]["live"], 1),
-            "tasks_boot": tasks(page, 0, st["marks"]["live"]),
-            "bytes_before_first_result": bytes_between(server, o, o + first, first_log),
-            "bytes_before_live": bytes_between(server, o, o + st["marks"]["live"], first_log),
-            "pyodide_boots": len(wasm),
-            "main_thread_pyodide_loads": st["mainThreadPyodide"],
+        cold = visit(page, origin + widgets[0].path, args, errors)
+        out = {
+            "sw": sw_mode,
+            "cold_live_ms": round(cold["live"], 1),
+            "cold_value_in_dom_ms": round(cold["value"], 1) if cold["value"] is not None else None,
+            "cold_fcp_ms": round(cold["fcp"], 1) if cold["fcp"] else None,
+            "cold_worker_created_ms": round(cold["workerCreated"], 1) if cold["workerCreated"] else None,
+            "cold_worker_ready_ms": round(cold["ready"], 1) if cold["ready"] else None,
+            "wire_before_live": wire(server, site, first_log, cold["origin"] + cold["live"]),
         }
-        cold["recompute"] = recompute(page, root, args.changes, args.timeout)
-        # "Second page": the link to the same page again, a new document with a warm HTTP cache.
-        errors.append("-- second load --")
-        wasm_before, log_before = len(wasm), len(server.log)
-        click_epoch = page.evaluate(
-            "() => { const t = performance.timeOrigin + performance.now(); document.getElementById('again').click(); return t; }"
-        )
-        page.wait_for_url("**/bench-baseline/?page=2")
-        wait_for(
-            page,
-            "() => window.__bench && window.__bench.marks.live !== undefined",
-            "the baseline's result on the second load",
-            args.timeout,
-            errors,
-        )
-        st2 = page_state(page)
-        shift = st2["origin"] - click_epoch  # new document: its clock starts at its own navigation
-        second = {
-            "first_result_ms": round(shift + st2["marks"]["value"], 1),
-            "live_ms": round(shift + st2["marks"]["live"], 1),
-            "tasks_boot": tasks(page, 0, st2["marks"]["live"]),
-            "bytes_before_live": bytes_between(server, click_epoch, st2["origin"] + st2["marks"]["live"], log_before),
-            "pyodide_boots": len(wasm) - wasm_before,
-        }
-        second["recompute"] = recompute(page, root, args.changes, args.timeout)
-        return {"cold": cold, "second": second, "errors": errors}
+        if sw_mode == "on":
+            # registered once Python is ready: what the server sent from then until the worker controls the page
+            active = wait_service_worker(page, args.sw_timeout)
+            out["sw_active_ms"] = round(active, 1) if active is not None else None
+            out["sw_precache"] = (
+                wire(server, site, first_log, cold["origin"] + active, cold["origin"] + cold["ready"])
+                if active is not None and cold["ready"]
+                else None
+            )
+        if keys:
+            charted = [w for w in widgets if page.locator(f"{w.selector} .calc__plot").count()] or widgets
+            out["keys"] = keystrokes(page, charted[0], keys, args)
+        log_repeat, seen = len(server.log), len(requests)
+        repeat = visit(page, origin + widgets[0].path, args, errors)
+        out["repeat_live_ms"] = round(repeat["live"], 1)
+        out["repeat_worker_ready_ms"] = round(repeat["ready"], 1) if repeat["ready"] else None
+        out["repeat_wire"] = wire(server, site, log_repeat, repeat["origin"] + repeat["live"])
+        out["repeat_requests"] = len(requests) - seen
+        out["repeat_from_sw"] = sum(r["sw"] for r in requests[seen:])
+        out["errors"] = errors
+        return out
     finally:
         context.close()
 
 
-def measure_bare(browser, origin: str, args, where: str) -> dict:
-    context, page, errors, _ = new_page(browser, args.timeout)
+def measure_bare(browser, origin: str, args) -> float:
+    """A bare Pyodide boot (loadPyodide + our wheel) in a module worker, fresh context: ms from navigation start."""
+    context, page, errors, _ = new_context(browser, args)
     try:
-        page.goto(
-            f"{origin}/bench-baseline/{'bare-worker.html' if where == 'worker' else 'bare.html'}", wait_until="commit"
-        )
-        wait_for(page, "() => window.__bareBoot !== undefined", f"bare Pyodide boot ({where})", args.timeout, errors)
-        boot = page.evaluate("window.__bareBoot")
-        out = {"boot_ms": round(boot, 1), "tasks_boot": tasks(page, 0, boot), "errors": errors}
-        if where == "worker":
-            out["worker_created_ms"] = round(page.evaluate("window.__bench.workers[0].t"), 1)
-            # Python alone (n runs timed inside the worker), then n round trips of one run each.
-            times, trips = page.evaluate(
-                """async ([n, timeoutMs]) => {
-                    const w = window.__bareWorker;
-                    const ask = (msg) => new Promise((resolve, reject) => {
-                        const timer = setTimeout(() => reject(new Error("bare worker: no reply")), timeoutMs);
-                        w.onmessage = (e) => { clearTimeout(timer); resolve(e.data); };
-                        w.postMessage(msg);
-                    });
-                    const times = (await ask({ n })).times, trips = [];
-                    for (let i = 0; i < n; i++) {
-                        const t = performance.now();
-                        await ask({ n: 1 });
-                        trips.push(performance.now() - t);
-                    }
-                    return [times, trips];
-                }""",
-                [args.changes, args.timeout * 1000],
-            )
-            out["python_run_p50_ms"], out["python_run_p95_ms"] = pct(times, 50), pct(times, 95)
-            out["roundtrip_p50_ms"], out["roundtrip_p95_ms"] = pct(trips, 50), pct(trips, 95)
-        return out
+        page.goto(f"{origin}/bench-baseline/bare-worker.html", wait_until="commit")
+        wait_for(page, "() => window.__bareBoot !== undefined", "bare Pyodide boot", args.timeout, errors)
+        return round(page.evaluate("window.__bareBoot"), 1)
     finally:
         context.close()
 
@@ -571,250 +450,199 @@ def measure_bare(browser, origin: str, args, where: str) -> dict:
 # ── Report ────────────────────────────────────────────────────────────────────────────────────────
 
 
-def median_of(runs: list[dict], path: str):
-    """The median over runs of the figure at `path` (a flag: true if true in any run; None if absent)."""
-    values = []
-    for run in runs:
-        node = run
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        if node is not None:
-            values.append(node)
-    if not values:
-        return None
-    if all(isinstance(v, bool) for v in values):
-        return any(values)
-    return round(statistics.median(values), 1)
+def summarise_page(path: str, samples: list[dict], bares: list[float]) -> dict:
+    """One page over every run and service-worker mode: keystrokes pooled, visit figures as medians."""
+    numbers = [x for s in samples for x in s.get("keys", {}).get("numbers_ms", [])]
+    charts = [x for s in samples for x in s.get("keys", {}).get("chart_ms", [])]
 
+    def med(key, mode=None):
+        values = [s[key] for s in samples if s.get(key) is not None and (mode is None or s["sw"] == mode)]
+        return round(statistics.median(values), 1) if values else None
 
-ROWS = [
-    # label, path under ours/baseline, unit
-    ("cold: first result shown (max of result-in-DOM, FCP)", "cold.first_result_ms", "ms"),
-    ("cold: result in DOM", "cold.result_in_dom_ms", "ms"),
-    ("cold: first contentful paint", "cold.fcp_ms", "ms"),
-    ("cold: live", "cold.live_ms", "ms"),
-    ("cold: worker ready (Pyodide + wheel loaded)", "cold.worker_ready_ms", "ms"),
-    ("cold: long tasks until live (count)", "cold.tasks_boot.count", ""),
-    ("cold: longest task until live", "cold.tasks_boot.max_ms", "ms"),
-    ("cold: long-task time until live (sum)", "cold.tasks_boot.total_ms", "ms"),
-    ("cold: bytes before first result", "cold.bytes_before_first_result", "B"),
-    ("cold: bytes before live", "cold.bytes_before_live", "B"),
-    ("cold: Pyodide boots (wasm requests)", "cold.pyodide_boots", ""),
-    ("recompute: latency p50 (ours: from post)", "cold.recompute.p50_ms", "ms"),
-    ("recompute: latency p95 (ours: from post)", "cold.recompute.p95_ms", "ms"),
-    ("recompute: to next frame p95", "cold.recompute.frame_p95_ms", "ms"),
-    ("recompute: input event -> results p50", "cold.recompute.input_to_dom_p50_ms", "ms"),
-    ("recompute: input event -> results p95", "cold.recompute.input_to_dom_p95_ms", "ms"),
-    ("recompute: long tasks (count)", "cold.recompute.tasks.count", ""),
-    ("recompute: longest task", "cold.recompute.tasks.max_ms", "ms"),
-    ("2nd page: first result after click", "second.first_result_ms", "ms"),
-    ("2nd page: live after click", "second.live_ms", "ms"),
-    ("2nd page: Pyodide boots (wasm requests)", "second.pyodide_boots", ""),
-    ("2nd page: bytes until live", "second.bytes_before_live", "B"),
-    ("2nd page: long tasks until live (count)", "second.tasks_boot.count", ""),
-    ("2nd page: longest task until live", "second.tasks_boot.max_ms", "ms"),
-    ("2nd page: recompute p50", "second.recompute.p50_ms", "ms"),
-    ("2nd page: recompute p95", "second.recompute.p95_ms", "ms"),
-]
-
-
-def fmt(value, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "B":
-        return f"{value / 1e6:.2f} MB" if value >= 1e5 else f"{value / 1e3:.1f} kB"
-    if unit == "ms":
-        return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
-    return f"{value:g}"
-
-
-def summarise(results: dict) -> tuple[list[tuple[str, str, str]], dict, list[tuple[str, bool, str]]]:
-    ours, base = results["ours"], results["baseline"]
-    rows = [(label, fmt(median_of(ours, path), unit), fmt(median_of(base, path), unit)) for label, path, unit in ROWS]
-    med = {
-        "bare_worker_ms": median_of(results["bare_worker"], "boot_ms"),
-        "bare_main_ms": median_of(results["bare_main"], "boot_ms"),
-        "input_to_post_ms": median_of(ours, "cold.recompute.input_to_post_p50_ms"),
-        "worker_roundtrip_p95_ms": median_of(ours, "cold.recompute.worker_roundtrip_p95_ms"),
+    ratios = [s["cold_live_ms"] / s["bare_ms"] for s in samples if s.get("bare_ms")]
+    keyed = next((s["keys"] for s in samples if s.get("keys", {}).get("field")), {})
+    wire_gzip = [s["wire_before_live"]["gzip"] for s in samples]
+    wire_br = [s["wire_before_live"]["brotli"] for s in samples if s["wire_before_live"]["brotli"] is not None]
+    return {
+        "page": path,
+        "widget": keyed.get("widget"),
+        "field": keyed.get("field"),
+        "keystrokes": len(numbers),
+        "numbers_p50_ms": pct(numbers, 50),
+        "numbers_p95_ms": pct(numbers, 95),
+        "chart_p50_ms": pct(charts, 50),
+        "chart_p95_ms": pct(charts, 95),
+        "cold_live_ms": med("cold_live_ms"),
+        "bare_ms": round(statistics.median(bares), 1) if bares else None,
+        "cold_ratio": round(statistics.median(ratios), 2) if ratios else None,
+        "repeat_live_sw_ms": med("repeat_live_ms", "on"),
+        "repeat_live_nosw_ms": med("repeat_live_ms", "off"),
+        "sw_active_ms": med("sw_active_ms", "on"),
+        "wire_gzip": int(statistics.median(wire_gzip)) if wire_gzip else None,
+        "wire_brotli": int(statistics.median(wire_br)) if wire_br else None,
+        "wire_sent": int(statistics.median(s["wire_before_live"]["sent"] for s in samples)),
     }
-    rows.append(
+
+
+def fmt_ms(v) -> str:
+    return "-" if v is None else (f"{v:.0f}" if v >= 10 else f"{v:.1f}")
+
+
+def fmt_ratio(v) -> str:
+    return "-" if v is None else f"{v:.2f}"
+
+
+def fmt_mb(v) -> str:
+    return "-" if v is None else f"{v / 1e6:.2f}"
+
+
+def targets(pages: list[dict]) -> list[tuple[str, bool | None, str]]:
+    """Each target against the worst page for that figure."""
+
+    def worst(key):
+        have = [p for p in pages if p.get(key) is not None]
+        return max(have, key=lambda p: p[key]) if have else None
+
+    out = []
+    for label, key, limit, show in (
+        ("keystroke -> numbers p95", "numbers_p95_ms", TARGET_NUMBERS_P95_MS, lambda v: f"{v:.0f} ms"),
+        ("keystroke -> chart painted p95", "chart_p95_ms", TARGET_CHART_P95_MS, lambda v: f"{v:.0f} ms"),
+        ("repeat visit live (service worker)", "repeat_live_sw_ms", TARGET_REPEAT_LIVE_MS, lambda v: f"{v:.0f} ms"),
         (
-            "bare Pyodide boot: module worker / main thread",
-            fmt(med["bare_worker_ms"], "ms"),
-            fmt(med["bare_main_ms"], "ms"),
-        )
-    )
-    rows.append(
-        ("bare main-thread boot: longest task", "", fmt(median_of(results["bare_main"], "tasks_boot.max_ms"), "ms"))
-    )
-    rows.append(("input -> post to the worker (ours)", fmt(med["input_to_post_ms"], "ms"), "none"))
-    rows.append(
-        (
-            "ours: worker round trip p50 / p95 (post -> reply)",
-            f"{median_of(ours, 'cold.recompute.worker_roundtrip_p50_ms'):.0f} / {med['worker_roundtrip_p95_ms']:.0f} ms",
-            "",
-        )
-    )
-    for label, key in (
-        ("in the worker (post -> worker sends)", "in_worker"),
-        ("reply waits for main thread", "reply_wait"),
+            "repeat visit live (no service worker)",
+            "repeat_live_nosw_ms",
+            TARGET_REPEAT_LIVE_MS,
+            lambda v: f"{v:.0f} ms",
+        ),
+        ("cold live / bare worker boot", "cold_ratio", TARGET_COLD_RATIO, lambda v: f"{v:.2f}x"),
+        ("on the wire before live (gzip -9)", "wire_gzip", TARGET_WIRE_BYTES, lambda v: f"{v / 1e6:.2f} MB"),
+        ("on the wire before live (brotli q11)", "wire_brotli", TARGET_WIRE_BYTES, lambda v: f"{v / 1e6:.2f} MB"),
     ):
-        p50, p95 = (median_of(ours, f"cold.recompute.{key}_{q}_ms") for q in ("p50", "p95"))
-        if p50 is not None:
-            rows.append((f"ours: ... {label} p50 / p95", f"{p50:.0f} / {p95:.0f} ms", ""))
-    rows.append(
-        (
-            "Python run + conversions alone, p50 / p95 (bare worker)",
-            (
-                f"{median_of(results['bare_worker'], 'python_run_p50_ms'):.1f} / "
-                f"{median_of(results['bare_worker'], 'python_run_p95_ms'):.1f} ms"
-            ),
-            "",
-        )
-    )
-    rows.append(
-        (
-            "post -> reply with one Python run, p50 / p95 (bare worker)",
-            (
-                f"{median_of(results['bare_worker'], 'roundtrip_p50_ms'):.1f} / "
-                f"{median_of(results['bare_worker'], 'roundtrip_p95_ms'):.1f} ms"
-            ),
-            "",
-        )
-    )
-    rows.append(
-        (
-            "worker created (ours / bare worker page)",
-            fmt(median_of(ours, "cold.worker_created_ms"), "ms"),
-            fmt(median_of(results["bare_worker"], "worker_created_ms"), "ms"),
-        )
-    )
-    # live / bare boot per run (the faster of the two bare boots of that run), then the median: the pages
-    # of one run are measured a few seconds apart, so background load affects both sides alike.
-    bares = [min(w["boot_ms"], m["boot_ms"]) for w, m in zip(results["bare_worker"], results["bare_main"])]
-    ratio = statistics.median(run["cold"]["live_ms"] / b for run, b in zip(ours, bares))
-    base_ratio = statistics.median(run["cold"]["live_ms"] / b for run, b in zip(base, bares))
-    live, bare = median_of(ours, "cold.live_ms"), statistics.median(bares)
-    rows.append(("live / bare boot (faster bare of the same run)", f"{ratio:.2f}x", f"{base_ratio:.2f}x"))
-    worst_task = max(run["cold"]["tasks_boot"]["max_ms"] for run in ours)
-    worst_recompute_task = max(
-        max(run["cold"]["recompute"]["tasks"]["max_ms"], run["second"]["recompute"]["tasks"]["max_ms"]) for run in ours
-    )
-    python_tasks = any(
-        run[phase]["tasks_boot"]["python"] or run[phase]["recompute"]["tasks"]["python"]
-        for run in ours
-        for phase in ("cold", "second")
-    )
-    main_loads = sum(run["cold"]["main_thread_pyodide_loads"] for run in ours)
-    boots2 = max(run["second"]["pyodide_boots"] + run["second"]["calculator_workers"] for run in ours)
-    in_dom, fcp, shown = (median_of(ours, f"cold.{k}") for k in ("result_in_dom_ms", "fcp_ms", "first_result_ms"))
-    from_html = all(run["cold"]["result_in_dom_ms"] <= run["cold"]["dom_interactive_ms"] for run in ours)
-    p95, p95_2 = median_of(ours, "cold.recompute.p95_ms"), median_of(ours, "second.recompute.p95_ms")
-    targets = [
-        # Shown at FCP = it is in the HTML itself (in the DOM before parsing ends, before any script ran),
-        # so the first paint that reaches the widget shows it; FCP may come mid-parse, a few ms earlier.
-        (
-            "first result at first contentful paint (in the HTML; shown within 50 ms of FCP)",
-            from_html and shown - fcp <= 50,
-            (
-                f"in the DOM at {in_dom:.0f} ms while the HTML is parsed ({'every' if from_html else 'NOT every'} run); "
-                f"shown at {shown:.0f} ms; FCP {fcp:.0f} ms"
-            ),
-        ),
-        (
-            f"live within {TARGET_LIVE_RATIO}x of bare Pyodide boot",
-            ratio <= TARGET_LIVE_RATIO,
-            f"median over runs of live / bare boot = {ratio:.2f}x (medians: live {live:.0f} ms, bare {bare:.0f} ms)",
-        ),
-        (
-            f"recompute p95 under {TARGET_P95_MS:.0f} ms",
-            p95 < TARGET_P95_MS and p95_2 < TARGET_P95_MS,
-            (
-                f"p95 {p95:.1f} ms (2nd page {p95_2:.1f} ms) from the post to the worker; "
-                f"input to post adds {med['input_to_post_ms']:.0f} ms"
-            ),
-        ),
-        (
-            f"no main-thread task over {TARGET_TASK_MS:.0f} ms caused by Python",
-            not python_tasks and main_loads == 0,
-            (
-                f"Pyodide loaded on the main thread in {main_loads} run(s), pyodide scripts in long tasks: {python_tasks}; "
-                f"longest main-thread task of any cause: boot {worst_task:.0f} ms, recompute {worst_recompute_task:.0f} ms"
-            ),
-        ),
-        (
-            "zero Python boots on a second page",
-            boots2 == 0,
-            f"wasm requests + new calculator workers after the click: {boots2}",
-        ),
-    ]
-    return rows, med, targets
+        page = worst(key)
+        if page is None:
+            continue
+        value = page[key]
+        ok = value <= limit
+        miss = "" if ok else f"; over by {show(value - limit)}"
+        out.append((f"{label} <= {show(limit)}", ok, f"worst {show(value)} on {page['page']}{miss}"))
+    return out
 
 
-def print_report(results: dict, rows, targets, runs: int, out: Path) -> None:
-    width = max(len(r[0]) for r in rows) + 2
-    load = ", ".join(f"{x:.1f}" for x in results["loadavg_start"])
+def print_report(results: dict, pages: list[dict], checks) -> None:
+    load = " / ".join(", ".join(f"{x:.2f}" for x in results[k]) for k in ("loadavg_start", "loadavg_end"))
     print(
-        f"\nmedian of {runs} run(s); Chromium {results['chromium']}, {results['cpus']} CPUs, load average at start {load}"
+        f"\nChromium {results['chromium']}, {results['cpus']} CPUs, load average at start / end: {load}; "
+        f"{results['runs']} run(s), service worker: {results['sw']}; compressed: gzip -9"
+        + (" and brotli q11" if brotli else " (brotli not installed)")
     )
-    print(
-        "ours = guides/nanogpt-on-aws/ -> (instant navigation) storage-and-training/; baseline = /bench-baseline/ -> itself"
+    head = (
+        f"{'page':34} {'field':18} {'n':>4} {'num p50/p95':>12} {'chart p50/p95':>14} {'cold':>6} {'bare':>6} "
+        f"{'ratio':>6} {'rep SW':>7} {'rep noSW':>8} {'gz MB':>6} {'br MB':>6}"
     )
-    print(f"{'':{width}}{'ours':>12}  {'baseline':>12}")
-    for label, a, b in rows:
-        print(f"{label:{width}}{a:>12}  {b:>12}")
-    print("\ntargets:")
-    for name, ok, detail in targets:
+    print(head)
+    for p in pages:
+        print(
+            f"{p['page']:34} {p['field']!s:18} {p['keystrokes']:>4} "
+            f"{fmt_ms(p['numbers_p50_ms']) + '/' + fmt_ms(p['numbers_p95_ms']):>12} "
+            f"{fmt_ms(p['chart_p50_ms']) + '/' + fmt_ms(p['chart_p95_ms']):>14} "
+            f"{fmt_ms(p['cold_live_ms']):>6} {fmt_ms(p['bare_ms']):>6} "
+            f"{fmt_ratio(p['cold_ratio']):>6} "
+            f"{fmt_ms(p['repeat_live_sw_ms']):>7} {fmt_ms(p['repeat_live_nosw_ms']):>8} "
+            f"{fmt_mb(p['wire_gzip']):>6} {fmt_mb(p['wire_brotli']):>6}"
+        )
+    print("(ms; pages slowest first by keystroke -> chart p95; cold/repeat = every widget live, from navigation start)")
+    print("\ntargets (worst page for each figure):")
+    for name, ok, detail in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
-    print(f"\nall figures: {out}")
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-dir", type=Path, required=True, help="a built site with the runtime (nox -s docs)")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--changes", type=int, default=100, help="input changes per recompute measurement")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--keystrokes", type=int, default=40, help="keystrokes timed per page and run (0: none)")
+    parser.add_argument("--pages", default="", help="comma-separated substrings of the page paths to measure")
+    parser.add_argument(
+        "--sw",
+        choices=("on", "off", "both"),
+        default="both",
+        help="service worker allowed (repeat visit from its cache), blocked, or both (keystrokes in 'on' only)",
+    )
     parser.add_argument("--out", type=Path, default=Path(".cache/bench/results.json"))
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds per wait")
+    parser.add_argument("--sw-timeout", type=float, default=60.0, help="seconds to wait for the service worker")
     args = parser.parse_args(argv)
-    for needed in (
-        MAIN_PAGE + "index.html",
-        SECOND_PAGE + "index.html",
-        "assets/pyodide/pyodide.asm.wasm",
-        "assets/plotly/plotly.min.js",
-    ):
-        if not (args.site_dir / needed.lstrip("/")).is_file():
-            parser.error(
-                f"{args.site_dir / needed.lstrip('/')} is missing: build the site with its runtime first (nox -s docs)"
-            )
-    if args.runs < 1 or args.changes < 2:
-        parser.error("--runs must be >= 1 and --changes >= 2")
+    for needed in ("assets/pyodide/pyodide.asm.wasm", "assets/plotly/plotly.min.js"):
+        if not (args.site_dir / needed).is_file():
+            parser.error(f"{args.site_dir / needed} is missing: build the site with its runtime first (nox -s docs)")
+    if args.runs < 1 or args.keystrokes < 0:
+        parser.error("--runs must be >= 1 and --keystrokes >= 0")
+    if args.sw != "off" and not (args.site_dir / "sw.js").is_file():
+        print(f"bench: {args.site_dir / 'sw.js'} not built: measuring without a service worker", file=sys.stderr)
+        args.sw = "off"
     return args
+
+
+def calculator_pages(site: Path, only: str) -> dict[str, list]:
+    """Page path -> its widgets, in site order, from the built HTML (tests/browser/_site.py)."""
+    os.environ["SITE_DIR"] = str(site)
+    sys.path.insert(0, str(ROOT))
+    from tests.browser._site import site_widgets
+
+    pages: dict[str, list] = {}
+    for widget in site_widgets():
+        pages.setdefault(widget.path, []).append(widget)
+    wanted = [s for s in only.split(",") if s]
+    return {p: w for p, w in pages.items() if not wanted or any(s in p for s in wanted)}
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    site = args.site_dir.resolve()
+    pages = calculator_pages(site, args.pages)
+    if not pages:
+        print(f"bench: no calculator pages in {site} match {args.pages!r}", file=sys.stderr)
+        return 1
     from playwright.sync_api import sync_playwright
 
-    server = Server(args.site_dir.resolve())
+    server = Server(site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    results: dict = {"ours": [], "baseline": [], "bare_worker": [], "bare_main": []}
+    modes = ["on", "off"] if args.sw == "both" else [args.sw]
+    results: dict = {
+        "runs": args.runs,
+        "sw": args.sw,
+        "samples": {p: [] for p in pages},
+        "bare": {p: [] for p in pages},
+    }
+    results["loadavg_start"] = os.getloadavg()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             results["chromium"] = browser.version
-            results["loadavg_start"] = os.getloadavg()
             try:
                 for run in range(args.runs):
-                    print(f"run {run + 1}/{args.runs}: ours", end="", flush=True)
-                    results["ours"].append(measure_ours(browser, server, origin, args))
-                    print(", baseline", end="", flush=True)
-                    results["baseline"].append(measure_baseline(browser, server, origin, args))
-                    print(", bare boot (worker, main thread)", flush=True)
-                    results["bare_worker"].append(measure_bare(browser, origin, args, "worker"))
-                    results["bare_main"].append(measure_bare(browser, origin, args, "main"))
+                    for path, widgets in pages.items():
+                        print(f"run {run + 1}/{args.runs} {path}: bare boot", end="", flush=True)
+                        bare = measure_bare(browser, origin, args)
+                        results["bare"][path].append(bare)
+                        for mode in modes:
+                            print(f", visit (service worker {mode})", end="", flush=True)
+                            sample = measure_page(
+                                browser,
+                                server,
+                                origin,
+                                site,
+                                widgets,
+                                args,
+                                mode,
+                                args.keystrokes if mode == modes[0] else 0,
+                            )
+                            sample["bare_ms"] = bare
+                            sample["loadavg"] = os.getloadavg()
+                            results["samples"][path].append(sample)
+                        print(f"  (load {os.getloadavg()[0]:.2f})", flush=True)
             finally:
                 browser.close()
     except BenchError as exc:
@@ -824,19 +652,22 @@ def main(argv=None) -> int:
         server.shutdown()
     results["loadavg_end"] = os.getloadavg()
     results["cpus"] = os.cpu_count()
-    rows, med, targets = summarise(results)
+    summary = [summarise_page(path, results["samples"][path], results["bare"][path]) for path in pages]
+    summary.sort(key=lambda s: -(s["chart_p95_ms"] or s["numbers_p95_ms"] or 0))
+    checks = targets(summary)
     results["summary"] = {
-        "rows": rows,
-        "medians": med,
-        "targets": [{"target": n, "pass": ok, "detail": d} for n, ok, d in targets],
+        "pages": summary,
+        "compression": "gzip -9" + (" and brotli q11" if brotli else ""),
+        "targets": [{"target": n, "pass": ok, "detail": d} for n, ok, d in checks],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
-    print_report(results, rows, targets, args.runs, args.out)
-    for kind in ("ours", "baseline"):
-        for i, run in enumerate(results[kind]):
-            for err in run["errors"]:
-                print(f"  note: {kind} run {i + 1}: {err}", file=sys.stderr)
+    print_report(results, summary, checks)
+    print(f"\nall figures: {args.out}")
+    for path, samples in results["samples"].items():
+        for sample in samples:
+            for err in sample["errors"]:
+                print(f"  note: {path} (service worker {sample['sw']}): {err}", file=sys.stderr)
     return 0
 
 

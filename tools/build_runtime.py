@@ -11,7 +11,8 @@ here) and ``build`` (pypa/build), plus ``node_modules`` from ``npm ci``.
 Result::
 
     SITE/assets/pyodide/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm,
-                        python_stdlib.zip, pyodide-lock.json
+                        python_stdlib.zip, pyodide-lock.json,
+                        calculators.snapshot (a memory snapshot, tools/make_snapshot.mjs)
     SITE/assets/pyodide/wheels/<sha256[:12]>/calculators-<version>-py3-none-any.whl
     SITE/assets/plotly/plotly.min.js
 
@@ -208,6 +209,18 @@ def check_lock_entry(lock_path: Path, wheel: Path, pyodide_dest: Path) -> None:
         raise BuildError("Lock entry sha256 does not match the wheel.")
 
 
+def make_snapshot(pyodide_dest: Path) -> Path:
+    """Write PYODIDE_DEST/calculators.snapshot, Python with `calculators` imported (tools/make_snapshot.mjs).
+
+    The worker restores it only when the site's service worker has it cached, i.e. on a repeat visit.
+    """
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("node is needed to make the Pyodide memory snapshot.")
+    subprocess.run([node, str(ROOT / "tools" / "make_snapshot.mjs"), str(pyodide_dest)], check=True, cwd=ROOT)
+    return pyodide_dest / "calculators.snapshot"
+
+
 def copy_plotly(plotly_dir: Path, site_dir: Path) -> Path:
     """Copy Plotly's basic min bundle to SITE/assets/plotly/plotly.min.js."""
     source = plotly_dir / PLOTLY_BUNDLE
@@ -247,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     lock_path = register_wheel(pyodide_dir / PYODIDE_LOCK, served_wheel, pyodide_dest)
     kept = prune_lock(lock_path, pyodide_dest)
     check_lock_entry(lock_path, served_wheel, pyodide_dest)
+    make_snapshot(pyodide_dest)
     copy_plotly(plotly_dir, site_dir)
     print(f"pyodide-lock.json packages: {', '.join(kept)}")
     report(site_dir)

@@ -31,8 +31,16 @@ function onDocument() {
   if (roots.length === 0) return;
   const keys = assignKeys(roots);
   const bridge = getRuntime();
-  // Once Python is up, fetch Plotly in idle time, so a chart scrolled to later draws at once.
-  bridge.ready.then(() => whenIdle(() => loadPlotly().catch(() => {})), () => {});
+  // Once Python is up, fetch Plotly in idle time, so a chart scrolled to later draws at once; then
+  // register the service worker, whose precache downloads must not compete with Python's start.
+  bridge.ready.then(
+    () =>
+      whenIdle(() => {
+        loadPlotly().catch(() => {});
+        registerServiceWorker();
+      }),
+    () => {},
+  );
   roots.forEach((root, index) => {
     if (started.has(root)) return;
     started.add(root);
@@ -60,6 +68,17 @@ function drawCharts() {
       console.error("calculators: a chart could not be read:", err); // its caption still says what it shows
     }
   }
+}
+
+/**
+ * The site's service worker (sw.js at the site root, written at build time by hooks/sw_hook.py) precaches
+ * the pages and Python's runtime: a later visit starts from the cache, and a visited page works offline.
+ */
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller) return;
+  navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
+    // no service worker (a build without the runtime, a host or browser that refuses it): the network, as before
+  });
 }
 
 function whenIdle(fn) {

@@ -109,12 +109,17 @@ function themedLayout(layout, theme) {
   return out;
 }
 
-/** Draw, or update in place: Plotly.react on a chart it has drawn changes only what differs. */
+/**
+ * Draw, or update in place: Plotly.react on a chart it has drawn changes only what differs. Once Plotly
+ * is done, the plot element gets a `calc:plotted` event (it bubbles), for whoever times or waits for
+ * charts: Plotly's own plotly_afterplot fires only when Plotly replots in full, not on every update.
+ */
 function drawPlot(Plotly, plot, figure, theme) {
   // Plotly writes into what it is given (ranges, uids), so it gets a copy.
   const copy = structuredClone(figure);
   Promise.resolve()
     .then(() => Plotly.react(plot, copy.data || [], themedLayout(copy.layout || {}, theme), PLOT_CONFIG))
+    .then(() => plot.dispatchEvent(new CustomEvent("calc:plotted", { bubbles: true })))
     .catch(() => {
       // A figure Plotly cannot draw leaves its text alternative as the only rendering.
     });

@@ -1,0 +1,102 @@
+"""The service worker (sw.js, hooks/sw_hook.py): after one visit to a calculator page, the page comes back
+and its calculators go live with the site's server stopped, and no page ever asks another origin for anything.
+
+Each test serves the build on a server of its own, so it can stop it, and uses a context of its own
+(service workers allowed), so the shared context of the other tests never holds this service worker.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser._site import SITE_DIR, serve, site_widgets
+from tests.browser.helpers import change_that_matters, cpython, value_texts
+
+pytestmark = pytest.mark.browser
+
+LIVE_TIMEOUT_MS = 90_000
+SW_TIMEOUT_MS = 90_000  # registered once Python is live, then it downloads the runtime again into its cache
+ALL_LIVE = """() => {
+    const roots = document.querySelectorAll(".calc[data-calc]");
+    return roots.length > 0 && [...roots].every((r) => r.classList.contains("calc--live") && !r.classList.contains("calc--working"));
+}"""
+
+
+@pytest.fixture
+def own_site(browser):
+    """A server of the test's own and a fresh context with service workers allowed: (page, origin, server, record)."""
+    server, origin = serve(SITE_DIR)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="allow")
+    record = {"requests": [], "errors": [], "csp": []}
+    context.on("request", lambda request: record["requests"].append(request.url))  # the service worker's too
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.on("pageerror", lambda error: record["errors"].append(str(error)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and record["csp"].append(m.text))
+    yield page, origin, server, record
+    context.close()
+    server.shutdown()
+    server.server_close()
+
+
+def calculator_page():
+    widgets = [w for w in site_widgets() if cpython(w).figures] or list(site_widgets())
+    if not widgets:
+        pytest.fail(f"no calculator widgets in {SITE_DIR}: build the site first (nox -s docs)")
+    return widgets[0]
+
+
+def test_a_visited_calculator_page_goes_live_again_with_the_server_stopped(own_site):
+    """Second visit with the server gone: the page, Pyodide and the wheel come from the service worker's cache, and a changed input is recomputed."""
+    page, origin, server, record = own_site
+    widget = calculator_page()
+    page.goto(origin + widget.path)
+    page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SW_TIMEOUT_MS)
+
+    server.shutdown()
+    server.server_close()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(origin + widget.path)
+    page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
+
+    name, value = change_that_matters(widget)
+    field = page.locator(f'{widget.selector} [name="{name}"]')
+    if field.evaluate("el => el.tagName") == "SELECT":
+        field.select_option(value)
+    else:
+        field.fill(value)
+    expect(page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(cpython(widget, {name: value})))
+    wasm = [r for r in responses if r.url.endswith("/pyodide.asm.wasm")]
+    assert wasm and all(r.from_service_worker and r.ok for r in wasm)
+    snapshot = [r for r in responses if r.url.endswith("/calculators.snapshot")]
+    assert snapshot and all(r.from_service_worker and r.ok for r in snapshot), "Python did not restore the snapshot"
+
+    assert [r.url for r in responses if not r.ok] == []
+    assert record["errors"] == []
+    assert record["csp"] == []
+
+
+def test_no_request_leaves_the_site_with_the_service_worker_installed(own_site):
+    """Over a visit, the service worker's install and a second visit from its cache, every request goes to the site's own origin; the first visit does not download the memory snapshot."""
+    page, origin, _, record = own_site
+    widget = calculator_page()
+    first_visit = []
+    page.on("response", lambda response: first_visit.append(response))
+    page.goto(origin + widget.path)
+    page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
+    # the first visit boots from scratch: the 31 MB snapshot is for the cache only, never a page's download
+    assert [r.url for r in first_visit if r.url.endswith("/calculators.snapshot") and r.ok] == []
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=SW_TIMEOUT_MS)
+    page.goto(origin + widget.path)
+    page.wait_for_function(ALL_LIVE, timeout=LIVE_TIMEOUT_MS)
+    assert any(url.endswith("/sw.js") for url in record["requests"]), "the service worker was never fetched"
+    foreign = [
+        u
+        for u in record["requests"]
+        if u.startswith(("http:", "https:", "ws:", "wss:")) and not u.startswith(origin + "/")
+    ]
+    assert foreign == []
+    assert record["csp"] == []

@@ -1,0 +1,56 @@
+// Writes DIR/calculators.snapshot: a Pyodide memory snapshot taken right after `calculators` is imported
+// and every calculator has run once, so a worker that restores it is ready in about a second instead of
+// booting Python, unpacking the wheel and importing (notes/bench.md, "Memory snapshot").
+//
+//   node tools/make_snapshot.mjs DIR        (tools/build_runtime.py runs it; DIR = the served assets/pyodide)
+//
+// Pyodide's snapshot API is private (loadPyodide's _makeSnapshot/_loadSnapshot, makeMemorySnapshot), so
+// this checks its own output: the snapshot is restored here and every calculator is run from it. Two
+// limits shape it. A snapshot holds Python's memory but not its file system, so the wheel is unpacked
+// with zipfile (not loadPackage, whose JavaScript objects the snapshot refuses: "Unexpected hiwire
+// entry") and everything calculators reads from files (pricing.json) is read and cached before it is
+// taken. And it is made under Node for a browser: it works with the pinned Pyodide (314.0.7), and the
+// worker falls back to a normal boot if restoring fails.
+
+import fs from "node:fs";
+import path from "node:path";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: node tools/make_snapshot.mjs PYODIDE_DIR");
+  process.exit(2);
+}
+const indexURL = path.resolve(dir) + "/";
+const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+const lockFileContents = fs.readFileSync(indexURL + "pyodide-lock.json", "utf8");
+const wheel = JSON.parse(lockFileContents).packages.calculators.file_name;
+
+const WARM = `
+import importlib, pkgutil, site, zipfile
+zipfile.ZipFile("/tmp/calculators.whl").extractall(site.getsitepackages()[0])
+import calculators
+for module in pkgutil.walk_packages(calculators.__path__, "calculators."):
+    importlib.import_module(module.name)
+for name in calculators.CALCULATORS:
+    out = calculators.run(name, {})
+    assert "result" in out, (name, out)
+`;
+const CHECK = `
+import calculators
+sorted(name for name in calculators.CALCULATORS if "result" not in calculators.run(name, {}))
+`;
+
+const options = { indexURL, lockFileContents, packageBaseUrl: indexURL };
+const maker = await loadPyodide({ ...options, _makeSnapshot: true });
+maker.FS.writeFile("/tmp/calculators.whl", fs.readFileSync(indexURL + wheel));
+maker.runPython(WARM);
+const snapshot = maker.makeMemorySnapshot();
+
+const restored = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+const failed = restored.runPython(CHECK).toJs();
+if (failed.length) {
+  console.error(`make_snapshot: calculators that fail from the snapshot: ${failed.join(", ")}`);
+  process.exit(1);
+}
+fs.writeFileSync(indexURL + "calculators.snapshot", snapshot);
+console.log(`make_snapshot: ${indexURL}calculators.snapshot, ${(snapshot.length / 1e6).toFixed(1)} MB`);
