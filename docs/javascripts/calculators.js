@@ -76,6 +76,9 @@ function drawCharts() {
  */
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller) return;
+  // The precache downloads the runtime and the snapshot again (about 50 MB before compression): a reader
+  // who asked the browser to save data gets the network only.
+  if (navigator.connection && navigator.connection.saveData) return;
   navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
     // no service worker (a build without the runtime, a host or browser that refuses it): the network, as before
   });
