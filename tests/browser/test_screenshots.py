@@ -27,7 +27,6 @@ from tests.browser.test_accessibility import ALL_LIVE, ALL_LOADING, LIVE_TIMEOUT
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", ROOT / ".cache" / "screenshots"))
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
-STATES = ("first-paint", "live")
 PAGES = sorted({widget.path for widget in site_widgets()})
 SLACK = 1.0  # px: sub-pixel rounding of text boxes
 
