@@ -15,6 +15,7 @@ PYODIDE_WHEELS = CACHE / "pyodide-wheels"
 DOCS_PYTHON = "3.12"  # pyodide-lock's add-wheels needs Python 3.12 or newer
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROTLI = "brotli==1.2.1"
+BROWSER_WORKERS = os.environ.get("BROWSER_WORKERS", "2")  # CI has 2 cores; each worker drives its own Chromium
 
 nox.options.sessions = ["tests", "pyodide", "browser"]
 nox.options.reuse_existing_virtualenvs = True
@@ -110,7 +111,10 @@ def browser(session: nox.Session) -> None:
         session.error(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM")
     _build_site(session)
     session.install("-r", "requirements/browser.txt")
-    session.run("pytest", *(session.posargs or ["tests/browser", "-q"]), env={"SITE_DIR": str(SITE), "CHROMIUM": CHROMIUM})
+    # Two workers (pytest-xdist), each with its own server and Chromium on the one build; a test group
+    # (xdist_group) that shares tabs runs in one worker.
+    args = session.posargs or ["tests/browser", "-q", "-n", BROWSER_WORKERS, "--dist", "loadgroup"]
+    session.run("pytest", *args, env={"SITE_DIR": str(SITE), "CHROMIUM": CHROMIUM})
 
 
 @nox.session(python=DOCS_PYTHON)

@@ -27,6 +27,12 @@ STYLES = ("line", "markers", "line+markers", "bar")
 DASHES = ("solid", "dot", "dash")
 SYMBOLS = ("circle", "diamond")
 
+LEGEND_MAX = 8
+"""A chart with more series than this has no legend (each line is named on hover): more entries do not fit
+under a chart on a phone, and a legend that scrolls or overflows hides names and covers the axis title."""
+
+TEXT_POSITIONS = ("top right", "top left", "bottom right", "bottom left")
+
 COLORWAY = ("#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518")
 """Readable on white and on Material's slate background; both renderers use it in this order."""
 
@@ -40,7 +46,10 @@ __all__ = [
     "auto_axis",
     "axis_frame",
     "chart_frames",
+    "label_positions",
+    "legend_rows",
     "nice_ticks",
+    "shows_legend",
     "to_plotly",
 ]
 
@@ -242,18 +251,109 @@ def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
     return axis_frame(chart.x, xs), axis_frame(chart.y, ys)
 
 
+# The smallest plot area a chart gets (a phone, 390 px wide): labels placed to fit it fit everywhere.
+_NOMINAL_PLOT = (280.0, 150.0)
+_CHAR_WIDTH, _LABEL_HEIGHT, _LABEL_GAP = 6.6, 14.0, 5.0
+
+
+def _fraction(frame: AxisFrame, value) -> float:
+    """Where a value sits along an axis, from 0 (low end) to 1 (high end)."""
+    if frame.scale == "category":
+        names = list(frame.tick_text)
+        index = names.index(str(value)) if str(value) in names else 0
+        return (index + 0.5) / max(len(names), 1)
+    low, high = frame.range
+    if frame.scale == "log":
+        value, low, high = math.log10(max(float(value), 1e-300)), math.log10(low), math.log10(high)
+    return (float(value) - low) / (high - low) if high > low else 0.5
+
+
+def _label_box(x: float, y: float, text: str, position: str) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom, in px of the nominal plot, y down) of a label at a point."""
+    width = _CHAR_WIDTH * len(text)
+    left = x + _LABEL_GAP if position.endswith("right") else x - _LABEL_GAP - width
+    top = y - _LABEL_GAP - _LABEL_HEIGHT if position.startswith("top") else y + _LABEL_GAP
+    return left, top, left + width, top + _LABEL_HEIGHT
+
+
+def _clashes(box, boxes) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
+
+
+def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
+    """Where each point label goes (one of :data:`TEXT_POSITIONS` per label, per series), in both renderers.
+
+    Each label goes on the side of its point that faces the middle of the plot (so one at an edge stays
+    inside it), above if it fits, and moves to another side when it would cover a label placed before it.
+    Bars are labelled above their top and need no choice.
+
+    >>> labels = ("a long one", "another", "far right")
+    >>> chart = Chart("c", Axis("x"), Axis("y"), (Series("s", (1, 1.3, 9), (2, 2, 2), "markers", labels=labels),),
+    ...               annotations=(Annotation(5, 10, "top"),))
+    >>> label_positions(chart)
+    (('top right', 'bottom right', 'top left'),)
+    """
+    x_frame, y_frame = chart_frames(chart)
+    plot_w, plot_h = _NOMINAL_PLOT
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for series in chart.series:
+        if not series.labels or series.style == "bar":
+            out.append(())
+            continue
+        positions = []
+        for x, y, text in zip(series.x, series.y, series.labels):
+            px = _fraction(x_frame, x) * plot_w
+            py = (1 - _fraction(y_frame, y)) * plot_h
+            inward = ("right", "left") if px < plot_w / 2 else ("left", "right")
+            upward = ("top", "bottom") if py > _LABEL_HEIGHT + _LABEL_GAP else ("bottom", "top")
+            choices = [f"{v} {h}" for v in upward for h in inward]
+            boxes = {c: _label_box(px, py, str(text), c) for c in choices}
+            free = [c for c in choices if str(text) and not _clashes(boxes[c], placed)]
+            inside = [c for c in free if boxes[c][0] >= 0 and boxes[c][2] <= plot_w]
+            choice = (inside or free or choices)[0]
+            if str(text):
+                placed.append(boxes[choice])
+            positions.append(choice)
+        out.append(tuple(positions))
+    return tuple(out)
+
+
+def shows_legend(chart: Chart) -> bool:
+    """Whether the chart draws a legend: asked for, and with no more than :data:`LEGEND_MAX` series."""
+    return chart.legend and len(chart.series) <= LEGEND_MAX
+
+
+def _wrap(text: str, width: int, separator: str = "<br>") -> str:
+    """Break text at spaces into lines of at most ``width`` characters (a longer word stays whole).
+
+    >>> _wrap("Best trade-offs (no option is both faster and cheaper)", 30)
+    'Best trade-offs (no option is<br>both faster and cheaper)'
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return separator.join(lines)
+
+
+# Line lengths (characters) that fit a phone-width chart: the title's font is larger than the axes'.
+TITLE_WRAP, AXIS_WRAP, LEGEND_WRAP = 34, 40, 30
+
 PLOTLY_MODES = {"line": "lines", "markers": "markers", "line+markers": "lines+markers"}
 
 
-def _plotly_trace(series: Series) -> dict:
+def _plotly_trace(series: Series, positions: tuple[str, ...]) -> dict:
     if series.style == "bar":
-        trace = {"type": "bar", "name": series.name, "x": list(series.x), "y": [round(v, 4) for v in series.y]}
+        trace = {"type": "bar", "name": _wrap(series.name, LEGEND_WRAP), "x": list(series.x), "y": [round(v, 4) for v in series.y]}
     else:
         mode = PLOTLY_MODES[series.style] + ("+text" if series.labels else "")
         trace = {
             "type": "scatter",
             "mode": mode,
-            "name": series.name,
+            "name": _wrap(series.name, LEGEND_WRAP),
             "x": [round(v, 6) if isinstance(v, float) else v for v in series.x],
             "y": [round(v, 4) for v in series.y],
             "line": {"dash": series.dash},
@@ -261,8 +361,8 @@ def _plotly_trace(series: Series) -> dict:
         }
     if series.labels:
         trace["text"] = list(series.labels)
-        # Point labels sit to the right of their point, so a label at the left edge is not cut off by the axis.
-        trace["textposition"] = "outside" if series.style == "bar" else "top right"
+        # Each label faces the middle of the plot and avoids the others (label_positions).
+        trace["textposition"] = "outside" if series.style == "bar" else list(positions)
     if series.hover:
         trace["hovertext"] = list(series.hover)
         trace["hoverinfo"] = "text"
@@ -270,7 +370,7 @@ def _plotly_trace(series: Series) -> dict:
 
 
 def _plotly_axis(axis: Axis, frame: AxisFrame) -> dict:
-    out: dict = {"title": {"text": axis.title}, "type": frame.scale, "automargin": True}
+    out: dict = {"title": {"text": _wrap(axis.title, AXIS_WRAP)}, "type": frame.scale, "automargin": True}
     if frame.range is not None:
         low, high = frame.range
         out["range"] = [math.log10(low), math.log10(high)] if frame.scale == "log" else [low, high]
@@ -282,6 +382,35 @@ def _plotly_axis(axis: Axis, frame: AxisFrame) -> dict:
     return out
 
 
+_PHONE_LEGEND_WIDTH = 300.0  # px a legend row has on a phone
+
+
+def legend_rows(chart: Chart, width: float = _PHONE_LEGEND_WIDTH) -> int:
+    """How many rows the legend takes at ``width`` px: entries (a symbol and a name of up to
+    :data:`LEGEND_WRAP` characters a line) packed left to right.
+
+    >>> legend_rows(Chart("c", Axis("x"), Axis("y"), tuple(Series(f"machine {i}", (0,), (0,)) for i in range(4))))
+    2
+    """
+    if not shows_legend(chart):
+        return 0
+    rows, used = 1, 0.0
+    for series in chart.series:
+        lines = _wrap(series.name, LEGEND_WRAP).split("<br>")
+        entry = 40 + _CHAR_WIDTH * max(len(line) for line in lines)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+        rows += len(lines) - 1
+    return rows
+
+
+def _bottom_margin(chart: Chart) -> int:
+    """Room under the plot: tick labels, the x axis title's lines, and the legend's rows at a phone's width."""
+    title_lines = _wrap(chart.x.title, AXIS_WRAP).count("<br>") + 1
+    return 30 + 20 * title_lines + 20 * legend_rows(chart) + 6
+
+
 def to_plotly(chart: Chart) -> dict:
     """The Plotly figure dict of a chart, with explicit ranges and ticks from :func:`axis_frame`.
 
@@ -291,24 +420,30 @@ def to_plotly(chart: Chart) -> dict:
     ([0.0, 2.0], 'lines+text')
     """
     x_frame, y_frame = chart_frames(chart)
+    title = _wrap(chart.title, TITLE_WRAP)
     layout = {
-        "title": {"text": chart.title},
+        "title": {"text": title},
         "colorway": list(COLORWAY),
         "xaxis": _plotly_axis(chart.x, x_frame),
         "yaxis": _plotly_axis(chart.y, y_frame),
-        "showlegend": chart.legend,
-        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        "showlegend": shows_legend(chart),
+        # At the foot of the chart, entries wrapping onto as many rows as the width needs; the bottom margin
+        # holds the x axis (ticks and title) and, under it, the legend's rows at a phone's width.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
+        "margin": {"l": 60, "r": 20, "t": 50 + 20 * title.count("<br>"), "b": _bottom_margin(chart)},
         "hovermode": "closest",
     }
     if chart.annotations:
+        # The text reaches from its point towards the middle of the plot, so one near an edge stays inside it.
         layout["annotations"] = [
             {"x": math.log10(a.x) if x_frame.scale == "log" else a.x,
              "y": math.log10(a.y) if y_frame.scale == "log" else a.y,
-             "text": a.text, "showarrow": True, "arrowhead": 0, "ax": 0, "ay": -28}
+             "text": a.text, "showarrow": True, "arrowhead": 0, "ax": 0, "ay": -28,
+             "xanchor": "left" if _fraction(x_frame, a.x) < 0.5 else "right"}
             for a in chart.annotations
         ]
-    return {"data": [_plotly_trace(series) for series in chart.series], "layout": layout}
+    positions = label_positions(chart)
+    return {"data": [_plotly_trace(s, p) for s, p in zip(chart.series, positions)], "layout": layout}
 
 
 def auto_axis(title: str, values: Sequence[float], prefix: str = "", spread: float = 50.0) -> Axis:

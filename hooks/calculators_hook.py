@@ -201,11 +201,14 @@ def _source_link(pricing, source_id: str) -> str:
 
 
 def _table_html(headers: tuple[str, ...], rows: list[tuple[str, ...]], caption: str) -> str:
-    """A plain HTML table of already-escaped cells, in Material's table wrapper."""
+    """A plain HTML table of already-escaped cells.
+
+    Material wraps every plain table in its scrolling wrapper itself; a wrapper of our own around that one
+    (an inline block as wide as the table) would make a phone's page scroll sideways.
+    """
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return (f'<div class="md-typeset__table"><table><caption>{escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    return f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _efficiency_presets(pricing) -> str:

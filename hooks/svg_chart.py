@@ -11,16 +11,18 @@ The ``<svg>`` element states what it drew (``data-x-scale``, ``data-x-range``, `
 
 from __future__ import annotations
 
-import hashlib
 import math
 from html import escape
 
-from calculators.charts import COLORWAY, AxisFrame, Chart, Series, chart_frames
+from calculators.charts import COLORWAY, AxisFrame, Chart, Series, chart_frames, label_positions, shows_legend
 
 WIDTH, HEIGHT = 640, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 40, 80
 MAX_LABELS = 8
 LEGEND_ROW = 18
+CHAR_WIDTH = 7  # px of a 12 px character, about: for room at the ends of an axis
+OFFSETS = {"top right": (6, -7, "start"), "top left": (-6, -7, "end"), "bottom right": (6, 16, "start"),
+           "bottom left": (-6, 16, "end")}
 DASHES = {"solid": "", "dot": "2 4", "dash": "8 5"}
 
 
@@ -59,7 +61,10 @@ def render_svg(chart: Chart, label: str) -> str:
     True
     """
     x_frame, y_frame = chart_frames(chart)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    # Room on the right for half the last x tick label, which is centred on the plot's right edge.
+    right = RIGHT if x_frame.scale == "category" or not x_frame.tick_text else max(
+        RIGHT, CHAR_WIDTH * len(x_frame.tick_text[-1]) / 2 + 4)
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
     y_pos_raw = scaler(y_frame, 0, plot_h)
 
     def y_pos(value: float) -> float:
@@ -75,21 +80,25 @@ def render_svg(chart: Chart, label: str) -> str:
         slot = 0.0
         x_pos = scaler(x_frame, LEFT, plot_w)
 
-    parts = [_y_axis(y_frame, y_pos, chart.y.title), _x_axis(x_frame, x_pos, chart.x.title)]
+    parts = [_y_axis(y_frame, y_pos, chart.y.title, LEFT + plot_w), _x_axis(x_frame, x_pos, chart.x.title, plot_w)]
     # Traces are clipped to the plot area, as Plotly clips them, so a curve past the axis range stops at its edge.
-    clip = "clip-" + hashlib.sha1(f"{chart.title}|{label}".encode()).hexdigest()[:10]
-    parts.append(f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP - 18}" width="{plot_w}" height="{plot_h + 24}"/></clipPath>'
-                 f'<g clip-path="url(#{clip})">')
-    for i, series in enumerate(chart.series):
+    # A nested <svg> clips to its own box and needs no id: two charts on one page cannot share a clip by mistake.
+    box = f"{LEFT} {TOP - 18} {plot_w:g} {plot_h + 24}"
+    parts.append(f'<svg x="{LEFT}" y="{TOP - 18}" width="{plot_w:g}" height="{plot_h + 24}" viewBox="{box}" overflow="hidden">')
+    for i, (series, positions) in enumerate(zip(chart.series, label_positions(chart))):
         colour = COLORWAY[i % len(COLORWAY)]
-        parts.append(_bars(series, x_pos, y_pos, slot, colour) if series.style == "bar" else _trace(series, colour, x_pos, y_pos))
-    parts.append("</g>")
+        parts.append(_bars(series, x_pos, y_pos, slot, colour) if series.style == "bar"
+                     else _trace(series, colour, x_pos, y_pos, positions))
+    parts.append("</svg>")
+    # An annotation reaches from its point towards the middle, so one near an edge stays inside the chart.
+    middle = LEFT + plot_w / 2
     parts += [
-        f'<text x="{x_pos(a.x):.1f}" y="{y_pos(a.y) - 12:.1f}" text-anchor="middle">{escape(a.text)}</text>'
+        f'<text x="{x_pos(a.x):.1f}" y="{y_pos(a.y) - 12:.1f}" text-anchor="{"start" if x_pos(a.x) < middle else "end"}">'
+        f"{escape(a.text)}</text>"
         for a in chart.annotations
     ]
     height = HEIGHT
-    if chart.legend:
+    if shows_legend(chart):
         legend, rows = _legend(chart.series)
         parts.append(legend)
         height += max(rows - 1, 0) * LEGEND_ROW
@@ -102,12 +111,12 @@ def render_svg(chart: Chart, label: str) -> str:
     )
 
 
-def _y_axis(frame: AxisFrame, y_pos, title: str) -> str:
+def _y_axis(frame: AxisFrame, y_pos, title: str, plot_right: float) -> str:
     lines = []
     for tick, text in zip(frame.ticks, frame.tick_text):
         y = y_pos(tick)
         lines.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>'
+            f'<line x1="{LEFT}" x2="{plot_right:g}" y1="{y:.1f}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.15"/>'
             f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>'
         )
     lines.append(
@@ -117,14 +126,15 @@ def _y_axis(frame: AxisFrame, y_pos, title: str) -> str:
     return "".join(lines)
 
 
-def _x_axis(frame: AxisFrame, x_pos, title: str) -> str:
+def _x_axis(frame: AxisFrame, x_pos, title: str, plot_w: float) -> str:
+    # Tick labels sit low enough that the first one clears the y axis's bottom label at the corner.
     base = HEIGHT - BOTTOM
     values = frame.tick_text if frame.scale == "category" else frame.ticks
     labels = "".join(
-        f'<text x="{x_pos(value):.1f}" y="{base + 16}" text-anchor="middle">{escape(text)}</text>'
+        f'<text x="{x_pos(value):.1f}" y="{base + 20}" text-anchor="middle">{escape(text)}</text>'
         for value, text in zip(values, frame.tick_text)
     )
-    return labels + f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2:.0f}" y="{base + 34}" text-anchor="middle">{escape(title)}</text>'
+    return labels + f'<text x="{LEFT + plot_w / 2:.0f}" y="{base + 38}" text-anchor="middle">{escape(title)}</text>'
 
 
 def _dash(series: Series) -> str:
@@ -132,7 +142,7 @@ def _dash(series: Series) -> str:
     return f' stroke-dasharray="{dash}"' if dash else ""
 
 
-def _trace(series: Series, colour: str, x_pos, y_pos) -> str:
+def _trace(series: Series, colour: str, x_pos, y_pos, positions: tuple[str, ...] = ()) -> str:
     points = [(x_pos(x), y_pos(y)) for x, y in zip(series.x, series.y)]
     out = []
     if series.style in ("line", "line+markers"):
@@ -143,10 +153,9 @@ def _trace(series: Series, colour: str, x_pos, y_pos) -> str:
         out += [_marker(series.symbol, x, y, radius, colour) for x, y in points]
     # Label the points only when there are few; a cloud of labelled points is unreadable.
     if series.labels and len(points) <= MAX_LABELS:
-        out += [
-            f'<text x="{x + 6:.1f}" y="{y - 7:.1f}" text-anchor="start">{escape(str(text))}</text>'
-            for (x, y), text in zip(points, series.labels)
-        ]
+        for (x, y), text, position in zip(points, series.labels, positions or ["top right"] * len(points)):
+            dx, dy, anchor = OFFSETS[position]
+            out.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(str(text))}</text>')
     return "".join(out)
 
 

@@ -111,7 +111,8 @@ def check_page(page, scheme: str, what: str, ready=lambda page, widget_id: None)
     assert not report, f"axe-core violations on {page.url} {what}, {scheme} palette:\n{report}"
 
 
-@pytest.fixture(scope="module", params=list(SCHEMES))
+# Under pytest-xdist (--dist loadgroup) one palette's tests run in one worker, so its live tab starts Python once.
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=pytest.mark.xdist_group(f"axe-{s}")) for s in SCHEMES])
 def scheme(request) -> str:
     return request.param
 
