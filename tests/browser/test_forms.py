@@ -101,3 +101,19 @@ def test_a_grouped_number_left_as_built_stays_out_of_the_link(visit, target):
     expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(expected))
     visit.wait_live(widget)
     assert f"{widget.key}.{field.name}=" in visit.search()
+
+
+@widgets_with(lambda calculator: any(i.name == "parameters" for i in calculator.inputs))
+def test_a_suffix_typed_in_the_form_is_read_as_the_number_it_names(visit, target):
+    """Typing 350M in the parameters field computes what CPython computes for 350,000,000; 350Q is named as a bad suffix."""
+    widget = target
+    if widget is None:
+        pytest.skip("no calculator with a parameters field on the site")
+    visit.open(widget)
+    visit.wait_live(widget)
+    set_field(visit, widget, "parameters", "130M")
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(
+        value_texts(cpython(widget, {"parameters": 130e6})))
+    visit.wait_live(widget)
+    set_field(visit, widget, "parameters", "130Q")
+    expect(visit.error(widget, "parameters")).to_contain_text("'Q' is not a suffix we know")
