@@ -345,15 +345,17 @@ TITLE_WRAP, AXIS_WRAP, LEGEND_WRAP = 34, 40, 30
 PLOTLY_MODES = {"line": "lines", "markers": "markers", "line+markers": "lines+markers"}
 
 
-def _plotly_trace(series: Series, positions: tuple[str, ...]) -> dict:
+def _plotly_trace(series: Series, positions: tuple[str, ...], legend: bool = True) -> dict:
+    # A name wraps only to fit a legend; with none (too many series), it is shown whole on hover.
+    name = _wrap(series.name, LEGEND_WRAP) if legend else series.name
     if series.style == "bar":
-        trace = {"type": "bar", "name": _wrap(series.name, LEGEND_WRAP), "x": list(series.x), "y": [round(v, 4) for v in series.y]}
+        trace = {"type": "bar", "name": name, "x": list(series.x), "y": [round(v, 4) for v in series.y]}
     else:
         mode = PLOTLY_MODES[series.style] + ("+text" if series.labels else "")
         trace = {
             "type": "scatter",
             "mode": mode,
-            "name": _wrap(series.name, LEGEND_WRAP),
+            "name": name,
             "x": [round(v, 6) if isinstance(v, float) else v for v in series.x],
             "y": [round(v, 4) for v in series.y],
             "line": {"dash": series.dash},
@@ -443,7 +445,8 @@ def to_plotly(chart: Chart) -> dict:
             for a in chart.annotations
         ]
     positions = label_positions(chart)
-    return {"data": [_plotly_trace(s, p) for s, p in zip(chart.series, positions)], "layout": layout}
+    legend = shows_legend(chart)
+    return {"data": [_plotly_trace(s, p, legend) for s, p in zip(chart.series, positions)], "layout": layout}
 
 
 def auto_axis(title: str, values: Sequence[float], prefix: str = "", spread: float = 50.0) -> Axis:
