@@ -294,8 +294,8 @@ export class Widget {
       box.textContent = error.message;
       box.hidden = false;
       el.setAttribute("aria-invalid", "true");
-      const folded = el.closest("details");
-      if (folded) folded.open = true; // a flagged field is never hidden in a folded group
+      // A flagged field is never hidden: open its folded group, and the fold around the form if any.
+      for (let folded = el.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
       flagged += 1;
     }
     this.setStatus(flagged ? STATUS.invalid : message);
