@@ -50,7 +50,7 @@ def _build_site(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE))
 
 
-@nox.session(python=["3.11", "3.13"])
+@nox.session(python=["3.11", "3.12", "3.13"])
 def tests(session: nox.Session) -> None:
     """Run the unit, property, doctest and build tests in CPython."""
     session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
