@@ -87,15 +87,16 @@ sizes llm.c trained, TinyLlama's 1.1B Llama 2 shape on its 3T tokens, and Llama 
 tokens."""
 
 MODEL_PRESET_TITLES: dict[str, str] = {
-    "gpt2-124m-llmc": "GPT-2 124M, llm.c on 10B tokens",
-    "gpt2-350m": "GPT-2 350M, llm.c on 31.5B tokens",
-    "gpt2-774m": "GPT-2 774M, llm.c on 150B tokens",
-    "gpt2-1558m": "GPT-2 1.5B, llm.c on 32B tokens",
-    "tinyllama-1b": "TinyLlama 1.1B (Llama 2 shape) on 3T tokens",
-    "llama2-7b": "Llama 2 7B on 2T tokens",
-    "llama2-70b": "Llama 2 70B on 2T tokens",
+    "gpt2-124m-llmc": "GPT-2 124M, as llm.c trained it",
+    "gpt2-350m": "GPT-2 350M, as llm.c trained it",
+    "gpt2-774m": "GPT-2 774M, as llm.c trained it",
+    "gpt2-1558m": "GPT-2 1.5B, as llm.c trained it",
+    "tinyllama-1b": "TinyLlama 1.1B (Llama 2 shape)",
+    "llama2-7b": "Llama 2 7B",
+    "llama2-70b": "Llama 2 70B",
 }
-"""What the form's preset picker calls each model preset."""
+"""What the form's preset picker calls each model preset: names only; the run's figures (tokens, shape) come
+from pricing.json into the fields when it is picked."""
 
 
 MAX_VOCABULARY = 262_144

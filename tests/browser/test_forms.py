@@ -19,6 +19,15 @@ def widgets_with(predicate):
     return pytest.mark.parametrize("target", found or [None], ids=[w.test_id for w in found] or ["none"])
 
 
+def live(visit, target, missing: str):
+    """The parametrized widget, open and live (the test is skipped when the site has no such widget)."""
+    if target is None:
+        pytest.skip(missing)
+    visit.open(target)
+    visit.wait_live(target)
+    return target
+
+
 def advanced_inputs(widget):
     return [item for item in get_calculator(widget.calculator).inputs_for(load_pricing()) if item.group == ADVANCED]
 
@@ -26,13 +35,9 @@ def advanced_inputs(widget):
 @widgets_with(lambda calculator: bool(calculator.preset_titles))
 def test_picking_a_preset_fills_every_field_and_shows_cpythons_result_for_it(visit, target):
     """Choosing a published run puts its values in the fields, computes them, and puts the changes in the link."""
-    widget = target
-    if widget is None:
-        pytest.skip("no calculator with titled presets on the site")
+    widget = live(visit, target, "no calculator with titled presets on the site")
     calculator = get_calculator(widget.calculator)
     name = list(calculator.preset_titles)[-1]
-    visit.open(widget)
-    visit.wait_live(widget)
     picker = visit.page.locator(f"{widget.selector} select[data-calc-presets]")
     picker.select_option(name)
     expected = calculator.defaults(load_pricing(), {"preset": name})
@@ -53,11 +58,7 @@ def test_picking_a_preset_fills_every_field_and_shows_cpythons_result_for_it(vis
 @widgets_with(lambda calculator: any(item.group == ADVANCED for item in calculator.inputs))
 def test_the_folded_group_summary_follows_its_fields(visit, target):
     """Changing an advanced field (the group opened) updates the value its summary shows."""
-    widget = target
-    if widget is None:
-        pytest.skip("no calculator with advanced inputs on the site")
-    visit.open(widget)
-    visit.wait_live(widget)
+    widget = live(visit, target, "no calculator with advanced inputs on the site")
     group = visit.page.locator(f"{widget.selector} details.calc__group--advanced")
     expect(group).not_to_have_attribute("open", "")
     item = next(i for i in advanced_inputs(widget) if not i.choices)
@@ -106,11 +107,7 @@ def test_a_grouped_number_left_as_built_stays_out_of_the_link(visit, target):
 @widgets_with(lambda calculator: any(i.name == "parameters" for i in calculator.inputs))
 def test_a_suffix_typed_in_the_form_is_read_as_the_number_it_names(visit, target):
     """Typing 350M in the parameters field computes what CPython computes for 350,000,000; 350Q is named as a bad suffix."""
-    widget = target
-    if widget is None:
-        pytest.skip("no calculator with a parameters field on the site")
-    visit.open(widget)
-    visit.wait_live(widget)
+    widget = live(visit, target, "no calculator with a parameters field on the site")
     set_field(visit, widget, "parameters", "130M")
     expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(
         value_texts(cpython(widget, {"parameters": 130e6})))
