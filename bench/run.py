@@ -35,6 +35,15 @@ from urllib.parse import unquote, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# The bare boot's standard library: Pyodide's own, as the npm package ships it (the site serves a copy
+# trimmed to what its worker imports, tools/stdlib_used.mjs).
+STOCK_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
+
+
+def baseline_file(url_path: str) -> Path:
+    """The file a /bench-baseline/ URL path serves: bench/baseline/NAME, or the stock python_stdlib.zip."""
+    name = Path(url_path.split("?")[0][len("/bench-baseline/") :]).name or "index.html"
+    return STOCK_STDLIB if name == STOCK_STDLIB.name else HERE / "baseline" / name
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -167,8 +176,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         if path.split("?")[0].startswith("/bench-baseline/"):
-            rest = path.split("?")[0][len("/bench-baseline/") :] or "index.html"
-            return str(HERE / "baseline" / Path(rest).name)
+            return str(baseline_file(path))
         return super().translate_path(path)
 
     def do_GET(self):
@@ -215,7 +223,7 @@ def compressed_size(site: Path, url_path: str) -> dict:
     """Sizes of the file a URL path serves: raw, gzip -9 and (if installed) brotli q11. Missing: zeros."""
     path = unquote(urlsplit(url_path).path)
     if path.startswith("/bench-baseline/"):
-        file = HERE / "baseline" / (Path(path).name or "index.html")
+        file = baseline_file(path)
     else:
         file = site / path.lstrip("/")
         if path.endswith("/"):

@@ -11,7 +11,9 @@ here) and ``build`` (pypa/build), plus ``node_modules`` from ``npm ci``.
 Result::
 
     SITE/assets/pyodide/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm,
-                        python_stdlib.zip, pyodide-lock.json,
+                        python_stdlib.zip (trimmed to what the worker imports and
+                        compiled: tools/stdlib_used.mjs, compile_stdlib.mjs),
+                        pyodide-lock.json,
                         calculators.snapshot (a memory snapshot, tools/make_snapshot.mjs)
     SITE/assets/pyodide/wheels/<sha256[:12]>/calculators-<version>-py3-none-any.whl
     SITE/assets/plotly/plotly.min.js
@@ -32,6 +34,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +48,7 @@ PYODIDE_RUNTIME_FILES = (
     "python_stdlib.zip",
 )
 PYODIDE_LOCK = "pyodide-lock.json"
+STDLIB_ZIP = "python_stdlib.zip"
 PLOTLY_PACKAGE = "plotly.js-basic-dist-min"
 PLOTLY_BUNDLE = "plotly-basic.min.js"
 WHEEL_NAME = "calculators"
@@ -209,15 +214,64 @@ def check_lock_entry(lock_path: Path, wheel: Path, pyodide_dest: Path) -> None:
         raise BuildError("Lock entry sha256 does not match the wheel.")
 
 
+def node_command(script: str, *args: str) -> list[str]:
+    """The command that runs tools/<script> under Node."""
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError(f"node is needed to run tools/{script}.")
+    return [node, str(ROOT / "tools" / script), *args]
+
+
+def node_json(script: str, *args: str) -> object:
+    """Run tools/<script> under Node and return what it prints, read as JSON."""
+    done = subprocess.run(node_command(script, *args), check=False, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"tools/{script} failed:\n{done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def trim_zip(path: Path, keep: Iterable[str]) -> tuple[int, int]:
+    """Rewrite the zip at ``path`` with only the members named in ``keep``; return (kept, dropped).
+
+    Members keep their names, dates and order; each is deflated at level 9. A name in ``keep`` that the
+    zip lacks is a BuildError, as a module the worker imported must have come from somewhere.
+    """
+    wanted = set(keep)
+    with zipfile.ZipFile(path) as source:
+        members = source.infolist()
+        missing = sorted(wanted - {member.filename for member in members})
+        if missing:
+            raise BuildError(f"{path.name} has no {', '.join(missing)}")
+        kept = [(member, source.read(member)) for member in members if member.filename in wanted]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for member, data in kept:
+            out.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return len(kept), len(members) - len(kept)
+
+
+def prepare_stdlib(pyodide_dir: Path, pyodide_dest: Path) -> tuple[int, int]:
+    """Serve only the standard-library files the worker imports (tools/stdlib_used.mjs), compiled.
+
+    The zip is trimmed, then compiled to bytecode by the npm package's Pyodide (tools/compile_stdlib.mjs);
+    then the worker's run again, from the served zip, proves it lacks nothing that run needs.
+    Returns (files kept, files dropped).
+    """
+    zip_path = pyodide_dest / STDLIB_ZIP
+    used = node_json("stdlib_used.mjs", str(pyodide_dest))
+    counts = trim_zip(zip_path, used)
+    node_json("compile_stdlib.mjs", str(pyodide_dir), str(zip_path))
+    again = {name.removesuffix("c") for name in node_json("stdlib_used.mjs", str(pyodide_dest))}
+    if again - set(used):
+        raise BuildError(f"the served {STDLIB_ZIP} changed what Python imports: {sorted(again - set(used))}")
+    return counts
+
+
 def make_snapshot(pyodide_dest: Path) -> Path:
     """Write PYODIDE_DEST/calculators.snapshot, Python with `calculators` imported (tools/make_snapshot.mjs).
 
     The worker restores it only when the site's service worker has it cached, i.e. on a repeat visit.
     """
-    node = shutil.which("node")
-    if node is None:
-        raise BuildError("node is needed to make the Pyodide memory snapshot.")
-    subprocess.run([node, str(ROOT / "tools" / "make_snapshot.mjs"), str(pyodide_dest)], check=True, cwd=ROOT)
+    subprocess.run(node_command("make_snapshot.mjs", str(pyodide_dest)), check=True, cwd=ROOT)
     return pyodide_dest / "calculators.snapshot"
 
 
@@ -260,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     lock_path = register_wheel(pyodide_dir / PYODIDE_LOCK, served_wheel, pyodide_dest)
     kept = prune_lock(lock_path, pyodide_dest)
     check_lock_entry(lock_path, served_wheel, pyodide_dest)
-    make_snapshot(pyodide_dest)
+    kept_files, dropped_files = prepare_stdlib(pyodide_dir, pyodide_dest)
+    print(f"{STDLIB_ZIP}: kept the {kept_files} files the worker imports (compiled), dropped {dropped_files}")
+    make_snapshot(pyodide_dest)  # after trimming: the snapshot holds Python's index of the served zip
     copy_plotly(plotly_dir, site_dir)
     print(f"pyodide-lock.json packages: {', '.join(kept)}")
     report(site_dir)

@@ -1,9 +1,15 @@
-// Bare Pyodide boot in a module worker, with the same files the site's worker loads (bench/run.py).
+// Bare Pyodide boot in a module worker (bench/run.py): the site's Pyodide files and wheel, but Pyodide's
+// own standard library, as the npm package ships it, not the site's trimmed copy.
 // After "booted", a message {n} times n calls of calculators.run("pipeline", ...) with the conversions
 // the site's worker does (toPy in, toJs out), with no page glue and no messaging in the timing.
 const base = new URL("/assets/pyodide/", self.location.href).href;
 const { loadPyodide } = await import(base + "pyodide.mjs");
-const pyodide = await loadPyodide({ indexURL: base, lockFileURL: base + "pyodide-lock.json", packages: ["calculators"] });
+const pyodide = await loadPyodide({
+  indexURL: base,
+  lockFileURL: base + "pyodide-lock.json",
+  packages: ["calculators"],
+  stdLibURL: new URL("python_stdlib.zip", self.location.href).href,
+});
 const calculators = pyodide.pyimport("calculators");
 self.postMessage("booted");
 self.onmessage = (event) => {
