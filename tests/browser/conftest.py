@@ -25,6 +25,23 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_configure(config):
+    """Stop before any test when `--dist loadgroup` would not group (pytest-dev/pytest-xdist#1386).
+
+    xdist 3.8 groups a test by rewriting its node id, which pytest 9.2 no longer reads: the tests that
+    share tabs then run on whichever worker is free and start Python again and again, silently.
+    """
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    import xdist
+
+    if pytest.version_tuple[:2] >= (9, 2) and tuple(map(int, xdist.__version__.split(".")[:2])) <= (3, 8):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} with pytest-xdist {xdist.__version__} ignores xdist_group "
+            "(pytest-dev/pytest-xdist#1386): install the versions in requirements/browser.txt"
+        )
+
+
 def pytest_generate_tests(metafunc):
     """Run a `widget` test once per widget of the built site."""
     if "widget" in metafunc.fixturenames:
