@@ -169,6 +169,22 @@ def site_widgets() -> tuple[Widget, ...]:
     return tuple(discover_widgets(SITE_DIR)) if SITE_DIR.is_dir() else ()
 
 
+def first_copies() -> tuple[Widget, ...]:
+    """The first widget of each calculator in the site: what a test needs once per calculator, not per copy."""
+    firsts: dict[str, Widget] = {}
+    for widget in site_widgets():
+        firsts.setdefault(widget.calculator, widget)
+    return tuple(firsts.values())
+
+
+def widgets_by_page() -> dict[str, tuple[Widget, ...]]:
+    """Each calculator page's path and its widgets, in page order: what a test needs once per page."""
+    pages: dict[str, list[Widget]] = {}
+    for widget in site_widgets():
+        pages.setdefault(widget.path, []).append(widget)
+    return {path: tuple(widgets) for path, widgets in pages.items()}
+
+
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves the build quietly; the sitemap's URLs are rewritten to this server's origin.
 

@@ -13,7 +13,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser._site import CHROMIUM, CHROMIUM_ARGS, REVEAL, SITE_DIR, Widget, serve, site_widgets
+from tests.browser._site import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REVEAL,
+    SITE_DIR,
+    Widget,
+    first_copies,
+    serve,
+    site_widgets,
+    widgets_by_page,
+)
 
 LIVE_TIMEOUT_MS = 90_000  # Pyodide's first start takes a few seconds; a slow CI machine gets room
 
@@ -43,12 +53,18 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    """Run a `widget` test once per widget of the built site."""
-    if "widget" in metafunc.fixturenames:
-        widgets = site_widgets()
-        if not widgets:
-            raise pytest.UsageError(f"no calculator widgets in {SITE_DIR}: build the site first (nox -s docs)")
-        metafunc.parametrize("widget", widgets, ids=[widget.test_id for widget in widgets])
+    """Run a `widget` test once per widget of the built site, a `calculator_widget` test once per calculator
+    (on its first widget) and a `page_widgets` test once per calculator page (with the page's widgets)."""
+    wanted = {"widget", "calculator_widget", "page_widgets"} & set(metafunc.fixturenames)
+    if wanted and not site_widgets():
+        raise pytest.UsageError(f"no calculator widgets in {SITE_DIR}: build the site first (nox -s docs)")
+    if "widget" in wanted:
+        metafunc.parametrize("widget", site_widgets(), ids=[widget.test_id for widget in site_widgets()])
+    if "calculator_widget" in wanted:
+        metafunc.parametrize("calculator_widget", first_copies(), ids=[widget.test_id for widget in first_copies()])
+    if "page_widgets" in wanted:
+        pages = widgets_by_page()
+        metafunc.parametrize("page_widgets", pages.values(), ids=[path.strip("/") or "home" for path in pages])
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 
 import calculators
 from calculators import CalculatorError
-from tests.browser._site import Widget
+from tests.browser._site import Widget, first_copies
 
 # ── What CPython says ────────────────────────────────────────────────────────────────────
 
@@ -71,6 +71,18 @@ def changes_that_matter(widget: Widget) -> list[tuple[str, str]]:
                 found.append((field.name, value))
                 break
     return found
+
+
+def changes_worth_checking(widget: Widget) -> list[tuple[str, str]]:
+    """changes_that_matter, all of them on a calculator's first widget; on a further copy, the first of
+    them and those of the fields whose default its page sets differently (the page glue is one generic
+    path, so a copy adds only its own defaults to what the first widget proved)."""
+    changes = changes_that_matter(widget)
+    first = next(other for other in first_copies() if other.calculator == widget.calculator)
+    if widget == first:
+        return changes
+    own = {name for name, value in widget.defaults.items() if first.defaults.get(name) != value}
+    return changes[:1] + [(name, value) for name, value in changes[1:] if name in own]
 
 
 def change_that_matters(widget: Widget) -> tuple[str, str]:

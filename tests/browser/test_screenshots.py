@@ -8,8 +8,7 @@ by Material's instant navigation, as a reader does. What a page showed is measur
 each test asserts one thing about it.
 
 The PNGs go to $SCREENSHOT_DIR (default .cache/screenshots/): <page>-<size>-<scheme>-<state>.png for the
-first screen, <page>-<size>-<scheme>-<state>-<widget>.png for each calculator and ...-<widget>-chart<n>.png
-for each of its charts.
+first screen and <page>-<size>-<scheme>-<state>-<widget>.png for each calculator with its charts.
 """
 
 from __future__ import annotations
@@ -180,10 +179,7 @@ def _photograph_and_measure(page, stem: str, wait_drawn: bool) -> dict:
         for widget in shown["widgets"]:
             if widget["id"] == widget_id:
                 measured["widgets"][widget_id] = widget
-        root.screenshot(path=SCREENSHOT_DIR / f"{stem}-{widget_id}.png")
-        for index, figure in enumerate(root.locator(".calc__figure").all(), start=1):
-            if figure.is_visible():
-                figure.screenshot(path=SCREENSHOT_DIR / f"{stem}-{widget_id}-chart{index}.png")
+        root.screenshot(path=SCREENSHOT_DIR / f"{stem}-{widget_id}.png")  # its charts included
     return measured
 
 

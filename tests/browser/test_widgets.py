@@ -1,7 +1,8 @@
 """Every calculator widget on every built page, in Chromium: built results first, then live ones that match CPython.
 
-Each test runs once per widget found in the built site's HTML (see conftest.py); its id names the page
-and the widget, e.g. ``guides/nanogpt-on-aws#calc-pipeline-4``.
+Each test runs once per widget found in the built site's HTML (see conftest.py), its id naming the page
+and the widget, e.g. ``guides/nanogpt-on-aws#calc-pipeline-4``; a test about the page as a whole (before
+Python, Python failing, requests and errors) runs once per calculator page, over its widgets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.browser._site import site_widgets
 from tests.browser.helpers import (
     change_that_matters,
     changes_that_matter,
+    changes_worth_checking,
     cpython,
     default_text,
     numeric_field,
@@ -66,24 +68,27 @@ def expect_results(visit, widget, result) -> None:
     visit.expect_charts(widget, len(result.figures))
 
 
-def test_results_and_charts_show_before_python_is_ready(fresh_visit, widget):
-    """While Pyodide is still downloading, the page shows the build's numbers and Plotly draws the build's figures."""
+def test_results_and_charts_show_before_python_is_ready(fresh_visit, page_widgets):
+    """While Pyodide is still downloading, each widget of the page shows the build's numbers and Plotly draws the build's figures."""
     visit = fresh_visit
     held = []
     visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # never answered here
-    root = visit.open(widget)
-    built = cpython(widget)
-    assert visit.values(widget) == value_texts(built)
-    assert visit.table_cells(widget) == table_texts(built)
-    visit.expect_charts(widget, len(built.figures))
-    expect(root).to_have_class(re.compile(r"\bcalc--loading\b"))
-    assert "Loading the live calculator" in visit.status(widget)
+    visit.open(page_widgets[0])
+    for widget in page_widgets:
+        visit.reveal(widget)
+        built = cpython(widget)
+        assert visit.values(widget) == value_texts(built), widget.id
+        assert visit.table_cells(widget) == table_texts(built), widget.id
+        visit.expect_charts(widget, len(built.figures))
+        expect(visit.page.locator(widget.selector)).to_have_class(re.compile(r"\bcalc--loading\b"))
+        assert "Loading the live calculator" in visit.status(widget)
     assert held, "the worker never asked for Pyodide"
 
 
 def test_each_input_change_gives_the_numbers_cpython_gives(visit, widget):
-    """For every input that moves a result, the live page prints what calculators.calculate prints for the same inputs."""
-    changes = changes_that_matter(widget)
+    """For every input that moves a result, the live page prints what calculators.calculate prints for the same inputs
+    (on a further copy of a calculator: one input, and those its page sets differently)."""
+    changes = changes_worth_checking(widget)
     assert changes, f"no single input change alters a result value of {widget.calculator}"
     visit.open(widget)
     visit.wait_live(widget)
@@ -306,45 +311,50 @@ def test_raw_table_data_is_exported_under_data_columns(visit):
         assert all(len(row) == len(section[0]) for row in section[1:]), table.name
 
 
-def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, widget):
-    """Loading, computing, a bad input and a download make no request to another origin and log no error."""
-    name, value = change_that_matters(widget)
-    visit.open(widget)
-    visit.wait_live(widget)
-    set_field(visit, widget, name, value)
-    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(
-        value_texts(cpython(widget, {name: value}))
-    )
-    field = numeric_field(widget, minimum_at_least=0)
-    if field is not None:
-        visit.field(widget, field.name).fill("-1")
-        expect(visit.error(widget, field.name)).to_be_visible()
-    with visit.page.expect_download():
-        visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
-    visit.wait_live(widget)
+def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, page_widgets):
+    """Loading, then in each widget computing, a bad input and a download, make no request to another origin and
+    log no error; Python starts once for the page."""
+    visit.open(page_widgets[0])
+    for widget in page_widgets:
+        name, value = change_that_matters(widget)
+        visit.reveal(widget)
+        visit.wait_live(widget)
+        set_field(visit, widget, name, value)
+        expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(
+            value_texts(cpython(widget, {name: value}))
+        )
+        field = numeric_field(widget, minimum_at_least=0)
+        if field is not None:
+            visit.field(widget, field.name).fill("-1")
+            expect(visit.error(widget, field.name)).to_be_visible()
+        with visit.page.expect_download():
+            visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
+        visit.wait_live(widget)
     assert visit.count_requests("pyodide.asm.wasm") == 1
     assert visit.foreign_requests == []
     assert visit.console_errors == []
     assert visit.page_errors == []
 
 
-def test_when_python_cannot_load_the_built_results_stay(fresh_visit, widget):
-    """If Pyodide fails to load, the status line says so and the build's results and charts stay."""
+def test_when_python_cannot_load_the_built_results_stay(fresh_visit, page_widgets):
+    """If Pyodide fails to load, each widget's status line says so and the build's results and charts stay."""
     visit = fresh_visit
     visit.page.context.route("**/assets/pyodide/pyodide.mjs", lambda route: route.abort())
-    root = visit.open(widget)
-    expect(root).to_have_class(re.compile(r"\bcalc--failed\b"), timeout=60_000)
-    status = visit.page.locator(f"{widget.selector} .calc__status")
-    expect(status).to_contain_text("The live calculator could not start")
-    expect(status).to_contain_text(
-        f"The results shown were computed when this page was built, with prices as of {widget.snapshot}."
-    )
-    built = cpython(widget)
-    assert visit.values(widget) == value_texts(built)
-    visit.expect_charts(widget, len(built.figures))
-    field = numeric_field(widget)
-    if field is not None:  # editing now changes nothing and throws nothing
-        visit.field(widget, field.name).fill("7")
-        visit.page.wait_for_timeout(400)
-        assert visit.values(widget) == value_texts(built)
+    visit.open(page_widgets[0])
+    for widget in page_widgets:
+        visit.reveal(widget)
+        expect(visit.page.locator(widget.selector)).to_have_class(re.compile(r"\bcalc--failed\b"), timeout=60_000)
+        status = visit.page.locator(f"{widget.selector} .calc__status")
+        expect(status).to_contain_text("The live calculator could not start")
+        expect(status).to_contain_text(
+            f"The results shown were computed when this page was built, with prices as of {widget.snapshot}."
+        )
+        built = cpython(widget)
+        assert visit.values(widget) == value_texts(built), widget.id
+        visit.expect_charts(widget, len(built.figures))
+        field = numeric_field(widget)
+        if field is not None:  # editing now changes nothing and throws nothing
+            visit.field(widget, field.name).fill("7")
+            visit.page.wait_for_timeout(400)
+            assert visit.values(widget) == value_texts(built), widget.id
     assert visit.page_errors == []
