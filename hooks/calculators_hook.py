@@ -359,7 +359,7 @@ def _widget(name: str, options: dict, uid: str, page) -> str:
 
 def _group(group: str, members: tuple[Input, ...], values: dict, uid: str, specs: dict, reference: str) -> str:
     """One group of fields: under its heading, or folded with its values in the summary if it is the advanced group."""
-    fields = "".join(_field(item, values[item.name], uid, specs[item.name], reference) for item in members)
+    fields = "".join(_field(item, values[item.name], uid, specs[item.name], reference, group) for item in members)
     fields = f'<div class="calc__fields">{fields}</div>'
     if not group:
         return fields
@@ -416,7 +416,24 @@ def _drawings(result) -> dict[str, str]:
     return {figure.name: render_svg(figure.chart, figure.title) for figure in result.figures}
 
 
-def _field(item: Input, value, uid: str, spec, reference: str) -> str:
+def label_under(label: str, group: str) -> str:
+    """A field's label as shown under its group's heading: the group's name is not said twice.
+
+    The declared label stays whole wherever it stands alone (exports, error messages, summaries).
+
+    >>> label_under("Spot: time to write a checkpoint", "Spot")
+    'Time to write a checkpoint'
+    >>> label_under("Dataset size", "Data")
+    'Dataset size'
+    """
+    prefix = f"{group}: "
+    if not group or not label.startswith(prefix) or len(label) == len(prefix):
+        return label
+    rest = label[len(prefix):]
+    return rest[0].upper() + rest[1:]
+
+
+def _field(item: Input, value, uid: str, spec, reference: str, group: str = "") -> str:
     field_id = f"{uid}-{item.name}"
     described = f"{field_id}-help {field_id}-error"
     help_html = escape(item.help)
@@ -440,7 +457,7 @@ def _field(item: Input, value, uid: str, spec, reference: str) -> str:
     unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
     return (
         f'<div class="calc__field" data-field="{escape(item.name)}">'
-        f'<label for="{field_id}">{escape(item.label)}{unit}</label>{control}'
+        f'<label for="{field_id}">{escape(label_under(item.label, group))}{unit}</label>{control}'
         f'<small class="calc__help" id="{field_id}-help">{help_html}</small>'
         f'<small class="calc__error" id="{field_id}-error" role="alert" hidden></small></div>'
     )

@@ -224,6 +224,26 @@ def test_a_long_form_is_grouped_and_its_advanced_inputs_are_folded_with_their_va
     assert sorted(parser.names) == sorted(item.name for item in calculator.inputs), "an input is missing or drawn twice"
 
 
+def test_a_field_under_its_groups_heading_does_not_repeat_the_group_name(hook):
+    """Under the "Spot" heading a label reads "Monthly interruption rate"; exports and errors keep the whole label."""
+    from calculators import get_calculator, load_pricing, run
+
+    html = render(hook, "<!-- calc:widget cost_to_train -->")
+    spot = html[html.index("<legend>Spot</legend>"):]
+    spot = spot[:spot.index("</fieldset>")]
+    calculator = get_calculator("cost_to_train")
+    prefixed = [item for item in calculator.inputs_for(load_pricing()) if item.group == "Spot" and item.label.startswith("Spot: ")]
+    assert prefixed, "cost to train no longer has a Spot field labelled 'Spot: ...'"
+    labels = [part.split("<")[0] for part in spot.split("<label for=")[1:]]
+    labels = [label.split(">", 1)[1].strip() for label in labels]
+    for item in prefixed:
+        shown = item.label.removeprefix("Spot: ")
+        assert shown[0].upper() + shown[1:] in labels, f"{item.name}: {labels}"
+    assert not [label for label in labels if label.startswith("Spot")]
+    exported = {entry["name"]: entry["label"] for entry in run("cost_to_train")["result"]["inputs"]}
+    assert all(exported[item.name] == item.label for item in prefixed)
+
+
 def test_the_preset_picker_offers_each_titled_preset_with_the_values_python_gives_it(hook):
     """Each titled preset is an option, and the values the page would put in the fields are the preset's defaults."""
     from calculators import get_calculator, load_pricing
