@@ -44,6 +44,8 @@ def baseline_file(url_path: str) -> Path:
     """The file a /bench-baseline/ URL path serves: bench/baseline/NAME, or the stock python_stdlib.zip."""
     name = Path(url_path.split("?")[0][len("/bench-baseline/") :]).name or "index.html"
     return STOCK_STDLIB if name == STOCK_STDLIB.name else HERE / "baseline" / name
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

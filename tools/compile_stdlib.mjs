@@ -12,15 +12,12 @@
 // asserts), which CPython supports; Pyodide's own packages keep both, as they are not promised to.
 
 import fs from "node:fs";
-import path from "node:path";
 
-const [pyodideDir, zipPath] = process.argv.slice(2);
-if (!pyodideDir || !zipPath) {
-  console.error("usage: node tools/compile_stdlib.mjs PYODIDE_DIR ZIP");
-  process.exit(2);
-}
-const { loadPyodide } = await import(path.resolve(pyodideDir) + "/pyodide.mjs");
-const pyodide = await loadPyodide({ indexURL: path.resolve(pyodideDir) + "/", env: { PYTHONNODEBUGRANGES: "1" } });
+import { scriptArguments, servedPyodide } from "./served_pyodide.mjs";
+
+const [pyodideDir, zipPath] = scriptArguments("compile_stdlib.mjs", "PYODIDE_DIR", "ZIP");
+const { loadPyodide, indexURL } = await servedPyodide(pyodideDir);
+const pyodide = await loadPyodide({ indexURL, env: { PYTHONNODEBUGRANGES: "1" } });
 pyodide.FS.writeFile("/tmp/source.zip", fs.readFileSync(zipPath));
 
 const COMPILE = `

@@ -13,16 +13,11 @@
 // worker falls back to a normal boot if restoring fails.
 
 import fs from "node:fs";
-import path from "node:path";
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error("usage: node tools/make_snapshot.mjs PYODIDE_DIR");
-  process.exit(2);
-}
-const indexURL = path.resolve(dir) + "/";
-const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-const lockFileContents = fs.readFileSync(indexURL + "pyodide-lock.json", "utf8");
+import { scriptArguments, servedPyodide } from "./served_pyodide.mjs";
+
+const [dir] = scriptArguments("make_snapshot.mjs", "PYODIDE_DIR");
+const { loadPyodide, indexURL, lockFileContents, options } = await servedPyodide(dir);
 const wheel = JSON.parse(lockFileContents).packages.calculators.file_name;
 
 const WARM = `
@@ -40,7 +35,6 @@ import calculators
 sorted(name for name in calculators.CALCULATORS if "result" not in calculators.run(name, {}))
 `;
 
-const options = { indexURL, lockFileContents, packageBaseUrl: indexURL };
 const maker = await loadPyodide({ ...options, _makeSnapshot: true });
 maker.FS.writeFile("/tmp/calculators.whl", fs.readFileSync(indexURL + wheel));
 maker.runPython(WARM);

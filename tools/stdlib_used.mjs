@@ -9,18 +9,11 @@
 // build_runtime.py keeps only these files in the served zip, then runs this again on the trimmed zip: a
 // module the run needs and the zip lacks fails that second run, and so the build (notes/bench.md).
 
-import fs from "node:fs";
-import path from "node:path";
+import { scriptArguments, servedPyodide } from "./served_pyodide.mjs";
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error("usage: node tools/stdlib_used.mjs PYODIDE_DIR");
-  process.exit(2);
-}
-const indexURL = path.resolve(dir) + "/";
-const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-const lockFileContents = fs.readFileSync(indexURL + "pyodide-lock.json", "utf8");
-const pyodide = await loadPyodide({ indexURL, lockFileContents, packageBaseUrl: indexURL, packages: ["calculators"], stdout: () => {} });
+const [dir] = scriptArguments("stdlib_used.mjs", "PYODIDE_DIR");
+const { loadPyodide, options } = await servedPyodide(dir);
+const pyodide = await loadPyodide({ ...options, packages: ["calculators"], stdout: () => {} });
 
 const IMPORT_ALL = `
 import ast, importlib, pkgutil, sys

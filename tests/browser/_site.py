@@ -169,12 +169,12 @@ def site_widgets() -> tuple[Widget, ...]:
     return tuple(discover_widgets(SITE_DIR)) if SITE_DIR.is_dir() else ()
 
 
-def first_copies() -> tuple[Widget, ...]:
-    """The first widget of each calculator in the site: what a test needs once per calculator, not per copy."""
+def first_copies() -> dict[str, Widget]:
+    """Each calculator's first widget in the site, by calculator: what a test needs once per calculator, not per copy."""
     firsts: dict[str, Widget] = {}
     for widget in site_widgets():
         firsts.setdefault(widget.calculator, widget)
-    return tuple(firsts.values())
+    return firsts
 
 
 def widgets_by_page() -> dict[str, tuple[Widget, ...]]:

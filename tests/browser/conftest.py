@@ -61,7 +61,8 @@ def pytest_generate_tests(metafunc):
     if "widget" in wanted:
         metafunc.parametrize("widget", site_widgets(), ids=[widget.test_id for widget in site_widgets()])
     if "calculator_widget" in wanted:
-        metafunc.parametrize("calculator_widget", first_copies(), ids=[widget.test_id for widget in first_copies()])
+        firsts = list(first_copies().values())
+        metafunc.parametrize("calculator_widget", firsts, ids=[widget.test_id for widget in firsts])
     if "page_widgets" in wanted:
         pages = widgets_by_page()
         metafunc.parametrize("page_widgets", pages.values(), ids=[path.strip("/") or "home" for path in pages])

@@ -78,7 +78,7 @@ def changes_worth_checking(widget: Widget) -> list[tuple[str, str]]:
     them and those of the fields whose default its page sets differently (the page glue is one generic
     path, so a copy adds only its own defaults to what the first widget proved)."""
     changes = changes_that_matter(widget)
-    first = next(other for other in first_copies() if other.calculator == widget.calculator)
+    first = first_copies()[widget.calculator]
     if widget == first:
         return changes
     own = {name for name, value in widget.defaults.items() if first.defaults.get(name) != value}
