@@ -84,6 +84,9 @@ def test_charts_follow_the_palette_toggle(fresh_visit):
     if widget is None:
         pytest.skip("no widget with a chart")
     visit.open(widget)
+    # Live first: Python's first reply replaces the results, charts included, and a chart measured or
+    # scrolled to just before that is gone from the page (the race lost once Python started faster).
+    visit.wait_live(widget)
     visit.expect_charts(widget, len(cpython(widget).figures))
     visit.page.locator(f"{widget.selector} .calc__figure").first.scroll_into_view_if_needed()
     light = plot_colours(visit, widget)
