@@ -156,6 +156,9 @@ def is_stale(as_of: str, snapshot_date: str, months: int = 12) -> bool:
     return months_between(as_of, snapshot_date) > months
 
 
+MEASURED = "measured"
+"""The efficiency that reads MFU from pricing.json's measured ``throughput`` rows instead of an ``efficiency`` preset."""
+
 TODAY_SECTIONS = ("instances", "storage", "transfer", "electricity", "hardware")
 """Sections whose newest prices the calculators use as today's."""
 
@@ -213,19 +216,31 @@ def validation_errors(data: Any) -> Iterator[str]:
             provider = entry.get("provider") if isinstance(entry, dict) else None
             if provider is not None and provider not in data["providers"]:
                 yield f"{_pointer((section, name, 'provider'))}: {provider!r} is not a key of /providers"
-    for name, instance in data["instances"].items():
-        gpu = instance["gpu"]
-        if gpu is not None and gpu not in data["gpus"]:
-            yield f"{_pointer(('instances', name, 'gpu'))}: {gpu!r} is not a key of /gpus"
+    yield from _missing_keys(data)
     for name, run in data.get("runs", {}).items():
-        if run["gpu"] not in data["gpus"]:
-            yield f"{_pointer(('runs', name, 'gpu'))}: {run['gpu']!r} is not a key of /gpus"
-        if run["efficiency"] not in data.get("efficiency", {}):
-            yield f"{_pointer(('runs', name, 'efficiency'))}: {run['efficiency']!r} is not a key of /efficiency"
+        if run["efficiency"] not in data.get("efficiency", {}) and run["efficiency"] != MEASURED:
+            yield f"{_pointer(('runs', name, 'efficiency'))}: {run['efficiency']!r} is not a key of /efficiency nor {MEASURED!r}"
         if ("wall_hours" in run["values"]) == ("gpu_hours" in run["values"]):
             yield f"{_pointer(('runs', name, 'values'))}: give wall_hours (with gpu_count) or gpu_hours, not both or neither"
         elif "wall_hours" in run["values"] and "gpu_count" not in run["values"]:
             yield f"{_pointer(('runs', name, 'values'))}: wall_hours needs gpu_count"
+
+
+def _missing_keys(data: dict) -> Iterator[str]:
+    """Every reference from one section to a key of another (a GPU, a fabric) that is not there."""
+    gpus, fabrics = data["gpus"], data.get("fabrics", {})
+    references = []
+    for name, instance in data["instances"].items():
+        references += [(("instances", name, "gpu"), instance["gpu"], "gpus"), (("instances", name, "fabric"), instance.get("fabric"), "fabrics")]
+    for section in ("runs", "throughput"):
+        for name, entry in data.get(section, {}).items():
+            references += [((section, name, "gpu"), entry["gpu"], "gpus"), ((section, name, "fabric"), entry.get("fabric"), "fabrics")]
+    for name, gpu in gpus.items():
+        references += [(("gpus", name, "measured_as"), gpu.get("measured_as"), "gpus"),
+                       (("gpus", name, "relative_to", "gpu"), gpu.get("relative_to", {}).get("gpu"), "gpus")]
+    for path, key, section in references:
+        if key is not None and key not in {"gpus": gpus, "fabrics": fabrics}[section]:
+            yield f"{_pointer(path)}: {key!r} is not a key of /{section}"
 
 
 def _read_text(name: str) -> tuple[str, str]:
