@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._declare import ADVANCED, Input, PricingChoices
 from ._errors import CalculatorError
+from ._numbers import number_text
 from ._pricing import Pricing
 from .models.calibration import efficiency_mfu
 from .models.training import TrainingRun
@@ -146,7 +147,7 @@ def training_run(v: dict, pricing: Pricing) -> TrainingRun:
     if not low <= v["parameters"] <= high:
         raise CalculatorError(
             f"Model parameters ('parameters') must fit {v['layers']} layers of width {v['embedding']}: between "
-            f"{low:,.0f} and {high:,.0f}, got {v['parameters']:,.0f}", "parameters"
+            f"{number_text(round(low))} and {number_text(round(high))}, got {number_text(v['parameters'])}", "parameters"
         )
     custom = v["efficiency"] == CUSTOM
     return TrainingRun(

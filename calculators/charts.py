@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ._errors import CalculatorError
+from ._numbers import number_text
 
 SCALES = ("linear", "log", "category")
 STYLES = ("line", "markers", "line+markers", "bar")

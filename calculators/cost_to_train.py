@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ._declare import Calculator, Input, PricingChoices
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Chart, Series, auto_axis
 from .models.interruptions import SpotJob, plan_at_rate
@@ -160,28 +161,21 @@ def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate
 
 
 
-def _spot_text(item: InstanceEstimate) -> str:
-    if item.spot_total is not None:
-        return format_value(item.spot_total, "USD")
-    return item.spot_outcome
-
-
 def _ranked_table(ranked: list[InstanceEstimate]) -> Table:
-    columns = ("rank", "instance", "GPUs", "peak used", "hours", "days", "on-demand", "spot", "spot hours", "note")
-    rows, data = [], []
-    for rank, item in enumerate(ranked, 1):
-        gpus = f"{item.gpu_count} × {item.gpu_label}"
-        peak = f"{format_value(item.peak_tflops, 'TFLOPS')} {item.precision_used}"
-        spot_hours = format_value(item.spot_hours, "h") if item.spot_hours is not None else "—"
-        rows.append((str(rank), item.instance, gpus, peak, format_value(item.hours, "h"), format_value(item.days, "days"),
-                     format_value(item.on_demand_total, "USD"), _spot_text(item), spot_hours, "; ".join(item.notes) or "—"))
-        data.append((rank, item.instance, item.provider, item.gpu, item.gpu_count, item.peak_tflops, item.precision_used,
-                     round(item.hours, 6), round(item.days, 6), round(item.on_demand_total, 4),
-                     None if item.spot_total is None else round(item.spot_total, 4), item.spot_outcome))
-    data_columns = ("rank", "instance", "provider", "GPU", "GPUs", "peak used (TFLOPS)", "precision used", "hours (h)",
-                    "days", "on-demand total (USD)", "spot total (USD)", "spot outcome")
-    return Table("ranked", "Machines that can hold the run, cheapest on demand first", columns, tuple(rows), tuple(data),
-                 data_columns)
+    columns = (
+        Column("rank", "count"), Column("instance"), Column("provider", shown=False), Column("GPU", shown=False),
+        Column("GPU count", "count", shown=False), Column("GPUs"), Column("peak used", "TFLOPS"),
+        Column("precision used"), Column("hours", "h"), Column("days", "days"), Column("on-demand", "USD"),
+        Column("spot", "USD"), Column("spot outcome", shown=False), Column("spot hours", "h"), Column("note"),
+    )
+    rows = [
+        (rank, item.instance, item.provider, item.gpu, item.gpu_count, f"{item.gpu_count} × {item.gpu_label}",
+         item.peak_tflops, item.precision_used, item.hours, item.days, item.on_demand_total,
+         item.spot_outcome if item.spot_total is None else item.spot_total, item.spot_outcome, item.spot_hours,
+         "; ".join(item.notes))
+        for rank, item in enumerate(ranked, 1)
+    ]
+    return Table("ranked", "Machines that can hold the run, cheapest on demand first", columns, rows)
 
 
 def _excluded_table(excluded: list[InstanceEstimate | Exclusion]) -> Table:
@@ -192,7 +186,7 @@ def _excluded_table(excluded: list[InstanceEstimate | Exclusion]) -> Table:
         else:
             reason = memory_shortfall(item.memory_needed_gb, item.memory_per_gpu_gb)
             rows.append((item.instance, f"{item.gpu_count} × {item.gpu_label}", reason))
-    return Table("excluded", "Machines left out, and why", ("instance", "GPUs", "reason"), tuple(rows), tuple(rows))
+    return Table("excluded", "Machines left out, and why", (Column("instance"), Column("GPUs"), Column("reason")), rows)
 
 
 def _figure(found: list[Option]) -> Figure:
@@ -287,22 +281,16 @@ def _wanted(item: InstanceEstimate, v: dict) -> bool:
 
 
 def _provider_table(found: list[Option], pricing: Pricing) -> Table:
-    rows, data = [], []
-    for provider, cheap, fast in best_per_provider(found):
-        name = pricing.section("providers").get(provider, {}).get("label", provider)
-        rows.append((name, cheap.label, format_value(cheap.total, "USD"), format_value(cheap.hours, "h"),
-                     fast.label, format_value(fast.hours, "h"), format_value(fast.total, "USD")))
-        data.append((provider, cheap.label, round(cheap.total, 4), round(cheap.hours, 6),
-                     fast.label, round(fast.hours, 6), round(fast.total, 4)))
-    return Table(
-        "providers",
-        "Where: the cheapest and the fastest option at each provider",
-        ("provider", "cheapest", "cost", "time", "fastest", "time ", "cost "),
-        tuple(rows),
-        tuple(data),
-        ("provider", "cheapest option", "cheapest cost (USD)", "cheapest time (h)", "fastest option",
-         "fastest time (h)", "fastest cost (USD)"),
+    columns = (
+        Column("provider"), Column("provider id", shown=False), Column("cheapest"), Column("cheapest cost", "USD"),
+        Column("cheapest time", "h"), Column("fastest"), Column("fastest time", "h"), Column("fastest cost", "USD"),
     )
+    rows = [
+        (pricing.section("providers").get(provider, {}).get("label", provider), provider, cheap.label, cheap.total,
+         cheap.hours, fast.label, fast.hours, fast.total)
+        for provider, cheap, fast in best_per_provider(found)
+    ]
+    return Table("providers", "Where: the cheapest and the fastest option at each provider", columns, rows)
 
 
 def compute(v: dict, pricing: Pricing) -> Result:

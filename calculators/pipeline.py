@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ._declare import Calculator, Input
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Axis, Chart, Series
 
 NOTE = "nanogpt-note"
@@ -67,10 +68,8 @@ def compute(v: dict, pricing: Pricing) -> Result:
     table = Table(
         "stages",
         "Cost by stage",
-        ("stage", "cost", "share"),
-        tuple((LABELS[s], format_value(c, "USD"), f"{share[s]:.1%}") for s, c in costs.items()),
-        tuple((LABELS[s], round(c, 4), round(share[s], 6)) for s, c in costs.items()),
-        ("stage", "cost (USD)", "share (fraction)"),
+        (Column("stage"), Column("cost", "USD"), Column("share", "fraction")),
+        [(LABELS[stage], cost, share[stage]) for stage, cost in costs.items()],
     )
     chart = Chart(
         "Cost by stage",

@@ -24,7 +24,8 @@ from datetime import date
 from ._declare import Calculator, Input, PricingChoices
 from ._errors import PricingError
 from ._pricing import Observation, Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_change, format_value
+from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Axis, Chart, Series, auto_axis
 from .models.machines import Exclusion, machine, memory_shortfall, peak_tflops, require_machine
@@ -237,18 +238,18 @@ def price_history(v: dict, pricing: Pricing) -> History:
 
 
 def _table(history: History, pricing: Pricing) -> Table:
-    columns = ("machine", "price", "as of", "region", "price per hour", "job cost", "source")
-    rows, data = [], []
-    for item in history.charted:
-        for point in item.points:
-            title = pricing.sources[point.source]["title"]
-            rows.append((item.instance, dict(PRICE_KINDS)[item.kind], point.as_of, point.region,
-                         format_value(point.price, "USD/h"), format_value(point.cost, "USD"), title))
-            data.append((item.instance, item.kind, point.as_of, point.year, point.region, point.price,
-                         round(point.cost, 4), point.source))
-    data_columns = ("machine", "price kind", "as of", "year", "region", "price (USD/h)", "job cost (USD)", "source")
-    return Table("observations", "Every dated price used, and the job's cost at it", columns, tuple(rows), tuple(data),
-                 data_columns)
+    columns = (
+        Column("machine"), Column("price"), Column("price kind", shown=False), Column("as of"),
+        Column("year", "count", shown=False), Column("region"), Column("price per hour", "USD/h"),
+        Column("job cost", "USD"), Column("source"), Column("source id", shown=False),
+    )
+    rows = [
+        (item.instance, dict(PRICE_KINDS)[item.kind], item.kind, point.as_of, point.year, point.region, point.price,
+         point.cost, pricing.sources[point.source]["title"], point.source)
+        for item in history.charted
+        for point in item.points
+    ]
+    return Table("observations", "Every dated price used, and the job's cost at it", columns, rows)
 
 
 def _figure(history: History) -> Figure:
@@ -269,19 +270,13 @@ def _figure(history: History) -> Figure:
     if charted:
         parts = [
             f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
-            + ("" if item.change is None else f", {_signed(item.change)}")
+            + ("" if item.change is None else f", {format_change(item.change)}")
             for item in charted
         ]
         alt = f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
     else:
         alt = "No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot."
     return Figure("price_history", chart, alt)
-
-
-def _signed(change: float) -> str:
-    """A change as the page prints it, with its sign: '+210.8%', '-0.8%', '0%'."""
-    text = format_value(change, "fraction")
-    return text if text.startswith("-") or round(change, 9) == 0 else f"+{text}"
 
 
 def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[Value], list[str]]:
@@ -352,7 +347,7 @@ def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
         return f"{name} has no price with two or more dates, so there is no change to show; the chart shows the others."
     parts = []
     for item in series:
-        change = "" if item.change is None else f" ({_signed(item.change)})"
+        change = "" if item.change is None else f" ({format_change(item.change)})"
         parts.append(f"{item.label} {format_value(item.oldest.cost, 'USD')} at its {item.oldest.as_of} price and "
                      f"{format_value(item.newest.cost, 'USD')} at its {item.newest.as_of} price{change}")
     return "The same job on " + "; on ".join(parts) + "."

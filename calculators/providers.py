@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ._declare import Calculator, Input
 from ._errors import CalculatorError
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value, number_text
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Axis, Chart, Series
 from .models.lines import BreakEven, CostLine, break_even, break_even_table
 
@@ -122,7 +123,7 @@ def cost_line(terms: ProviderTerms, failed_starts: float = 0) -> CostLine:
     (2.1, 1.0)
     """
     if not terms.finishes:
-        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {terms.relative_speed:g}): it has no cost line")
+        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {number_text(terms.relative_speed)}): it has no cost line")
     fixed = terms.hourly_price * terms.startup_minutes / 60 + failed_starts * terms.failed_start_charge
     return CostLine(terms.name, fixed, terms.hourly_price / terms.relative_speed)
 
@@ -186,10 +187,6 @@ def _terms(v: dict) -> list[ProviderTerms]:
     ]
 
 
-def _money(value: float | None) -> str:
-    return "never finishes" if value is None else format_value(value, "USD")
-
-
 def compute(v: dict, pricing: Pricing) -> Result:
     """Each provider's cost for one job, ranked, with the job lengths at which the ranking changes."""
     terms = _terms(v)
@@ -207,34 +204,23 @@ def compute(v: dict, pricing: Pricing) -> Result:
             Value(f"{key}_credit_used", f"{cost.provider}: credit used", cost.credit_used, "USD"),
             Value(f"{key}_cost", f"{cost.provider}: you pay", cost.effective, "USD"),
         ]
+    never = "never finishes"
     rank_table = Table(
         "ranking",
         "One job, cheapest first",
-        ("rank", "provider", "billed hours", "before credit", "credit used", "you pay"),
-        tuple(
-            (
-                str(i),
-                c.provider,
-                "never finishes" if c.billed_hours is None else format_value(c.billed_hours, "h"),
-                _money(c.before_credit),
-                _money(c.credit_used),
-                _money(c.effective),
-            )
-            for i, c in enumerate(order, 1)
+        (
+            Column("rank", "count"),
+            Column("provider"),
+            Column("outcome", shown=False),
+            Column("billed hours", "h", missing=never),
+            Column("before credit", "USD", missing=never),
+            Column("credit used", "USD", missing=never),
+            Column("you pay", "USD", missing=never),
         ),
-        tuple(
-            (
-                i,
-                c.provider,
-                c.outcome,
-                *[
-                    None if x is None else round(x, 6)
-                    for x in (c.billed_hours, c.before_credit, c.credit_used, c.effective)
-                ],
-            )
-            for i, c in enumerate(order, 1)
-        ),
-        ("rank", "provider", "outcome", "billed hours (h)", "before credit (USD)", "credit used (USD)", "you pay (USD)"),
+        [
+            (rank, c.provider, c.outcome, c.billed_hours, c.before_credit, c.credit_used, c.effective)
+            for rank, c in enumerate(order, 1)
+        ],
     )
     finishing = [t for t in terms if t.finishes]
     evens = [job_break_even(a, b, failed) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from ._declare import Calculator, Input
 from .charts import Axis, Chart, Series
 from .models.lines import CostLine, break_even
+from ._numbers import format_value
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._result import Column, Figure, Result, Table, Value
 
 NOTE = "desktop-2019-note"
 TODAY = "today-desktop-gpu"
@@ -223,29 +224,21 @@ def compute(v: dict, pricing: Pricing) -> Result:
     even_table = Table(
         "break_even",
         "When the desktop pays off",
-        ("measured in", "break-even"),
-        (("GPU-hours", hours_text), ("calendar days", days_text)),
-        (("gpu_hours", payoff.outcome, payoff.gpu_hours), ("days", _days_outcome(payoff, payoff_days), payoff_days)),
-        ("measured in", "outcome", "break-even"),
+        (Column("measured in"), Column("break-even"), Column("outcome", shown=False),
+         Column("after", "count", shown=False)),  # in the measure of its row
+        [
+            ("GPU-hours", hours_text, payoff.outcome, payoff.gpu_hours),
+            ("calendar days", days_text, _days_outcome(payoff, payoff_days), payoff_days),
+        ],
     )
     plan_table = Table(
         "plan",
         "The planned work both ways",
-        ("option", "up front", "per GPU-hour", "planned work"),
-        (
-            (CLOUD, format_value(0, "USD"), format_value(v["cloud_price"], "USD/h"), format_value(cloud_total, "USD")),
-            (
-                DESKTOP,
-                format_value(net_purchase, "USD"),
-                format_value(electricity, "USD/h"),
-                format_value(desktop_total, "USD"),
-            ),
-        ),
-        (
-            (CLOUD, 0.0, v["cloud_price"], round(cloud_total, 4)),
-            (DESKTOP, round(net_purchase, 4), round(electricity, 6), round(desktop_total, 4)),
-        ),
-        ("option", "up front (USD)", "per GPU-hour (USD/h)", "planned work (USD)"),
+        (Column("option"), Column("up front", "USD"), Column("per GPU-hour", "USD/h"), Column("planned work", "USD")),
+        [
+            (CLOUD, 0.0, v["cloud_price"], cloud_total),
+            (DESKTOP, net_purchase, electricity, desktop_total),
+        ],
     )
     figure = _figure(v, payoff_days)
     notes = (_verdict(cheaper, hours, cloud_total, desktop_total),)

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from ._declare import Calculator, Input
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Annotation, Axis, Chart, Series
 from .models.interruptions import (
     CHECKPOINTING,
@@ -193,17 +194,15 @@ def _duration(hours: float) -> str:
 
 
 def _outcome_table(comparison: str, plan: SpotPlan, even: SpotBreakEven) -> Table:
-    rows = (
-        ("comparison", comparison, COMPARISON_TEXT[comparison]),
-        ("checkpointing", plan.outcome, INTERVAL_TEXT[plan.outcome]),
-        ("break_even", even.outcome, _break_even_text(even)),
-    )
     return Table(
         "outcomes",
         "What the numbers say",
-        ("question", "answer"),
-        tuple((question.replace("_", "-"), text) for question, _, text in rows),
-        tuple((question, outcome) for question, outcome, _ in rows),
+        (Column("question"), Column("answer"), Column("outcome", shown=False)),
+        [
+            ("comparison", COMPARISON_TEXT[comparison], comparison),
+            ("checkpointing", INTERVAL_TEXT[plan.outcome], plan.outcome),
+            ("break-even", _break_even_text(even), even.outcome),
+        ],
     )
 
 
@@ -216,23 +215,17 @@ def _interval_table(job: SpotJob, spot_price: float, mtbi: float) -> Table | Non
     if job.interval_hours is not None:
         candidates.append(("yours", job.interval_hours))
     candidates.append(("no checkpoints", math.inf))
-    rows, data = [], []
+    rows = []
     for label, interval in candidates:
         plan = plan_spot_job(replace(job, interval_hours=interval), spot_price, mtbi)
-        if not math.isfinite(plan.cost):
-            continue
-        outcome = plan.outcome
-        minutes = "none" if outcome == NO_CHECKPOINTS else format_value(interval * 60, "min")
-        rows.append((label, minutes, format_value(plan.wall_hours, "h"), format_value(plan.cost, "USD")))
-        every = None if outcome == NO_CHECKPOINTS else round(interval * 60, 4)
-        data.append((label, every, round(plan.wall_hours, 6), round(plan.cost, 6)))
+        if math.isfinite(plan.cost):
+            every = None if plan.outcome == NO_CHECKPOINTS else interval * 60
+            rows.append((label, every, plan.wall_hours, plan.cost))
     return Table(
         "intervals",
         "Spot cost by checkpoint interval",
-        ("interval", "every", "wall time", "spot cost"),
-        tuple(rows),
-        tuple(data),
-        ("interval", "every (min)", "wall time (h)", "spot cost (USD)"),
+        (Column("interval"), Column("every", "min", missing="none"), Column("wall time", "h"), Column("spot cost", "USD")),
+        rows,
     )
 
 

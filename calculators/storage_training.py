@@ -12,7 +12,8 @@ from ._pricing import Pricing
 from .charts import Axis, Chart, Series
 from .models import storage
 from .models.lines import CostLine, break_even, break_even_table, cheapest
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 
 NOTE = "aws-dl-note"
 EC2, LAMBDA_ECR, LAMBDA = "EC2 + ECR", "Lambda + ECR", "Lambda"
@@ -106,14 +107,11 @@ def compute(v: dict, pricing: Pricing) -> Result:
                              labels=[f"{format_value(be.x, '')} sessions" for be in crossings]))
     chart = Chart("Monthly cost by training sessions", Axis("training sessions per month"),
                   Axis("USD per month", prefix="$"), tuple(series))
-    by_count = [(n, [line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]]
     cost_table = Table(
         "monthly",
         "Monthly cost by sessions per month",
-        ("sessions", *[line.label for line in lines], "cheapest"),
-        tuple((str(n), *[format_value(c, "USD") for c in costs], best) for n, costs, best in by_count),
-        tuple((n, *[round(c, 4) for c in costs], best) for n, costs, best in by_count),
-        ("sessions per month", *[f"{line.label} (USD/month)" for line in lines], "cheapest"),
+        (Column("sessions per month", "count"), *[Column(line.label, "USD") for line in lines], Column("cheapest")),
+        [(n, *[line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]],
     )
     even_table = break_even_table(evens, "sessions/month")
     pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
