@@ -57,6 +57,15 @@ class PricingChoices:
         return self.first + tuple(found) + self.last
 
 
+def assumption(entry: str, name: str) -> str:
+    """The pricing.json reference of one assumption of an entry (a source note's figures, or the site's defaults).
+
+    >>> assumption("nanogpt-note", "train_hours")
+    '/assumptions/nanogpt-note/values/train_hours'
+    """
+    return f"/assumptions/{entry}/values/{name}"
+
+
 def _short_title(title: str) -> str:
     """A source title cut before its first colon or parenthesis.
 

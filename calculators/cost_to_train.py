@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._declare import Calculator, Input, PricingChoices
+from ._declare import Calculator, Input, PricingChoices, assumption
 from ._pricing import Pricing
 from ._numbers import format_value
 from ._result import Column, Figure, Result, Table, Value
@@ -71,22 +71,22 @@ class InstanceEstimate:
         return self.hours / 24.0
 
 
-def _spot(entry: dict, name: str, hours: float, v: dict, pricing: Pricing, stored: tuple[float, float], transfer: float):
+def _spot(entry: dict, name: str, hours: float, values: dict, pricing: Pricing, stored: tuple[float, float], transfer: float):
     """Spot price, wall hours, outcome and total of the run on one machine, plus a note on an old price."""
     if "spot" not in entry:
         return None, None, "no spot price", None, []
-    observation = price_observation(pricing, f"/instances/{name}/spot", v["price_basis"])[0]
+    observation = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])[0]
     notes = [f"spot price from {observation.as_of[:4]}"] if observation.as_of[:4] < pricing.snapshot_date[:4] else []
-    job = SpotJob(hours, v["checkpoint_minutes"] / 60.0, v["restart_minutes"] / 60.0)
-    plan = plan_at_rate(job, observation.value, v["interruption_rate"])
+    job = SpotJob(hours, values["checkpoint_minutes"] / 60.0, values["restart_minutes"] / 60.0)
+    plan = plan_at_rate(job, observation.value, values["interruption_rate"])
     if not math.isfinite(plan.wall_hours):
         return observation.value, None, "never finishes", None, notes
-    outcome = "no interruptions" if v["interruption_rate"] == 0 else "finishes"
+    outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
     return observation.value, plan.wall_hours, outcome, total, notes
 
 
-def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
+def _estimate(spec: Machine, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
     name = spec.name
     peak, used = peak_tflops(pricing, spec.gpu, run.precision)
     if peak <= 0:
@@ -97,17 +97,17 @@ def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> Ins
     elif used != "fp8" and run.precision == "fp8":
         notes.append(f"{spec.gpu_label} has no fp8 figure: {used} peak used")
     time = machine_time(run, spec.gpu_count, peak, spec.memory_gb)
-    basis = v["price_basis"]
+    basis = values["price_basis"]
     on_demand, fell_back = price_observation(pricing, f"/instances/{name}/on_demand", basis)
     if basis != "current" and not fell_back:
         notes.append(f"{basis} price")
-    store_price = price_observation(pricing, f"/storage/{v['dataset_store']}/price", basis)[0].value
+    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
     transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
-    stored_gb = v["dataset_gb"] + v["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
-    transfer = v["dataset_gb"] * transfer_price
+    stored_gb = values["dataset_gb"] + values["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
+    transfer = values["dataset_gb"] * transfer_price
     entry = pricing.section("instances")[name]
     spot_price, spot_hours, outcome, spot_total, spot_notes = _spot(
-        entry, name, time.hours, v, pricing, (stored_gb, store_price), transfer
+        entry, name, time.hours, values, pricing, (stored_gb, store_price), transfer
     )
     return InstanceEstimate(
         instance=name,
@@ -132,7 +132,7 @@ def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> Ins
     )
 
 
-def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate], list[InstanceEstimate | Exclusion]]:
+def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEstimate], list[InstanceEstimate | Exclusion]]:
     """Estimate the run on every machine in pricing.json: (ranked, excluded).
 
     Ranked holds the machines that can hold the run, cheapest on-demand total first (ties:
@@ -146,12 +146,12 @@ def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate
     >>> "c5.2xlarge" in [item.instance for item in excluded]
     True
     """
-    run = training_run(v, pricing)
+    run = training_run(values, pricing)
     ranked: list[InstanceEstimate] = []
     excluded: list[InstanceEstimate | Exclusion] = []
     for name in pricing.section("instances"):
         spec = machine(pricing, name)
-        estimate = spec if isinstance(spec, Exclusion) else _estimate(spec, run, v, pricing)
+        estimate = spec if isinstance(spec, Exclusion) else _estimate(spec, run, values, pricing)
         if isinstance(estimate, InstanceEstimate) and estimate.fits:
             ranked.append(estimate)
         else:
@@ -275,9 +275,9 @@ def _kinds(choice: str) -> tuple[str, ...]:
     return ("on_demand", "spot") if choice == "both" else (choice,)
 
 
-def _wanted(item: InstanceEstimate, v: dict) -> bool:
+def _wanted(item: InstanceEstimate, values: dict) -> bool:
     """Whether a machine passes the reader's provider and GPU filters."""
-    return v["provider_filter"] in ("all", item.provider) and v["gpu_filter"] in ("all", item.gpu)
+    return values["provider_filter"] in ("all", item.provider) and values["gpu_filter"] in ("all", item.gpu)
 
 
 def _provider_table(found: list[Option], pricing: Pricing) -> Table:
@@ -293,19 +293,19 @@ def _provider_table(found: list[Option], pricing: Pricing) -> Table:
     return Table("providers", "Where: the cheapest and the fastest option at each provider", columns, rows)
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """The ranked machines, the cheapest and the chosen one, the exclusions and the cost-time chart."""
-    require_machine(pricing, v["instance"])
-    every, excluded = estimate_instances(v, pricing)
-    ranked = [item for item in every if _wanted(item, v)]
-    found = options(ranked, _kinds(v["price_kind"]))
-    run = training_run(v, pricing)
+    require_machine(pricing, values["instance"])
+    every, excluded = estimate_instances(values, pricing)
+    ranked = [item for item in every if _wanted(item, values)]
+    found = options(ranked, _kinds(values["price_kind"]))
+    run = training_run(values, pricing)
     flops, activations, tokens = run.flops, run.activation_bytes, run.tokens
-    values = [
+    shown = [
         Value("tokens", "Training tokens", tokens / 1e9, "B tokens"),
         Value("flops_per_token", "Compute per token", flops / tokens / 1e6 if tokens else 0.0, "MFLOP"),
         Value("total_flops", "Training compute", flops / 1e18, "EFLOP"),
-        Value("state_memory", "Weights, gradients and Adam states (16 B/parameter)", model_state_bytes(v["parameters"]) / BYTES_PER_GB, "GB"),
+        Value("state_memory", "Weights, gradients and Adam states (16 B/parameter)", model_state_bytes(values["parameters"]) / BYTES_PER_GB, "GB"),
         Value("activation_memory", "Activations per GPU", activations / BYTES_PER_GB, "GB"),
         Value("machines_ranked", "Machines that can hold the run (after the filters)", len(ranked), "count"),
     ]
@@ -314,7 +314,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
         notes.append("No tokens to train: every machine takes 0 hours, and only the transfer in costs anything.")
     if ranked:
         best = ranked[0]
-        values += [
+        shown += [
             Value("cheapest_cost", f"Cheapest: {best.instance} on demand", best.on_demand_total, "USD",
                   subject=best.instance),
             Value("cheapest_hours", f"Cheapest: {best.instance} time", best.hours, "h", subject=best.instance),
@@ -323,13 +323,13 @@ def compute(v: dict, pricing: Pricing) -> Result:
         spot_options = [item for item in ranked if item.spot_total is not None]
         if spot_options:
             spot_best = min(spot_options, key=lambda item: (item.spot_total, item.instance))
-            values.append(Value("cheapest_spot_cost", f"Cheapest on spot: {spot_best.instance}", spot_best.spot_total, "USD",
+            shown.append(Value("cheapest_spot_cost", f"Cheapest on spot: {spot_best.instance}", spot_best.spot_total, "USD",
                                 note=f"{format_value(spot_best.spot_hours, 'h')} with interruptions",
                                 subject=spot_best.instance))
         else:
             notes.append("No machine that can hold the run has a spot price that finishes.")
         fastest = min(ranked, key=lambda item: (item.hours, item.on_demand_total))
-        values.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
+        shown.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
                             note=f"{format_value(fastest.on_demand_total, 'USD')} on demand", subject=fastest.instance))
     elif every:
         notes.append("No machine that can hold the run passes the provider and GPU filters.")
@@ -337,15 +337,15 @@ def compute(v: dict, pricing: Pricing) -> Result:
         notes.append("No machine in pricing.json can hold this run: see the excluded list for what each one lacks.")
     if len(ranked) < len(every):
         notes.append(f"{len(every) - len(ranked)} machines that can hold the run are hidden by the provider and GPU filters.")
-    chosen_values, chosen_notes = _chosen_values(v["instance"], every, excluded)
-    values += chosen_values
+    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
+    shown += chosen_values
     notes += chosen_notes
-    if v["price_basis"] != "current":
-        notes.append(f"Machines marked '{v['price_basis']} price' use that source's price; the others use their newest price.")
-    store = pricing.section("storage")[v["dataset_store"]].get("label", v["dataset_store"])
+    if values["price_basis"] != "current":
+        notes.append(f"Machines marked '{values['price_basis']} price' use that source's price; the others use their newest price.")
+    store = pricing.section("storage")[values["dataset_store"]].get("label", values["dataset_store"])
     notes.append(f"Storage is priced on {store} for every machine, for as long as the run lasts.")
     return Result(
-        tuple(values),
+        tuple(shown),
         (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
         (_figure(found),),
         tuple(notes),
@@ -396,7 +396,7 @@ CALCULATOR = Calculator(
     summary="Training time, memory fit and on-demand and spot cost of a transformer run on every machine in the price list.",
     inputs=(
         *RUN_INPUTS,
-        Input("dataset_gb", "Dataset size", "GB", "/assumptions/nanogpt-note/values/dataset_size",
+        Input("dataset_gb", "Dataset size", "GB", assumption("nanogpt-note", "dataset_size"),
               maximum=100_000_000, step=1, group="Data"),
         Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage"), group="Data"),
         Input("checkpoints_kept", "Checkpoints kept", "checkpoints", 1, minimum=0, maximum=10_000, step=1, integer=True,
@@ -410,11 +410,11 @@ CALCULATOR = Calculator(
         Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
               help="A note's own price where it quotes one, otherwise the newest price.", group=HARDWARE),
         Input("interruption_rate", "Spot: monthly interruption rate", "share of instances",
-              "/assumptions/spot-defaults/values/interruption_rate_high", minimum=0, maximum=0.99, step=0.01,
+              assumption("spot-defaults", "interruption_rate_high"), minimum=0, maximum=0.99, step=0.01,
               help="The share of spot instances interrupted within a month (Spot Instance Advisor bands); 0.1 means 10%.", group="Spot"),
-        Input("checkpoint_minutes", "Spot: time to write a checkpoint", "min", "/assumptions/site-defaults/values/checkpoint_minutes", minimum=0, maximum=1440, step=0.5,
+        Input("checkpoint_minutes", "Spot: time to write a checkpoint", "min", assumption("site-defaults", "checkpoint_minutes"), minimum=0, maximum=1440, step=0.5,
               help="A guess, as in the spot calculator: replace it with your own measurement.", group="Spot"),
-        Input("restart_minutes", "Spot: time to restart after an interruption", "min", "/assumptions/site-defaults/values/restart_minutes", minimum=0, maximum=1440, step=1,
+        Input("restart_minutes", "Spot: time to restart after an interruption", "min", assumption("site-defaults", "restart_minutes"), minimum=0, maximum=1440, step=1,
               help="A guess, as in the spot calculator: a new machine, then reloading the data and the last checkpoint.", group="Spot"),
     ),
     compute=compute,

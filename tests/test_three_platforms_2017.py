@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculators import CalculatorError
-from calculators.providers import (
+from calculators.three_platforms_2017 import (
     CALCULATOR,
     JobCost,
     ProviderTerms,

@@ -1,6 +1,7 @@
-"""One training job on EC2, Google Cloud ML or Rescale: what it really costs on each.
+"""The 2017 note's three platforms: one training job on EC2, Google Cloud ML or Rescale, and what it really costs on each.
 
-From the 2017 note "Cost of Deep Learning". The hourly price is only part of it: a slower worker
+The calculator is named ``providers`` (its URL keys are ``providers.<field>``), as it always was, so
+shared links keep working. From the 2017 note "Cost of Deep Learning". The hourly price is only part of it: a slower worker
 bills more hours for the same job, a platform that takes minutes to start bills those minutes,
 a failed start has its own charge, and a free credit pays for the first dollars. The job's length
 is given on the baseline machine, an EC2 g2.2xlarge (one GRID K520), whose relative speed is 1.
@@ -173,32 +174,32 @@ def ranked(costs: list[JobCost]) -> list[JobCost]:
     return sorted(finished, key=lambda c: (c.effective, c.before_credit)) + unfinished
 
 
-def _terms(v: dict) -> list[ProviderTerms]:
+def _terms(values: dict) -> list[ProviderTerms]:
     return [
         ProviderTerms(
             label,
-            v[f"{key}_price"],
-            v[f"{key}_relative_speed"],
-            v[f"{key}_startup_minutes"],
-            v[f"{key}_failed_start_charge"],
-            v[f"{key}_free_credit"],
+            values[f"{key}_price"],
+            values[f"{key}_relative_speed"],
+            values[f"{key}_startup_minutes"],
+            values[f"{key}_failed_start_charge"],
+            values[f"{key}_free_credit"],
         )
         for key, label in PROVIDERS
     ]
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Each provider's cost for one job, ranked, with the job lengths at which the ranking changes."""
-    terms = _terms(v)
-    job_hours, failed = v["job_hours"], v["failed_starts"]
+    terms = _terms(values)
+    job_hours, failed = values["job_hours"], values["failed_starts"]
     costs = [job_cost(t, job_hours, failed) for t in terms]
     order = ranked(costs)
 
-    values = []
+    shown = []
     for (key, _), cost in zip(PROVIDERS, costs):
         if cost.outcome != "finishes":
             continue
-        values += [
+        shown += [
             Value(f"{key}_billed_hours", f"{cost.provider}: billed hours", cost.billed_hours, "h"),
             Value(f"{key}_before_credit", f"{cost.provider}: cost before credit", cost.before_credit, "USD"),
             Value(f"{key}_credit_used", f"{cost.provider}: credit used", cost.credit_used, "USD"),
@@ -225,8 +226,8 @@ def compute(v: dict, pricing: Pricing) -> Result:
     finishing = [t for t in terms if t.finishes]
     evens = [job_break_even(a, b, failed) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]
     even_table = break_even_table(evens, "h", "Job length at which two providers cost the same")
-    figures = (_bar_figure(order), _line_figure(v, finishing, evens))
-    return Result(tuple(values), (rank_table, even_table), figures, _notes(order, terms, job_hours))
+    figures = (_bar_figure(order), _line_figure(values, finishing, evens))
+    return Result(tuple(shown), (rank_table, even_table), figures, _notes(order, terms, job_hours))
 
 
 def _notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -> tuple[str, ...]:
@@ -259,9 +260,9 @@ def _bar_figure(order: list[JobCost]) -> Figure:
     return Figure("ranking", chart, "; ".join(parts) + ".")
 
 
-def _line_figure(v: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
-    span = max(v["hours_max"], v["job_hours"])
-    failed = v["failed_starts"]
+def _line_figure(values: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
+    span = max(values["hours_max"], values["job_hours"])
+    failed = values["failed_starts"]
     lines = {t.name: (cost_line(t, failed), t.free_credit) for t in finishing}
     # Where a credit runs out each curve bends; put those points on the grid so the bend is drawn where it is.
     kinks = [
