@@ -11,7 +11,8 @@ from ._html import chart_html, figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
 from ._pricing import TODAY_SECTIONS, Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between, today_prices
 from ._registry import CALCULATORS, calculate, get_calculator, run
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_change, format_value, number_text, parse_number
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Chart
 from .models.lines import BreakEven, CostLine, break_even
 
@@ -20,12 +21,15 @@ __all__ = [
     "PRICING_ENV_VAR",
     "TODAY_SECTIONS",
     "Chart",
+    "Column",
     "PricingChoices",
     "chart_html",
     "clear_cache",
     "figures_json",
     "is_stale",
     "months_between",
+    "number_text",
+    "parse_number",
     "render_results",
     "BreakEven",
     "Calculator",
@@ -43,6 +47,7 @@ __all__ = [
     "Value",
     "break_even",
     "calculate",
+    "format_change",
     "format_value",
     "get_calculator",
     "load_pricing",

@@ -14,16 +14,7 @@ from typing import Any, Callable, Mapping
 
 from ._errors import CalculatorError, PricingError
 from ._pricing import Pricing
-from ._result import format_value
-
-Number = float
-
-SUFFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
-"""What a number may end with: 124M is 124,000,000, 10B ten billion, 1.5k 1,500."""
-
-NUMBER_TEXT = re.compile(r"([-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\s*([kKMBGT])?")
-"""ASCII digits only: a number must read the same in the field, the URL and Python. Thousands may be
-grouped with commas (``124,000,000``); a comma anywhere else (``1,5``) is refused, not guessed at."""
+from ._numbers import format_value, number_text, parse_number, unknown_suffix
 
 HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
 """A pricing reference in help text, e.g. ``{/instances/g5.xlarge/on_demand}``: replaced by the figure with its unit.
@@ -64,6 +55,15 @@ class PricingChoices:
         else:
             found = [(name, entry.get("label", name)) for name, entry in pricing.data.get(self.section, {}).items()]
         return self.first + tuple(found) + self.last
+
+
+def assumption(entry: str, name: str) -> str:
+    """The pricing.json reference of one assumption of an entry (a source note's figures, or the site's defaults).
+
+    >>> assumption("nanogpt-note", "train_hours")
+    '/assumptions/nanogpt-note/values/train_hours'
+    """
+    return f"/assumptions/{entry}/values/{name}"
 
 
 def _short_title(title: str) -> str:
@@ -149,11 +149,11 @@ class Input:
             return self._parse_choice(raw)
         number = self._parse_number(raw)
         if self.integer and number != int(number):
-            raise self._error(f"must be a whole number, not {_plain(number)}")
+            raise self._error(f"must be a whole number, not {number_text(number)}")
         too_low = self.minimum is not None and number < self.minimum
         too_high = self.maximum is not None and number > self.maximum
         if too_low or too_high:
-            raise self._error(f"must be {self.allowed()}, not {_plain(number)}")
+            raise self._error(f"must be {self.allowed()}, not {number_text(number)}")
         return int(number) if self.integer else number
 
     def allowed(self) -> str:
@@ -167,11 +167,11 @@ class Input:
         unit = f" {self.unit}" if self.unit and " " not in self.unit and self.unit != "fraction" else ""
         low, high = self.minimum, self.maximum
         if low is not None and high is not None:
-            span = f"between {_plain(low)} and {_plain(high)}{unit}"
+            span = f"between {number_text(low)} and {number_text(high)}{unit}"
         elif low is not None:
-            span = f"at least {_plain(low)}{unit}"
+            span = f"at least {number_text(low)}{unit}"
         elif high is not None:
-            span = f"at most {_plain(high)}{unit}"
+            span = f"at most {number_text(high)}{unit}"
         else:
             return "any whole number" if self.integer else f"any number{' of' + unit if unit else ''}"
         return f"a whole number {'of ' if low is not None and high is None else ''}{span}" if self.integer else span
@@ -189,27 +189,25 @@ class Input:
         if isinstance(raw, bool) or raw is None or not isinstance(raw, (int, float, str)):
             raise self._error(f"must be a number, not {_quoted(raw)}")
         if isinstance(raw, str):
-            text = raw.strip()
-            if not text:
-                raise self._error(f"is empty: type {self._example()}")
-            raw = self._parse_text(text)
+            raw = self._parse_text(raw)
         if not math.isfinite(raw):
             raise self._error(f"must be a finite number, not {_quoted(raw)}")
         return float(raw)
 
     def _parse_text(self, text: str) -> float:
-        """A number as typed: digits (thousands may be grouped with commas), a decimal point and exponent, one suffix."""
-        match = NUMBER_TEXT.fullmatch(text)
-        if match is None and text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        """A number as typed or linked, read by the one rule for number text (``_numbers.parse_number``)."""
+        number = parse_number(text)
+        if number is not None:
+            return number
+        if not text.strip():
+            raise self._error(f"is empty: type {self._example()}")
+        if text.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
             raise self._error(f"must be a finite number, not {_quoted(text)}")
-        if match is None:
-            tail = re.fullmatch(r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*([A-Za-z]+)", text)
-            if tail and tail.group(2) not in SUFFIXES:
-                suffix = tail.group(2)[:12]
-                raise CalculatorError(f"{self.label}: {suffix!r} is not a suffix we know; use k (thousand), M (million), "
-                                      "B (billion) or T (trillion), as in 1.5k", self.name)
-            raise self._error(f"must be {self._example()}, not {_quoted(text)}")
-        return float(match.group(1).replace(",", "")) * SUFFIXES.get(match.group(2) or "", 1)
+        suffix = unknown_suffix(text)
+        if suffix is not None:
+            raise CalculatorError(f"{self.label}: {suffix[:12]!r} is not a suffix we know; use k (thousand), M (million), "
+                                  "B (billion) or T (trillion), as in 1.5k", self.name)
+        raise self._error(f"must be {self._example()}, not {_quoted(text)}")
 
     def _example(self) -> str:
         """``a number between 0 and 1,000 USD/h``: what to type, for a message."""
@@ -229,19 +227,6 @@ def _quoted(raw: Any) -> str:
     if not isinstance(raw, str):
         return repr(raw)[:40]
     return repr(raw if len(raw) <= 40 else raw[:40] + "…")
-
-
-def _plain(number: float) -> str:
-    """A number in a message, grouped by thousands and without a trailing ``.0``.
-
-    >>> _plain(1000.0), _plain(0.25), _plain(-3), _plain(1e23), _plain(12345.678)
-    ('1,000', '0.25', '-3', '1e+23', '12,345.678')
-    """
-    if abs(number) >= 1e15 or 0 < abs(number) < 1e-4:
-        return f"{number:.6g}"
-    if float(number).is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.10g}"
 
 
 ADVANCED = "Advanced"

@@ -68,10 +68,8 @@ def _notes(notes: tuple[str, ...]) -> str:
 
 
 def _table(table: Table) -> str:
-    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in table.rows
-    )
+    head = "".join(f'<th scope="col">{escape(column.heading)}</th>' for column in table.shown)
+    body = "".join("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>" for row in table.texts)
     return (
         f'<details class="calc__table" data-table="{escape(table.name)}"><summary>{escape(table.title)}</summary>'
         f'<div class="md-typeset__table"><table><caption>{escape(table.title)}</caption>'

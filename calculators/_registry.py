@@ -1,19 +1,42 @@
-"""The list of calculators and the one entry point the page's worker calls."""
+"""The calculators, found in the package, and the one entry point the page's worker calls."""
 
 from __future__ import annotations
 
+import importlib
+import os
 from typing import Any, Mapping
 
-from . import cost_to_train, pipeline, price_history, providers, rent_vs_buy, spot, storage_training
 from ._declare import Calculator
 from ._errors import CalculatorError
 from ._html import render_results
 from ._pricing import Pricing, load_pricing
 
-CALCULATORS: dict[str, Calculator] = {
-    module.CALCULATOR.name: module.CALCULATOR
-    for module in (storage_training, pipeline, spot, providers, rent_vs_buy, cost_to_train, price_history)
-}
+
+def _discover() -> dict[str, Calculator]:
+    """Every calculator of the package: each public module that declares a ``CALCULATOR``, in module-name order.
+
+    A new page module is registered by being added; no list is edited. Two modules declaring one name
+    are refused, so a copied module cannot quietly replace another calculator.
+
+    >>> sorted(_discover())[:2]
+    ['cost_to_train', 'pipeline']
+    """
+    found: dict[str, Calculator] = {}
+    here = os.path.dirname(__file__)
+    for file_name in sorted(os.listdir(here)):
+        module_name, extension = os.path.splitext(file_name)
+        if extension != ".py" or module_name.startswith("_"):
+            continue
+        calculator = getattr(importlib.import_module(f"{__package__}.{module_name}"), "CALCULATOR", None)
+        if not isinstance(calculator, Calculator):
+            continue
+        if calculator.name in found:
+            raise CalculatorError(f"two modules declare the calculator {calculator.name!r}: rename one")
+        found[calculator.name] = calculator
+    return found
+
+
+CALCULATORS: dict[str, Calculator] = _discover()
 
 
 def get_calculator(name: str) -> Calculator:

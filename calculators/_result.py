@@ -1,63 +1,18 @@
 """What a calculator returns: labelled values, tables and charts.
 
-Each value carries its own display text, formatted here in Python, so the pre-rendered
-page and the live page print the same characters and the page's JavaScript formats nothing.
+Each value and each table cell gets its display text here in Python (by ``_numbers.format_value``),
+so the pre-rendered page and the live page print the same characters and the page's JavaScript
+formats nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from ._errors import CalculatorError
+from ._numbers import format_value
 from .charts import Chart, to_plotly
-
-
-def format_value(value: float, unit: str) -> str:
-    """Format a number for display in its unit.
-
-    Totals show cents; rates keep up to four decimals, so $0.023 per GB-month is not rounded away.
-
-    >>> format_value(3172.8, "USD"), format_value(4.2, "USD/session")
-    ('$3,172.80', '$4.20/session')
-    >>> format_value(0.023, "USD/GB-month"), format_value(1.006, "USD/h")
-    ('$0.023/GB-month', '$1.006/h')
-    >>> format_value(96, "h"), format_value(3.5714, "sessions/month"), format_value(8, "count")
-    ('96 h', '3.57 sessions/month', '8')
-    >>> format_value(0.142857, "ratio"), format_value(0.35, "fraction")
-    ('0.143×', '35%')
-    >>> format_value(4 * 10 * 0.09, "USD/session")  # 3.5999999999999996 in binary
-    '$3.60/session'
-    >>> format_value(-0.0, "h"), format_value(-1e-12, "USD")
-    ('0 h', '$0.00')
-    """
-    value = round(value, 9) + 0.0  # float noise must not decide the decimals; + 0.0 turns -0.0 into 0.0
-    if unit.startswith("USD"):
-        sign = "-" if value < 0 else ""
-        per = unit[3:]
-        decimals = 2 if not per or round(value, 2) == value else _decimals(abs(value))
-        return f"{sign}${abs(value):,.{decimals}f}{per}"
-    if unit == "fraction":
-        return f"{value:.0%}" if round(value, 2) == value else f"{value:.1%}"
-    if unit == "ratio":
-        return f"{_plain(value, 3)}×"
-    text = _plain(value, 2)
-    return text if unit in ("", "count") else f"{text} {unit}"
-
-
-def _decimals(value: float) -> int:
-    """Decimals (2 to 4) needed to show a rate without rounding it away."""
-    for decimals in (3, 4):
-        if round(value, decimals) == value:
-            return decimals
-    return 4
-
-
-def _plain(value: float, decimals: int) -> str:
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    if abs(value) >= 100:
-        return f"{value:,.1f}"
-    return f"{value:,.{decimals}f}"
 
 
 @dataclass(frozen=True)
@@ -81,35 +36,124 @@ class Value:
         return format_value(self.value, self.unit)
 
 
+NUMBER_WITHOUT_UNIT = "count"
+"""The unit of a column of plain numbers (a rank, a count): shown and exported as numbers, with no unit in the header."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its heading, and the one rule that turns a cell into the text the page shows.
+
+    With a ``unit`` the cells are numbers, shown by ``format_value`` and exported as numbers under
+    ``heading (unit)``; a cell may instead hold words that say why there is no number ("never
+    finishes"), shown and exported as they are. Without a unit the cells are text. An empty cell
+    (None or "") shows ``missing``. A column that is not ``shown`` is in the export only: the ids
+    behind a label, a machine-readable outcome.
+
+    >>> cost = Column("cost", "USD")
+    >>> cost.text(3172.8), cost.text("never finishes"), cost.text(None), cost.header
+    ('$3,172.80', 'never finishes', '—', 'cost (USD)')
+    >>> Column("rank", "count").header, Column("days", "days").header, Column("machine").text("p4d.24xlarge")
+    ('rank', 'days', 'p4d.24xlarge')
+    """
+
+    heading: str
+    unit: str = ""
+    missing: str = "—"
+    shown: bool = True
+
+    def text(self, cell: Any) -> str:
+        """The cell as the page shows it."""
+        if cell is None or cell == "":
+            return self.missing
+        if self.unit and not isinstance(cell, str):
+            return format_value(cell, self.unit)
+        return str(cell)
+
+    def exported(self, cell: Any) -> Any:
+        """The cell as an export gives it: a number without float noise, or the text the page shows.
+
+        >>> Column("cost", "USD").exported(3172.8000000000002), Column("cost", "USD").exported(None)
+        (3172.8, None)
+        """
+        if cell is None or cell == "":
+            return None
+        if self.unit and not isinstance(cell, str):
+            return float(f"{cell:.12g}") if isinstance(cell, float) else cell
+        return self.text(cell)
+
+    @property
+    def header(self) -> str:
+        """The export's header: the heading, and the unit unless the heading already says it."""
+        if not self.unit or self.unit == NUMBER_WITHOUT_UNIT or self.unit == self.heading:
+            return self.heading
+        return f"{self.heading} ({self.unit})"
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table of results; ``rows`` hold display text under ``columns``, ``data`` the raw values for export.
+    """A table of results: typed columns, and rows of raw cells, one per column.
 
-    ``data_columns`` names the cells of a ``data`` row, with units (an export's header); it
-    defaults to ``columns``, and a row of the wrong length is refused.
+    The page's text and the export both come from these rows through each column's rule, so they
+    cannot disagree. A row of the wrong length, or two columns of one heading, are refused.
 
-    >>> Table("t", "T", ("machine", "cost"), (("a", "$1.00"),), (("a", 1.0, "x"),))
+    >>> table = Table("t", "T", (Column("machine"), Column("cost", "USD")), [("a", 1.0)])
+    >>> table.texts, table.export()
+    ((('a', '$1.00'),), {'columns': ['machine', 'cost (USD)'], 'rows': [['a', 1.0]]})
+    >>> Table("t", "T", (Column("machine"), Column("cost", "USD")), [("a", 1.0, "x")])
     Traceback (most recent call last):
     ...
-    calculators._errors.CalculatorError: table 't': a data row has 3 cells under 2 headers
+    calculators._errors.CalculatorError: table 't': a row has 3 cells under 2 columns
     """
 
     name: str
     title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    data: tuple[tuple, ...] = ()
-    data_columns: tuple[str, ...] = ()
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.data_columns:
-            object.__setattr__(self, "data_columns", tuple(self.columns))
-        for cells, headers, kind in ((self.rows, self.columns, "row"), (self.data, self.data_columns, "data row")):
-            for row in cells:
-                if len(row) != len(headers):
-                    raise CalculatorError(
-                        f"table {self.name!r}: a {kind} has {len(row)} cells under {len(headers)} headers"
-                    )
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
+        headings = [column.heading for column in self.columns]
+        if len(set(headings)) != len(headings):
+            raise CalculatorError(f"table {self.name!r}: two columns are headed alike: {headings}")
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise CalculatorError(f"table {self.name!r}: a row has {len(row)} cells under {len(self.columns)} columns")
+
+    def cells(self, heading: str) -> tuple:
+        """The raw cells of the column headed ``heading``."""
+        index = next((i for i, column in enumerate(self.columns) if column.heading == heading), None)
+        if index is None:
+            raise KeyError(heading)
+        return tuple(row[index] for row in self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Each row as a dict of raw cells keyed by column heading.
+
+        >>> Table("t", "T", (Column("machine"), Column("cost", "USD")), [("a", 1.0)]).records()
+        [{'machine': 'a', 'cost': 1.0}]
+        """
+        return [dict(zip((column.heading for column in self.columns), row)) for row in self.rows]
+
+    @property
+    def shown(self) -> tuple[Column, ...]:
+        """The columns the page shows."""
+        return tuple(column for column in self.columns if column.shown)
+
+    @property
+    def texts(self) -> tuple[tuple[str, ...], ...]:
+        """Each row as the page shows it: the shown columns' text."""
+        return tuple(
+            tuple(column.text(cell) for column, cell in zip(self.columns, row) if column.shown) for row in self.rows
+        )
+
+    def export(self) -> dict:
+        """Every column (shown or export-only) under its header, and each row's cells as exported."""
+        return {
+            "columns": [column.header for column in self.columns],
+            "rows": [[column.exported(cell) for column, cell in zip(self.columns, row)] for row in self.rows],
+        }
 
 
 @dataclass(frozen=True)
@@ -157,21 +201,17 @@ class Result:
         """Return plain data for the page: values gain their display ``text``, figures are Plotly dicts."""
         return {
             "values": [{**_fields(item), "text": item.text} for item in self.values],
-            "tables": [_fields(table) for table in self.tables],
+            "tables": [{"name": table.name, "title": table.title, **table.export()} for table in self.tables],
             "figures": [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures],
             "notes": list(self.notes),
             "answer": self.sentence,
         }
 
 
-def _fields(item) -> dict:
-    """A flat dataclass (a Value or a Table) as plain data, tuples as lists: what ``asdict`` gives, without its deep copy.
+def _fields(item: Value) -> dict:
+    """A Value as plain data: what ``asdict`` gives, without its deep copy.
 
-    >>> _fields(Table("t", "T", ("a",), (("1",), ("2",))))["rows"]
-    [['1'], ['2']]
+    >>> _fields(Value("total", "Total", 3.0, "USD"))["label"]
+    'Total'
     """
-    return {name.name: _listed(getattr(item, name.name)) for name in fields(item)}
-
-
-def _listed(value):
-    return [_listed(part) for part in value] if isinstance(value, (tuple, list)) else value
+    return {name.name: getattr(item, name.name) for name in fields(item)}

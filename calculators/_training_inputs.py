@@ -7,8 +7,9 @@ declarations and :func:`training_run`, which turns checked values into the train
 
 from __future__ import annotations
 
-from ._declare import ADVANCED, Input, PricingChoices
+from ._declare import ADVANCED, Input, PricingChoices, assumption
 from ._errors import CalculatorError
+from ._numbers import number_text
 from ._pricing import Pricing
 from .models.calibration import efficiency_mfu
 from .models.training import TrainingRun
@@ -21,19 +22,16 @@ DEFAULT_EFFICIENCY = "optimised-one-node"
 """Today's common case: a well-tuned run on one machine (an efficiency key of pricing.json)."""
 
 
-def _a(name: str) -> str:
-    return f"/assumptions/{NOTE}/values/{name}"
-
 
 RUN_INPUTS: tuple[Input, ...] = (
-    Input("parameters", "Model parameters", "parameters", _a("parameters"), minimum=1, maximum=1e13, step=1e6, group="Model"),
-    Input("steps", "Training steps", "steps", _a("iterations"), minimum=0, maximum=1e9, step=1, integer=True, group="Model"),
-    Input("tokens_per_step", "Tokens per step (whole batch)", "tokens", _a("tokens_per_iteration"),
+    Input("parameters", "Model parameters", "parameters", assumption(NOTE, "parameters"), minimum=1, maximum=1e13, step=1e6, group="Model"),
+    Input("steps", "Training steps", "steps", assumption(NOTE, "iterations"), minimum=0, maximum=1e9, step=1, integer=True, group="Model"),
+    Input("tokens_per_step", "Tokens per step (whole batch)", "tokens", assumption(NOTE, "tokens_per_iteration"),
           minimum=1, maximum=1e9, step=1, integer=True, group="Model"),
-    Input("layers", "Layers", "layers", _a("layers"), minimum=1, maximum=1000, step=1, integer=True, group="Model"),
-    Input("heads", "Attention heads", "heads", _a("heads"), minimum=1, maximum=1024, step=1, integer=True, group="Model"),
-    Input("embedding", "Embedding width", "", _a("embedding"), minimum=1, maximum=1_000_000, step=1, integer=True, group="Model"),
-    Input("block_size", "Sequence length", "tokens", _a("block_size"), minimum=1, maximum=10_000_000, step=1, integer=True, group="Model"),
+    Input("layers", "Layers", "layers", assumption(NOTE, "layers"), minimum=1, maximum=1000, step=1, integer=True, group="Model"),
+    Input("heads", "Attention heads", "heads", assumption(NOTE, "heads"), minimum=1, maximum=1024, step=1, integer=True, group="Model"),
+    Input("embedding", "Embedding width", "", assumption(NOTE, "embedding"), minimum=1, maximum=1_000_000, step=1, integer=True, group="Model"),
+    Input("block_size", "Sequence length", "tokens", assumption(NOTE, "block_size"), minimum=1, maximum=10_000_000, step=1, integer=True, group="Model"),
     Input("attention_flops", "Attention FLOPs", "", "on",
           choices=(("on", "Count them: 6·N + 12·L·H·Q·T per token"), ("off", "Leave them out: 6·N per token")), group=ADVANCED),
     Input("precision", "Precision", "", "tensor",
@@ -44,11 +42,11 @@ RUN_INPUTS: tuple[Input, ...] = (
                "2022-style PyTorch, {/efficiency/optimised-one-node/values/mfu} for an optimised single machine, "
                "{/efficiency/large-multi-node/values/mfu} for a large multi-node run. The table of published runs "
                "below shows how close each comes.", group="Model"),
-    Input("mfu", "Custom MFU", "fraction", "/assumptions/site-defaults/values/mfu",
+    Input("mfu", "Custom MFU", "fraction", assumption("site-defaults", "mfu"),
           minimum=0.01, maximum=1, step=0.01,
           help="Used only when the run is trained the custom way: the share of peak throughput the run achieves.", group=ADVANCED),
     Input("scaling_efficiency", "Custom multi-GPU scaling efficiency", "fraction",
-          "/assumptions/site-defaults/values/scaling_efficiency", minimum=0.01, maximum=1, step=0.01,
+          assumption("site-defaults", "scaling_efficiency"), minimum=0.01, maximum=1, step=0.01,
           help="Used only with the custom choice, on machines with more than one GPU: the share of throughput left "
                "after communication. The presets' MFUs already include it.", group=ADVANCED),
     Input("micro_batch", "Micro-batch per GPU", "sequences", 1, minimum=1, maximum=100_000, step=1, integer=True, group=ADVANCED),
@@ -121,7 +119,7 @@ def parameter_range(layers: int, width: int) -> tuple[float, float]:
     return blocks / 2, blocks * 1.2 + 2 * MAX_VOCABULARY * width
 
 
-def training_run(v: dict, pricing: Pricing) -> TrainingRun:
+def training_run(values: dict, pricing: Pricing) -> TrainingRun:
     """Which training run do checked values describe? Raises CalculatorError when the shape is inconsistent.
 
     An efficiency preset sets the MFU (a whole-run figure, so scaling efficiency 1); the custom choice
@@ -138,29 +136,29 @@ def training_run(v: dict, pricing: Pricing) -> TrainingRun:
     >>> training_run(dict(v, efficiency="custom"), load_pricing()).mfu
     0.5
     """
-    if v["embedding"] % v["heads"]:
+    if values["embedding"] % values["heads"]:
         raise CalculatorError(
-            f"Attention heads ('heads') must divide the embedding width {v['embedding']}: {v['heads']}", "heads"
+            f"Attention heads ('heads') must divide the embedding width {values['embedding']}: {values['heads']}", "heads"
         )
-    low, high = parameter_range(v["layers"], v["embedding"])
-    if not low <= v["parameters"] <= high:
+    low, high = parameter_range(values["layers"], values["embedding"])
+    if not low <= values["parameters"] <= high:
         raise CalculatorError(
-            f"Model parameters ('parameters') must fit {v['layers']} layers of width {v['embedding']}: between "
-            f"{low:,.0f} and {high:,.0f}, got {v['parameters']:,.0f}", "parameters"
+            f"Model parameters ('parameters') must fit {values['layers']} layers of width {values['embedding']}: between "
+            f"{number_text(round(low))} and {number_text(round(high))}, got {number_text(values['parameters'])}", "parameters"
         )
-    custom = v["efficiency"] == CUSTOM
+    custom = values["efficiency"] == CUSTOM
     return TrainingRun(
-        parameters=v["parameters"],
-        tokens=float(v["steps"]) * float(v["tokens_per_step"]),
-        layers=v["layers"],
-        heads=v["heads"],
-        embedding=v["embedding"],
-        sequence=v["block_size"],
-        attention_flops=v["attention_flops"] == "on",
-        precision=v["precision"],
-        mfu=v["mfu"] if custom else efficiency_mfu(pricing, v["efficiency"]),
-        scaling_efficiency=v["scaling_efficiency"] if custom else 1.0,
-        micro_batch=v["micro_batch"],
-        activations=v["activation_memory"],
-        sharding=v["sharding"],
+        parameters=values["parameters"],
+        tokens=float(values["steps"]) * float(values["tokens_per_step"]),
+        layers=values["layers"],
+        heads=values["heads"],
+        embedding=values["embedding"],
+        sequence=values["block_size"],
+        attention_flops=values["attention_flops"] == "on",
+        precision=values["precision"],
+        mfu=values["mfu"] if custom else efficiency_mfu(pricing, values["efficiency"]),
+        scaling_efficiency=values["scaling_efficiency"] if custom else 1.0,
+        micro_batch=values["micro_batch"],
+        activations=values["activation_memory"],
+        sharding=values["sharding"],
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ._errors import CalculatorError
+from ._numbers import number_text
 
 SCALES = ("linear", "log", "category")
 STYLES = ("line", "markers", "line+markers", "bar")
@@ -162,9 +163,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _tick_text(value: float, prefix: str) -> str:
     """A tick label: ``$1,000``, ``0.1``, ``2.5``."""
-    if float(value).is_integer():
-        return f"{prefix}{int(value):,}"
-    return f"{prefix}{value:,.10g}"
+    return f"{prefix}{number_text(value)}"
 
 
 def _log_ticks(low: float, high: float) -> list[float]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._declare import Calculator, Input, PricingChoices
+from ._declare import Calculator, Input, PricingChoices, assumption
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Chart, Series, auto_axis
 from .models.interruptions import SpotJob, plan_at_rate
@@ -70,22 +71,22 @@ class InstanceEstimate:
         return self.hours / 24.0
 
 
-def _spot(entry: dict, name: str, hours: float, v: dict, pricing: Pricing, stored: tuple[float, float], transfer: float):
+def _spot(entry: dict, name: str, hours: float, values: dict, pricing: Pricing, stored: tuple[float, float], transfer: float):
     """Spot price, wall hours, outcome and total of the run on one machine, plus a note on an old price."""
     if "spot" not in entry:
         return None, None, "no spot price", None, []
-    observation = price_observation(pricing, f"/instances/{name}/spot", v["price_basis"])[0]
+    observation = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])[0]
     notes = [f"spot price from {observation.as_of[:4]}"] if observation.as_of[:4] < pricing.snapshot_date[:4] else []
-    job = SpotJob(hours, v["checkpoint_minutes"] / 60.0, v["restart_minutes"] / 60.0)
-    plan = plan_at_rate(job, observation.value, v["interruption_rate"])
+    job = SpotJob(hours, values["checkpoint_minutes"] / 60.0, values["restart_minutes"] / 60.0)
+    plan = plan_at_rate(job, observation.value, values["interruption_rate"])
     if not math.isfinite(plan.wall_hours):
         return observation.value, None, "never finishes", None, notes
-    outcome = "no interruptions" if v["interruption_rate"] == 0 else "finishes"
+    outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
     return observation.value, plan.wall_hours, outcome, total, notes
 
 
-def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
+def _estimate(spec: Machine, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
     name = spec.name
     peak, used = peak_tflops(pricing, spec.gpu, run.precision)
     if peak <= 0:
@@ -96,17 +97,17 @@ def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> Ins
     elif used != "fp8" and run.precision == "fp8":
         notes.append(f"{spec.gpu_label} has no fp8 figure: {used} peak used")
     time = machine_time(run, spec.gpu_count, peak, spec.memory_gb)
-    basis = v["price_basis"]
+    basis = values["price_basis"]
     on_demand, fell_back = price_observation(pricing, f"/instances/{name}/on_demand", basis)
     if basis != "current" and not fell_back:
         notes.append(f"{basis} price")
-    store_price = price_observation(pricing, f"/storage/{v['dataset_store']}/price", basis)[0].value
+    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
     transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
-    stored_gb = v["dataset_gb"] + v["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
-    transfer = v["dataset_gb"] * transfer_price
+    stored_gb = values["dataset_gb"] + values["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
+    transfer = values["dataset_gb"] * transfer_price
     entry = pricing.section("instances")[name]
     spot_price, spot_hours, outcome, spot_total, spot_notes = _spot(
-        entry, name, time.hours, v, pricing, (stored_gb, store_price), transfer
+        entry, name, time.hours, values, pricing, (stored_gb, store_price), transfer
     )
     return InstanceEstimate(
         instance=name,
@@ -131,7 +132,7 @@ def _estimate(spec: Machine, run: TrainingRun, v: dict, pricing: Pricing) -> Ins
     )
 
 
-def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate], list[InstanceEstimate | Exclusion]]:
+def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEstimate], list[InstanceEstimate | Exclusion]]:
     """Estimate the run on every machine in pricing.json: (ranked, excluded).
 
     Ranked holds the machines that can hold the run, cheapest on-demand total first (ties:
@@ -145,12 +146,12 @@ def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate
     >>> "c5.2xlarge" in [item.instance for item in excluded]
     True
     """
-    run = training_run(v, pricing)
+    run = training_run(values, pricing)
     ranked: list[InstanceEstimate] = []
     excluded: list[InstanceEstimate | Exclusion] = []
     for name in pricing.section("instances"):
         spec = machine(pricing, name)
-        estimate = spec if isinstance(spec, Exclusion) else _estimate(spec, run, v, pricing)
+        estimate = spec if isinstance(spec, Exclusion) else _estimate(spec, run, values, pricing)
         if isinstance(estimate, InstanceEstimate) and estimate.fits:
             ranked.append(estimate)
         else:
@@ -160,28 +161,21 @@ def estimate_instances(v: dict, pricing: Pricing) -> tuple[list[InstanceEstimate
 
 
 
-def _spot_text(item: InstanceEstimate) -> str:
-    if item.spot_total is not None:
-        return format_value(item.spot_total, "USD")
-    return item.spot_outcome
-
-
 def _ranked_table(ranked: list[InstanceEstimate]) -> Table:
-    columns = ("rank", "instance", "GPUs", "peak used", "hours", "days", "on-demand", "spot", "spot hours", "note")
-    rows, data = [], []
-    for rank, item in enumerate(ranked, 1):
-        gpus = f"{item.gpu_count} × {item.gpu_label}"
-        peak = f"{format_value(item.peak_tflops, 'TFLOPS')} {item.precision_used}"
-        spot_hours = format_value(item.spot_hours, "h") if item.spot_hours is not None else "—"
-        rows.append((str(rank), item.instance, gpus, peak, format_value(item.hours, "h"), format_value(item.days, "days"),
-                     format_value(item.on_demand_total, "USD"), _spot_text(item), spot_hours, "; ".join(item.notes) or "—"))
-        data.append((rank, item.instance, item.provider, item.gpu, item.gpu_count, item.peak_tflops, item.precision_used,
-                     round(item.hours, 6), round(item.days, 6), round(item.on_demand_total, 4),
-                     None if item.spot_total is None else round(item.spot_total, 4), item.spot_outcome))
-    data_columns = ("rank", "instance", "provider", "GPU", "GPUs", "peak used (TFLOPS)", "precision used", "hours (h)",
-                    "days", "on-demand total (USD)", "spot total (USD)", "spot outcome")
-    return Table("ranked", "Machines that can hold the run, cheapest on demand first", columns, tuple(rows), tuple(data),
-                 data_columns)
+    columns = (
+        Column("rank", "count"), Column("instance"), Column("provider", shown=False), Column("GPU", shown=False),
+        Column("GPU count", "count", shown=False), Column("GPUs"), Column("peak used", "TFLOPS"),
+        Column("precision used"), Column("hours", "h"), Column("days", "days"), Column("on-demand", "USD"),
+        Column("spot", "USD"), Column("spot outcome", shown=False), Column("spot hours", "h"), Column("note"),
+    )
+    rows = [
+        (rank, item.instance, item.provider, item.gpu, item.gpu_count, f"{item.gpu_count} × {item.gpu_label}",
+         item.peak_tflops, item.precision_used, item.hours, item.days, item.on_demand_total,
+         item.spot_outcome if item.spot_total is None else item.spot_total, item.spot_outcome, item.spot_hours,
+         "; ".join(item.notes))
+        for rank, item in enumerate(ranked, 1)
+    ]
+    return Table("ranked", "Machines that can hold the run, cheapest on demand first", columns, rows)
 
 
 def _excluded_table(excluded: list[InstanceEstimate | Exclusion]) -> Table:
@@ -192,7 +186,7 @@ def _excluded_table(excluded: list[InstanceEstimate | Exclusion]) -> Table:
         else:
             reason = memory_shortfall(item.memory_needed_gb, item.memory_per_gpu_gb)
             rows.append((item.instance, f"{item.gpu_count} × {item.gpu_label}", reason))
-    return Table("excluded", "Machines left out, and why", ("instance", "GPUs", "reason"), tuple(rows), tuple(rows))
+    return Table("excluded", "Machines left out, and why", (Column("instance"), Column("GPUs"), Column("reason")), rows)
 
 
 def _figure(found: list[Option]) -> Figure:
@@ -281,43 +275,37 @@ def _kinds(choice: str) -> tuple[str, ...]:
     return ("on_demand", "spot") if choice == "both" else (choice,)
 
 
-def _wanted(item: InstanceEstimate, v: dict) -> bool:
+def _wanted(item: InstanceEstimate, values: dict) -> bool:
     """Whether a machine passes the reader's provider and GPU filters."""
-    return v["provider_filter"] in ("all", item.provider) and v["gpu_filter"] in ("all", item.gpu)
+    return values["provider_filter"] in ("all", item.provider) and values["gpu_filter"] in ("all", item.gpu)
 
 
 def _provider_table(found: list[Option], pricing: Pricing) -> Table:
-    rows, data = [], []
-    for provider, cheap, fast in best_per_provider(found):
-        name = pricing.section("providers").get(provider, {}).get("label", provider)
-        rows.append((name, cheap.label, format_value(cheap.total, "USD"), format_value(cheap.hours, "h"),
-                     fast.label, format_value(fast.hours, "h"), format_value(fast.total, "USD")))
-        data.append((provider, cheap.label, round(cheap.total, 4), round(cheap.hours, 6),
-                     fast.label, round(fast.hours, 6), round(fast.total, 4)))
-    return Table(
-        "providers",
-        "Where: the cheapest and the fastest option at each provider",
-        ("provider", "cheapest", "cost", "time", "fastest", "time ", "cost "),
-        tuple(rows),
-        tuple(data),
-        ("provider", "cheapest option", "cheapest cost (USD)", "cheapest time (h)", "fastest option",
-         "fastest time (h)", "fastest cost (USD)"),
+    columns = (
+        Column("provider"), Column("provider id", shown=False), Column("cheapest"), Column("cheapest cost", "USD"),
+        Column("cheapest time", "h"), Column("fastest"), Column("fastest time", "h"), Column("fastest cost", "USD"),
     )
+    rows = [
+        (pricing.section("providers").get(provider, {}).get("label", provider), provider, cheap.label, cheap.total,
+         cheap.hours, fast.label, fast.hours, fast.total)
+        for provider, cheap, fast in best_per_provider(found)
+    ]
+    return Table("providers", "Where: the cheapest and the fastest option at each provider", columns, rows)
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """The ranked machines, the cheapest and the chosen one, the exclusions and the cost-time chart."""
-    require_machine(pricing, v["instance"])
-    every, excluded = estimate_instances(v, pricing)
-    ranked = [item for item in every if _wanted(item, v)]
-    found = options(ranked, _kinds(v["price_kind"]))
-    run = training_run(v, pricing)
+    require_machine(pricing, values["instance"])
+    every, excluded = estimate_instances(values, pricing)
+    ranked = [item for item in every if _wanted(item, values)]
+    found = options(ranked, _kinds(values["price_kind"]))
+    run = training_run(values, pricing)
     flops, activations, tokens = run.flops, run.activation_bytes, run.tokens
-    values = [
+    shown = [
         Value("tokens", "Training tokens", tokens / 1e9, "B tokens"),
         Value("flops_per_token", "Compute per token", flops / tokens / 1e6 if tokens else 0.0, "MFLOP"),
         Value("total_flops", "Training compute", flops / 1e18, "EFLOP"),
-        Value("state_memory", "Weights, gradients and Adam states (16 B/parameter)", model_state_bytes(v["parameters"]) / BYTES_PER_GB, "GB"),
+        Value("state_memory", "Weights, gradients and Adam states (16 B/parameter)", model_state_bytes(values["parameters"]) / BYTES_PER_GB, "GB"),
         Value("activation_memory", "Activations per GPU", activations / BYTES_PER_GB, "GB"),
         Value("machines_ranked", "Machines that can hold the run (after the filters)", len(ranked), "count"),
     ]
@@ -326,7 +314,7 @@ def compute(v: dict, pricing: Pricing) -> Result:
         notes.append("No tokens to train: every machine takes 0 hours, and only the transfer in costs anything.")
     if ranked:
         best = ranked[0]
-        values += [
+        shown += [
             Value("cheapest_cost", f"Cheapest: {best.instance} on demand", best.on_demand_total, "USD",
                   subject=best.instance),
             Value("cheapest_hours", f"Cheapest: {best.instance} time", best.hours, "h", subject=best.instance),
@@ -335,13 +323,13 @@ def compute(v: dict, pricing: Pricing) -> Result:
         spot_options = [item for item in ranked if item.spot_total is not None]
         if spot_options:
             spot_best = min(spot_options, key=lambda item: (item.spot_total, item.instance))
-            values.append(Value("cheapest_spot_cost", f"Cheapest on spot: {spot_best.instance}", spot_best.spot_total, "USD",
+            shown.append(Value("cheapest_spot_cost", f"Cheapest on spot: {spot_best.instance}", spot_best.spot_total, "USD",
                                 note=f"{format_value(spot_best.spot_hours, 'h')} with interruptions",
                                 subject=spot_best.instance))
         else:
             notes.append("No machine that can hold the run has a spot price that finishes.")
         fastest = min(ranked, key=lambda item: (item.hours, item.on_demand_total))
-        values.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
+        shown.append(Value("fastest_hours", f"Fastest: {fastest.instance}", fastest.hours, "h",
                             note=f"{format_value(fastest.on_demand_total, 'USD')} on demand", subject=fastest.instance))
     elif every:
         notes.append("No machine that can hold the run passes the provider and GPU filters.")
@@ -349,15 +337,15 @@ def compute(v: dict, pricing: Pricing) -> Result:
         notes.append("No machine in pricing.json can hold this run: see the excluded list for what each one lacks.")
     if len(ranked) < len(every):
         notes.append(f"{len(every) - len(ranked)} machines that can hold the run are hidden by the provider and GPU filters.")
-    chosen_values, chosen_notes = _chosen_values(v["instance"], every, excluded)
-    values += chosen_values
+    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
+    shown += chosen_values
     notes += chosen_notes
-    if v["price_basis"] != "current":
-        notes.append(f"Machines marked '{v['price_basis']} price' use that source's price; the others use their newest price.")
-    store = pricing.section("storage")[v["dataset_store"]].get("label", v["dataset_store"])
+    if values["price_basis"] != "current":
+        notes.append(f"Machines marked '{values['price_basis']} price' use that source's price; the others use their newest price.")
+    store = pricing.section("storage")[values["dataset_store"]].get("label", values["dataset_store"])
     notes.append(f"Storage is priced on {store} for every machine, for as long as the run lasts.")
     return Result(
-        tuple(values),
+        tuple(shown),
         (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
         (_figure(found),),
         tuple(notes),
@@ -408,7 +396,7 @@ CALCULATOR = Calculator(
     summary="Training time, memory fit and on-demand and spot cost of a transformer run on every machine in the price list.",
     inputs=(
         *RUN_INPUTS,
-        Input("dataset_gb", "Dataset size", "GB", "/assumptions/nanogpt-note/values/dataset_size",
+        Input("dataset_gb", "Dataset size", "GB", assumption("nanogpt-note", "dataset_size"),
               maximum=100_000_000, step=1, group="Data"),
         Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage"), group="Data"),
         Input("checkpoints_kept", "Checkpoints kept", "checkpoints", 1, minimum=0, maximum=10_000, step=1, integer=True,
@@ -422,11 +410,11 @@ CALCULATOR = Calculator(
         Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
               help="A note's own price where it quotes one, otherwise the newest price.", group=HARDWARE),
         Input("interruption_rate", "Spot: monthly interruption rate", "share of instances",
-              "/assumptions/spot-defaults/values/interruption_rate_high", minimum=0, maximum=0.99, step=0.01,
+              assumption("spot-defaults", "interruption_rate_high"), minimum=0, maximum=0.99, step=0.01,
               help="The share of spot instances interrupted within a month (Spot Instance Advisor bands); 0.1 means 10%.", group="Spot"),
-        Input("checkpoint_minutes", "Spot: time to write a checkpoint", "min", "/assumptions/site-defaults/values/checkpoint_minutes", minimum=0, maximum=1440, step=0.5,
+        Input("checkpoint_minutes", "Spot: time to write a checkpoint", "min", assumption("site-defaults", "checkpoint_minutes"), minimum=0, maximum=1440, step=0.5,
               help="A guess, as in the spot calculator: replace it with your own measurement.", group="Spot"),
-        Input("restart_minutes", "Spot: time to restart after an interruption", "min", "/assumptions/site-defaults/values/restart_minutes", minimum=0, maximum=1440, step=1,
+        Input("restart_minutes", "Spot: time to restart after an interruption", "min", assumption("site-defaults", "restart_minutes"), minimum=0, maximum=1440, step=1,
               help="A guess, as in the spot calculator: a new machine, then reloading the data and the last checkpoint.", group="Spot"),
     ),
     compute=compute,

@@ -6,9 +6,10 @@ a p4d.24xlarge trains. Each stage is priced on its own so a cheap machine does t
 
 from __future__ import annotations
 
-from ._declare import Calculator, Input
+from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Axis, Chart, Series
 
 NOTE = "nanogpt-note"
@@ -38,7 +39,7 @@ def volume_cost(size_gb: float, price_per_gb_month: float, months: float) -> flo
     return size_gb * price_per_gb_month * months
 
 
-def stage_costs(v: dict) -> dict[str, float]:
+def stage_costs(values: dict) -> dict[str, float]:
     """Cost of each stage, in pipeline order.
 
     >>> stage_costs({"preprocess_price": 0.34, "preprocess_hours": 12, "dataset_gb": 100,
@@ -47,9 +48,9 @@ def stage_costs(v: dict) -> dict[str, float]:
     {'preprocess': 4.08, 'storage': 10.0, 'train': 3172.8}
     """
     costs = {
-        "preprocess": compute_cost(v["preprocess_price"], v["preprocess_hours"]),
-        "storage": volume_cost(v["dataset_gb"], v["storage_price"], v["storage_months"]),
-        "train": compute_cost(v["train_price"], v["train_hours"], v["train_machines"]),
+        "preprocess": compute_cost(values["preprocess_price"], values["preprocess_hours"]),
+        "storage": volume_cost(values["dataset_gb"], values["storage_price"], values["storage_months"]),
+        "train": compute_cost(values["train_price"], values["train_hours"], values["train_machines"]),
     }
     return {stage: round(cost, 10) for stage, cost in costs.items()}
 
@@ -57,20 +58,18 @@ def stage_costs(v: dict) -> dict[str, float]:
 LABELS = {"preprocess": "Preprocessing", "storage": "Storage", "train": "Training"}
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Per-stage and total cost, a table and a bar chart of the stages."""
-    costs = stage_costs(v)
+    costs = stage_costs(values)
     total = sum(costs.values())
-    values = [Value(stage, LABELS[stage], cost, "USD") for stage, cost in costs.items()]
-    values.append(Value("total", "Total", total, "USD"))
+    shown = [Value(stage, LABELS[stage], cost, "USD") for stage, cost in costs.items()]
+    shown.append(Value("total", "Total", total, "USD"))
     share = {stage: (cost / total if total else 0.0) for stage, cost in costs.items()}
     table = Table(
         "stages",
         "Cost by stage",
-        ("stage", "cost", "share"),
-        tuple((LABELS[s], format_value(c, "USD"), f"{share[s]:.1%}") for s, c in costs.items()),
-        tuple((LABELS[s], round(c, 4), round(share[s], 6)) for s, c in costs.items()),
-        ("stage", "cost (USD)", "share (fraction)"),
+        (Column("stage"), Column("cost", "USD"), Column("share", "fraction")),
+        [(LABELS[stage], cost, share[stage]) for stage, cost in costs.items()],
     )
     chart = Chart(
         "Cost by stage",
@@ -83,11 +82,8 @@ def compute(v: dict, pricing: Pricing) -> Result:
     alt = "; ".join(f"{LABELS[s]} {format_value(c, 'USD')}" for s, c in costs.items()) + f"; total {format_value(total, 'USD')}."
     answer = (f"The whole pipeline costs {format_value(total, 'USD')}; training is {format_value(costs['train'], 'USD')} "
               f"of it ({format_value(share['train'], 'fraction')}).")
-    return Result(tuple(values), (table,), (Figure("stages", chart, alt),), answer=answer)
+    return Result(tuple(shown), (table,), (Figure("stages", chart, alt),), answer=answer)
 
-
-def _a(name: str) -> str:
-    return f"/assumptions/{NOTE}/values/{name}"
 
 
 CALCULATOR = Calculator(
@@ -96,12 +92,12 @@ CALCULATOR = Calculator(
     summary="Cost of each stage of a training pipeline and the total.",
     inputs=(
         Input("preprocess_price", "Preprocessing machine (c5.2xlarge)", "USD/h", "/instances/c5.2xlarge/on_demand", maximum=1000, step=0.01),
-        Input("preprocess_hours", "Preprocessing time", "h", _a("preprocess_hours"), maximum=100_000, step=1),
-        Input("dataset_gb", "Dataset size", "GB", _a("dataset_size"), maximum=1_000_000, step=1),
+        Input("preprocess_hours", "Preprocessing time", "h", assumption(NOTE, "preprocess_hours"), maximum=100_000, step=1),
+        Input("dataset_gb", "Dataset size", "GB", assumption(NOTE, "dataset_size"), maximum=1_000_000, step=1),
         Input("storage_price", "Volume price (EBS gp2)", "USD/GB-month", "/storage/ebs-gp2/price", maximum=100, step=0.001),
-        Input("storage_months", "Months the volume is kept", "months", _a("storage_months"), maximum=1200, step=0.5),
+        Input("storage_months", "Months the volume is kept", "months", assumption(NOTE, "storage_months"), maximum=1200, step=0.5),
         Input("train_price", "Training machine (p4d.24xlarge, 8×A100)", "USD/h", "/instances/p4d.24xlarge/on_demand", maximum=10_000, step=0.01),
-        Input("train_hours", "Training time", "h", _a("train_hours"), maximum=100_000, step=1),
+        Input("train_hours", "Training time", "h", assumption(NOTE, "train_hours"), maximum=100_000, step=1),
         Input("train_machines", "Training machines", "machines", 1, minimum=1, maximum=1000, step=1, integer=True),
     ),
     compute=compute,

@@ -24,7 +24,8 @@ from datetime import date
 from ._declare import Calculator, Input, PricingChoices
 from ._errors import PricingError
 from ._pricing import Observation, Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_change, format_value
+from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
 from .charts import Axis, Chart, Series, auto_axis
 from .models.machines import Exclusion, machine, memory_shortfall, peak_tflops, require_machine
@@ -175,7 +176,7 @@ def _kinds(choice: str) -> tuple[str, ...]:
     return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
 
 
-def machine_hours(v: dict, pricing: Pricing) -> tuple[dict[str, float], list[tuple[str, str]]]:
+def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], list[tuple[str, str]]]:
     """How many hours does the run take on each machine that can hold it, and why are the others left out?
 
     >>> from calculators import load_pricing
@@ -184,7 +185,7 @@ def machine_hours(v: dict, pricing: Pricing) -> tuple[dict[str, float], list[tup
     >>> round(hours["p4d.24xlarge"], 2), dict(left_out)["c5.2xlarge"]
     (93.78, 'no GPU model listed')
     """
-    run = training_run(v, pricing)
+    run = training_run(values, pricing)
     hours: dict[str, float] = {}
     left_out: list[tuple[str, str]] = []
     for name in pricing.section("instances"):
@@ -204,10 +205,10 @@ def machine_hours(v: dict, pricing: Pricing) -> tuple[dict[str, float], list[tup
     return hours, left_out
 
 
-def price_history(v: dict, pricing: Pricing) -> History:
+def price_history(values: dict, pricing: Pricing) -> History:
     """What would the job have cost on each machine at each of its dated prices?
 
-    ``v`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
+    ``values`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
     the same 93.78 hours at the note's $33.05/h (2024), at the catalog's $32.7726/h (2025-05), and at
     $21.957642/h after AWS's 2025 cut.
 
@@ -220,13 +221,13 @@ def price_history(v: dict, pricing: Pricing) -> History:
     >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
     True
     """
-    estimates, left_out = machine_hours(v, pricing)
+    estimates, left_out = machine_hours(values, pricing)
     series: list[PriceSeries] = []
     for name, entry in pricing.section("instances").items():
         if name not in estimates:
             continue
         hours = estimates[name]
-        for kind in _kinds(v["price_kind"]):
+        for kind in _kinds(values["price_kind"]):
             if kind in entry:
                 observations = pricing.quantity(f"/instances/{name}/{kind}").observations
                 series.append(PriceSeries(name, kind, hours, price_points(hours, observations)))
@@ -237,18 +238,18 @@ def price_history(v: dict, pricing: Pricing) -> History:
 
 
 def _table(history: History, pricing: Pricing) -> Table:
-    columns = ("machine", "price", "as of", "region", "price per hour", "job cost", "source")
-    rows, data = [], []
-    for item in history.charted:
-        for point in item.points:
-            title = pricing.sources[point.source]["title"]
-            rows.append((item.instance, dict(PRICE_KINDS)[item.kind], point.as_of, point.region,
-                         format_value(point.price, "USD/h"), format_value(point.cost, "USD"), title))
-            data.append((item.instance, item.kind, point.as_of, point.year, point.region, point.price,
-                         round(point.cost, 4), point.source))
-    data_columns = ("machine", "price kind", "as of", "year", "region", "price (USD/h)", "job cost (USD)", "source")
-    return Table("observations", "Every dated price used, and the job's cost at it", columns, tuple(rows), tuple(data),
-                 data_columns)
+    columns = (
+        Column("machine"), Column("price"), Column("price kind", shown=False), Column("as of"),
+        Column("year", "count", shown=False), Column("region"), Column("price per hour", "USD/h"),
+        Column("job cost", "USD"), Column("source"), Column("source id", shown=False),
+    )
+    rows = [
+        (item.instance, dict(PRICE_KINDS)[item.kind], item.kind, point.as_of, point.year, point.region, point.price,
+         point.cost, pricing.sources[point.source]["title"], point.source)
+        for item in history.charted
+        for point in item.points
+    ]
+    return Table("observations", "Every dated price used, and the job's cost at it", columns, rows)
 
 
 def _figure(history: History) -> Figure:
@@ -269,19 +270,13 @@ def _figure(history: History) -> Figure:
     if charted:
         parts = [
             f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
-            + ("" if item.change is None else f", {_signed(item.change)}")
+            + ("" if item.change is None else f", {format_change(item.change)}")
             for item in charted
         ]
         alt = f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
     else:
         alt = "No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot."
     return Figure("price_history", chart, alt)
-
-
-def _signed(change: float) -> str:
-    """A change as the page prints it, with its sign: '+210.8%', '-0.8%', '0%'."""
-    text = format_value(change, "fraction")
-    return text if text.startswith("-") or round(change, 9) == 0 else f"+{text}"
 
 
 def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[Value], list[str]]:
@@ -320,29 +315,29 @@ def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[V
     return values, notes
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """The chosen machine's costs then and now, every dated price as a table, and the chart over time."""
-    require_machine(pricing, v["instance"])
-    history = price_history(v, pricing)
-    kinds = _kinds(v["price_kind"])
-    values, notes = _chosen(v["instance"], history, kinds)
+    require_machine(pricing, values["instance"])
+    history = price_history(values, pricing)
+    kinds = _kinds(values["price_kind"])
+    shown, notes = _chosen(values["instance"], history, kinds)
     charted = history.charted
-    values.append(Value("machines_with_history", "Machine prices with two or more dates", len(charted), "count"))
-    if v["steps"] == 0:
+    shown.append(Value("machines_with_history", "Machine prices with two or more dates", len(charted), "count"))
+    if values["steps"] == 0:
         notes.append("No tokens to train: the job takes 0 hours, so it costs $0 at every price.")
     single = [item for item in history.series if not item.has_history]
     if single:
         notes.append(f"{len(single)} prices (a machine's on-demand or spot price) have only one date, "
                      "so they have no line on the chart.")
     for name, reason in history.left_out:
-        if name != v["instance"] and _has_history(pricing, name, kinds):
+        if name != values["instance"] and _has_history(pricing, name, kinds):
             notes.append(f"{name} has a price history but is left out: {reason}.")
     notes.append("Only compute is priced: the same hours at each date's price. Spot prices are applied to the "
                  "uninterrupted hours; interruptions would add to them.")
     notes.append("Prices come from different sources and regions (see the table), so part of a change may be "
                  "a difference of region or of source.")
-    return Result(tuple(values), (_table(history, pricing),), (_figure(history),), tuple(notes),
-                  answer=_answer(v["instance"], history, kinds))
+    return Result(tuple(shown), (_table(history, pricing),), (_figure(history),), tuple(notes),
+                  answer=_answer(values["instance"], history, kinds))
 
 
 def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
@@ -352,7 +347,7 @@ def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
         return f"{name} has no price with two or more dates, so there is no change to show; the chart shows the others."
     parts = []
     for item in series:
-        change = "" if item.change is None else f" ({_signed(item.change)})"
+        change = "" if item.change is None else f" ({format_change(item.change)})"
         parts.append(f"{item.label} {format_value(item.oldest.cost, 'USD')} at its {item.oldest.as_of} price and "
                      f"{format_value(item.newest.cost, 'USD')} at its {item.newest.as_of} price{change}")
     return "The same job on " + "; on ".join(parts) + "."

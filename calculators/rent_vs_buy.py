@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._declare import Calculator, Input
+from ._declare import Calculator, Input, assumption
 from .charts import Axis, Chart, Series
 from .models.lines import CostLine, break_even
+from ._numbers import format_value
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._result import Column, Figure, Result, Table, Value
 
 NOTE = "desktop-2019-note"
 TODAY = "today-desktop-gpu"
@@ -141,17 +142,17 @@ def calendar_days(gpu_hours: float, utilisation: float) -> float | None:
     return gpu_hours / (HOURS_PER_DAY * utilisation)
 
 
-def _watts(v: dict) -> float:
-    return v["gpu_watts"] + v["cpu_watts"] + v["other_watts"]
+def _watts(values: dict) -> float:
+    return values["gpu_watts"] + values["cpu_watts"] + values["other_watts"]
 
 
-def _lines_per_day(v: dict) -> tuple[CostLine, CostLine]:
+def _lines_per_day(values: dict) -> tuple[CostLine, CostLine]:
     """Cloud and desktop as cost lines over calendar days at the chosen utilisation."""
-    hours_per_day = HOURS_PER_DAY * v["utilisation"]
-    electricity = electricity_per_hour(_watts(v), v["electricity_price"])
+    hours_per_day = HOURS_PER_DAY * values["utilisation"]
+    electricity = electricity_per_hour(_watts(values), values["electricity_price"])
     return (
-        CostLine(CLOUD, 0.0, v["cloud_price"] * hours_per_day),
-        CostLine(DESKTOP, v["desktop_price"] * (1 - v["resale_fraction"]), electricity * hours_per_day),
+        CostLine(CLOUD, 0.0, values["cloud_price"] * hours_per_day),
+        CostLine(DESKTOP, values["desktop_price"] * (1 - values["resale_fraction"]), electricity * hours_per_day),
     )
 
 
@@ -185,19 +186,19 @@ def _payoff_texts(payoff: Payoff, days: float | None) -> tuple[str, str]:
     return hours_text, f"{format_value(days, 'days')} at this utilisation"
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Cost of the planned work both ways, the break-even and the cumulative cost over calendar days."""
-    watts = _watts(v)
-    hours = planned_gpu_hours(v["projects"], v["days_per_project"])
-    net_purchase = v["desktop_price"] * (1 - v["resale_fraction"])
-    electricity = electricity_per_hour(watts, v["electricity_price"])
-    cloud_total = cloud_cost(v["cloud_price"], hours)
-    desktop_total = desktop_cost(v["desktop_price"], v["resale_fraction"], watts, v["electricity_price"], hours)
-    payoff = desktop_payoff(v["cloud_price"], net_purchase, electricity)
-    payoff_days = calendar_days(payoff.gpu_hours, v["utilisation"]) if payoff.outcome == "pays_off" else None
-    planned_days = calendar_days(hours, v["utilisation"])
+    watts = _watts(values)
+    hours = planned_gpu_hours(values["projects"], values["days_per_project"])
+    net_purchase = values["desktop_price"] * (1 - values["resale_fraction"])
+    electricity = electricity_per_hour(watts, values["electricity_price"])
+    cloud_total = cloud_cost(values["cloud_price"], hours)
+    desktop_total = desktop_cost(values["desktop_price"], values["resale_fraction"], watts, values["electricity_price"], hours)
+    payoff = desktop_payoff(values["cloud_price"], net_purchase, electricity)
+    payoff_days = calendar_days(payoff.gpu_hours, values["utilisation"]) if payoff.outcome == "pays_off" else None
+    planned_days = calendar_days(hours, values["utilisation"])
 
-    values = [
+    shown = [
         Value("planned_gpu_hours", "Planned training (projects × days × 24 h)", hours, "GPU-hours"),
         Value("watts", "Power drawn while training", watts, "W"),
         Value("electricity_per_hour", "Desktop electricity per GPU-hour", electricity, "USD/h"),
@@ -206,50 +207,42 @@ def compute(v: dict, pricing: Pricing) -> Result:
         Value("desktop_electricity", f"{DESKTOP}: of which electricity", electricity * hours, "USD"),
     ]
     if planned_days is not None:
-        values.insert(1, Value("planned_days", "Calendar days the planned work takes", planned_days, "days"))
+        shown.insert(1, Value("planned_days", "Calendar days the planned work takes", planned_days, "days"))
     cheaper = _cheaper(cloud_total, desktop_total)
     if cheaper is None:
-        values.append(Value("saving", "Neither is cheaper for the planned work", 0.0, "USD"))
+        shown.append(Value("saving", "Neither is cheaper for the planned work", 0.0, "USD"))
     else:
-        values.append(
+        shown.append(
             Value("saving", f"{cheaper} is cheaper for the planned work by", abs(cloud_total - desktop_total), "USD")
         )
     if payoff.outcome == "pays_off":
-        values.append(Value("break_even_hours", "Desktop pays off after", payoff.gpu_hours, "GPU-hours"))
+        shown.append(Value("break_even_hours", "Desktop pays off after", payoff.gpu_hours, "GPU-hours"))
         if payoff_days is not None:
-            values.append(Value("break_even_days", "Desktop pays off after (calendar)", payoff_days, "days"))
+            shown.append(Value("break_even_days", "Desktop pays off after (calendar)", payoff_days, "days"))
 
     hours_text, days_text = _payoff_texts(payoff, payoff_days)
     even_table = Table(
         "break_even",
         "When the desktop pays off",
-        ("measured in", "break-even"),
-        (("GPU-hours", hours_text), ("calendar days", days_text)),
-        (("gpu_hours", payoff.outcome, payoff.gpu_hours), ("days", _days_outcome(payoff, payoff_days), payoff_days)),
-        ("measured in", "outcome", "break-even"),
+        (Column("measured in"), Column("break-even"), Column("outcome", shown=False),
+         Column("after", "count", shown=False)),  # in the measure of its row
+        [
+            ("GPU-hours", hours_text, payoff.outcome, payoff.gpu_hours),
+            ("calendar days", days_text, _days_outcome(payoff, payoff_days), payoff_days),
+        ],
     )
     plan_table = Table(
         "plan",
         "The planned work both ways",
-        ("option", "up front", "per GPU-hour", "planned work"),
-        (
-            (CLOUD, format_value(0, "USD"), format_value(v["cloud_price"], "USD/h"), format_value(cloud_total, "USD")),
-            (
-                DESKTOP,
-                format_value(net_purchase, "USD"),
-                format_value(electricity, "USD/h"),
-                format_value(desktop_total, "USD"),
-            ),
-        ),
-        (
-            (CLOUD, 0.0, v["cloud_price"], round(cloud_total, 4)),
-            (DESKTOP, round(net_purchase, 4), round(electricity, 6), round(desktop_total, 4)),
-        ),
-        ("option", "up front (USD)", "per GPU-hour (USD/h)", "planned work (USD)"),
+        (Column("option"), Column("up front", "USD"), Column("per GPU-hour", "USD/h"), Column("planned work", "USD")),
+        [
+            (CLOUD, 0.0, values["cloud_price"], cloud_total),
+            (DESKTOP, net_purchase, electricity, desktop_total),
+        ],
     )
-    figure = _figure(v, payoff_days)
+    figure = _figure(values, payoff_days)
     notes = (_verdict(cheaper, hours, cloud_total, desktop_total),)
-    return Result(tuple(values), (plan_table, even_table), (figure,), notes)
+    return Result(tuple(shown), (plan_table, even_table), (figure,), notes)
 
 
 def _cheaper(cloud_total: float, desktop_total: float) -> str | None:
@@ -268,9 +261,9 @@ def _verdict(cheaper: str | None, hours: float, cloud_total: float, desktop_tota
     )
 
 
-def _figure(v: dict, payoff_days: float | None) -> Figure:
-    span = int(v["horizon_days"])
-    cloud, desktop = _lines_per_day(v)
+def _figure(values: dict, payoff_days: float | None) -> Figure:
+    span = int(values["horizon_days"])
+    cloud, desktop = _lines_per_day(values)
     days = _day_grid(span)
     markers = []
     series = [Series(line.label, days, [line.at(d) for d in days]) for line in (cloud, desktop)]
@@ -293,9 +286,6 @@ def _figure(v: dict, payoff_days: float | None) -> Figure:
         parts.append("they do not cross")
     return Figure("cumulative", chart, "; ".join(parts) + ".")
 
-
-def _a(name: str) -> str:
-    return f"/assumptions/{NOTE}/values/{name}"
 
 
 CALCULATOR = Calculator(
@@ -325,8 +315,8 @@ CALCULATOR = Calculator(
         Input("utilisation", "Share of each day the machine trains", "fraction", 1, minimum=0, maximum=1, step=0.05,
               help="1 means around the clock, as in the note's 'complete days' of training. Sets calendar days "
                    "only: the GPU-hours and their cost do not change."),
-        Input("projects", "Projects", "projects", _a("projects"), minimum=0, maximum=10_000, step=1, integer=True),
-        Input("days_per_project", "Full days of training per project", "days", _a("days_per_project"),
+        Input("projects", "Projects", "projects", assumption(NOTE, "projects"), minimum=0, maximum=10_000, step=1, integer=True),
+        Input("days_per_project", "Full days of training per project", "days", assumption(NOTE, "days_per_project"),
               maximum=3650, step=0.5, help="Each day is 24 GPU-hours, retraining included."),
         Input("horizon_days", "Chart range", "days", 365, minimum=1, maximum=3650, step=1, integer=True),
     ),

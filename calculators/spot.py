@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from ._declare import Calculator, Input
+from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Annotation, Axis, Chart, Series
 from .models.interruptions import (
     CHECKPOINTING,
@@ -70,7 +71,7 @@ ALMOST_EVERY_INSTANCE = 0.9999
 """Above this monthly share the break-even would print as 100.00%, so it is stated in words instead."""
 
 
-def job_from_values(v: dict) -> SpotJob:
+def job_from_values(values: dict) -> SpotJob:
     """Which SpotJob do the calculator's inputs describe? Minutes become hours.
 
     >>> job = job_from_values({"work_hours": 96, "checkpoint_minutes": 1, "restart_minutes": 10,
@@ -80,31 +81,31 @@ def job_from_values(v: dict) -> SpotJob:
     (1.5, 0.1667)
     """
     return SpotJob(
-        work_hours=v["work_hours"],
-        checkpoint_hours=v["checkpoint_minutes"] / 60,
-        restart_hours=v["restart_minutes"] / 60,
-        interval_hours=v["interval_minutes"] / 60 if v["interval_mode"] == "fixed" else None,
-        checkpoint_gb=v["checkpoint_gb"],
-        kept_checkpoints=int(v["kept_checkpoints"]),
-        storage_price=v["storage_price"],
+        work_hours=values["work_hours"],
+        checkpoint_hours=values["checkpoint_minutes"] / 60,
+        restart_hours=values["restart_minutes"] / 60,
+        interval_hours=values["interval_minutes"] / 60 if values["interval_mode"] == "fixed" else None,
+        checkpoint_gb=values["checkpoint_gb"],
+        kept_checkpoints=int(values["kept_checkpoints"]),
+        storage_price=values["storage_price"],
     )
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Spot against on-demand for one job: costs, wall times, savings, break-even rate and a chart."""
-    job = job_from_values(v)
-    mtbi = mean_hours_between_interruptions(v["interruption_rate"])
-    on_demand = on_demand_job_cost(v["on_demand_price"], job.work_hours)
-    plan = plan_spot_job(job, v["spot_price"], mtbi)
-    even = spot_break_even(job, v["spot_price"], v["on_demand_price"])
+    job = job_from_values(values)
+    mtbi = mean_hours_between_interruptions(values["interruption_rate"])
+    on_demand = on_demand_job_cost(values["on_demand_price"], job.work_hours)
+    plan = plan_spot_job(job, values["spot_price"], mtbi)
+    even = spot_break_even(job, values["spot_price"], values["on_demand_price"])
     comparison = _comparison(plan.cost, on_demand)
 
-    values = [
+    shown = [
         Value("on_demand_cost", "On-demand cost", on_demand, "USD"),
         Value("on_demand_hours", "On-demand wall time", job.work_hours, "h"),
     ]
     if comparison != SPOT_NEVER_FINISHES:
-        values += [
+        shown += [
             Value("spot_cost", "Spot cost, expected", plan.cost, "USD"),
             Value("spot_hours", "Spot wall time, expected", plan.wall_hours, "h"),
             Value("interruptions", "Interruptions, expected", plan.interruptions, "interruptions"),
@@ -114,36 +115,36 @@ def compute(v: dict, pricing: Pricing) -> Result:
         # A share of a (near) zero on-demand cost has no meaning: leave it out.
         share = 100 * (on_demand - plan.cost) / on_demand if on_demand > 0 else math.inf
         if math.isfinite(share):
-            values.append(Value("savings_percent", "Saving with spot, share of on-demand", share, "%"))
+            shown.append(Value("savings_percent", "Saving with spot, share of on-demand", share, "%"))
     interval = plan.interval_hours if plan.outcome in CHECKPOINTING else math.inf
     chance = chance_of_interruption(job.work_hours, interval, job.checkpoint_hours, mtbi)
-    values.append(Value("interrupted_chance", "Chance of at least one interruption", 100 * chance, "%"))
+    shown.append(Value("interrupted_chance", "Chance of at least one interruption", 100 * chance, "%"))
     if math.isfinite(mtbi):
-        values.append(Value("mtbi_hours", "Mean time between interruptions", mtbi, "h"))
+        shown.append(Value("mtbi_hours", "Mean time between interruptions", mtbi, "h"))
         if job.checkpoint_hours > 0:
             young = optimal_checkpoint_interval(job.checkpoint_hours, mtbi)
-            values.append(Value("optimal_interval", "Optimal checkpoint interval (Young)", young * 60, "min"))
+            shown.append(Value("optimal_interval", "Optimal checkpoint interval (Young)", young * 60, "min"))
     if plan.outcome in (YOUNG, FIXED):
-        values.append(Value("interval_used", "Checkpoint interval used", plan.interval_hours * 60, "min"))
+        shown.append(Value("interval_used", "Checkpoint interval used", plan.interval_hours * 60, "min"))
     if even.outcome == CROSSES:
-        values += [
+        shown += [
             Value("break_even_interruptions", "Break-even: interruptions per month", even.interruptions_per_month,
                   "per month"),
             Value("break_even_mtbi", "Break-even: mean time between interruptions", 60 * even.mtbi_hours, "min"),
         ]
         if even.monthly_rate < ALMOST_EVERY_INSTANCE:
             share = 100 * even.monthly_rate
-            values.append(Value("break_even_rate", "Break-even: share of instances interrupted a month", share, "%"))
+            shown.append(Value("break_even_rate", "Break-even: share of instances interrupted a month", share, "%"))
 
     tables = [_outcome_table(comparison, plan, even)]
-    sweep = _interval_table(job, v["spot_price"], mtbi)
+    sweep = _interval_table(job, values["spot_price"], mtbi)
     if sweep is not None:
         tables.append(sweep)
     return Result(
-        tuple(values),
+        tuple(shown),
         tuple(tables),
-        (_rate_figure(job, v, mtbi, plan, on_demand, even),),
-        _notes(job, v, pricing, plan, on_demand, comparison, even),
+        (_rate_figure(job, values, mtbi, plan, on_demand, even),),
+        _notes(job, values, pricing, plan, on_demand, comparison, even),
     )
 
 
@@ -193,17 +194,15 @@ def _duration(hours: float) -> str:
 
 
 def _outcome_table(comparison: str, plan: SpotPlan, even: SpotBreakEven) -> Table:
-    rows = (
-        ("comparison", comparison, COMPARISON_TEXT[comparison]),
-        ("checkpointing", plan.outcome, INTERVAL_TEXT[plan.outcome]),
-        ("break_even", even.outcome, _break_even_text(even)),
-    )
     return Table(
         "outcomes",
         "What the numbers say",
-        ("question", "answer"),
-        tuple((question.replace("_", "-"), text) for question, _, text in rows),
-        tuple((question, outcome) for question, outcome, _ in rows),
+        (Column("question"), Column("answer"), Column("outcome", shown=False)),
+        [
+            ("comparison", COMPARISON_TEXT[comparison], comparison),
+            ("checkpointing", INTERVAL_TEXT[plan.outcome], plan.outcome),
+            ("break-even", _break_even_text(even), even.outcome),
+        ],
     )
 
 
@@ -216,27 +215,21 @@ def _interval_table(job: SpotJob, spot_price: float, mtbi: float) -> Table | Non
     if job.interval_hours is not None:
         candidates.append(("yours", job.interval_hours))
     candidates.append(("no checkpoints", math.inf))
-    rows, data = [], []
+    rows = []
     for label, interval in candidates:
         plan = plan_spot_job(replace(job, interval_hours=interval), spot_price, mtbi)
-        if not math.isfinite(plan.cost):
-            continue
-        outcome = plan.outcome
-        minutes = "none" if outcome == NO_CHECKPOINTS else format_value(interval * 60, "min")
-        rows.append((label, minutes, format_value(plan.wall_hours, "h"), format_value(plan.cost, "USD")))
-        every = None if outcome == NO_CHECKPOINTS else round(interval * 60, 4)
-        data.append((label, every, round(plan.wall_hours, 6), round(plan.cost, 6)))
+        if math.isfinite(plan.cost):
+            every = None if plan.outcome == NO_CHECKPOINTS else interval * 60
+            rows.append((label, every, plan.wall_hours, plan.cost))
     return Table(
         "intervals",
         "Spot cost by checkpoint interval",
-        ("interval", "every", "wall time", "spot cost"),
-        tuple(rows),
-        tuple(data),
-        ("interval", "every (min)", "wall time (h)", "spot cost (USD)"),
+        (Column("interval"), Column("every", "min", missing="none"), Column("wall time", "h"), Column("spot cost", "USD")),
+        rows,
     )
 
 
-def _rate_figure(job: SpotJob, v: dict, mtbi: float, plan: SpotPlan, on_demand: float, even: SpotBreakEven) -> Figure:
+def _rate_figure(job: SpotJob, values: dict, mtbi: float, plan: SpotPlan, on_demand: float, even: SpotBreakEven) -> Figure:
     """Expected spot cost against interruptions per month (log axis), on-demand flat, break-even marked."""
     yours = 0.0 if math.isinf(mtbi) else HOURS_PER_MONTH / mtbi
     crossing = even.interruptions_per_month if even.outcome == CROSSES else None
@@ -247,7 +240,7 @@ def _rate_figure(job: SpotJob, v: dict, mtbi: float, plan: SpotPlan, on_demand: 
     xs = sorted({low * (high / low) ** (i / steps) for i in range(steps + 1)} | set(anchors))
     points = []
     for x in xs:
-        cost = plan_spot_job(job, v["spot_price"], HOURS_PER_MONTH / x).cost
+        cost = plan_spot_job(job, values["spot_price"], HOURS_PER_MONTH / x).cost
         if not math.isfinite(cost):
             break
         points.append((x, cost))
@@ -263,7 +256,7 @@ def _rate_figure(job: SpotJob, v: dict, mtbi: float, plan: SpotPlan, on_demand: 
         annotations.append(Annotation(crossing, on_demand, f"break-even: {format_value(crossing, 'a month')}"))
     if yours and math.isfinite(plan.cost):
         series.append(Series("this job", [yours], [plan.cost], style="markers",
-                             labels=[f"{format_value(100 * v['interruption_rate'], '%')}/month"]))
+                             labels=[f"{format_value(100 * values['interruption_rate'], '%')}/month"]))
     y_range = None
     if crossing and on_demand > 0:
         # Past the break-even the spot curve climbs steeply; keep the crossing and this job in view.
@@ -276,10 +269,10 @@ def _rate_figure(job: SpotJob, v: dict, mtbi: float, plan: SpotPlan, on_demand: 
         tuple(series),
         tuple(annotations),
     )
-    return Figure("break_even", chart, _alt(points, on_demand, crossing, even, yours, plan, v))
+    return Figure("break_even", chart, _alt(points, on_demand, crossing, even, yours, plan, values))
 
 
-def _alt(points, on_demand, crossing, even, yours, plan, v) -> str:
+def _alt(points, on_demand, crossing, even, yours, plan, values) -> str:
     parts = []
     if points:
         (x0, c0), (x1, c1) = points[0], points[-1]
@@ -297,13 +290,13 @@ def _alt(points, on_demand, crossing, even, yours, plan, v) -> str:
         parts.append(_break_even_text(even))
     if yours and math.isfinite(plan.cost):
         parts.append(
-            f"this job, {format_value(100 * v['interruption_rate'], '%')} of instances interrupted a month "
+            f"this job, {format_value(100 * values['interruption_rate'], '%')} of instances interrupted a month "
             f"({format_value(yours, 'interruptions')} a month), costs {format_value(plan.cost, 'USD')} on spot"
         )
     return "; ".join(parts) + "."
 
 
-def _notes(job, v, pricing, plan, on_demand, comparison, even) -> tuple[str, ...]:
+def _notes(job, values, pricing, plan, on_demand, comparison, even) -> tuple[str, ...]:
     spot_text = format_value(plan.cost, "USD") if math.isfinite(plan.cost) else "no finite cost"
     notes = [
         (
@@ -320,10 +313,10 @@ def _notes(job, v, pricing, plan, on_demand, comparison, even) -> tuple[str, ...
     notice_ref = "/providers/aws/interruption_notice_minutes"
     if pricing.has(notice_ref):
         notice = pricing.value(notice_ref)
-        fits = "fits" if v["checkpoint_minutes"] <= notice else "does not fit"
+        fits = "fits" if values["checkpoint_minutes"] <= notice else "does not fit"
         notes.append(
             f"AWS warns {format_value(notice, 'min')} before it interrupts; your checkpoint write "
-            f"({format_value(v['checkpoint_minutes'], 'min')}) {fits} in that window. This estimate assumes the "
+            f"({format_value(values['checkpoint_minutes'], 'min')}) {fits} in that window. This estimate assumes the "
             "warning is not used: a handler that saves on notice would lose less work."
         )
     notes.append(
@@ -332,9 +325,6 @@ def _notes(job, v, pricing, plan, on_demand, comparison, even) -> tuple[str, ...
     )
     return tuple(notes)
 
-
-def _a(name: str) -> str:
-    return f"/assumptions/spot-defaults/values/{name}"
 
 
 CALCULATOR = Calculator(
@@ -348,20 +338,20 @@ CALCULATOR = Calculator(
         Input("spot_price", "Spot price", "USD/h", "/instances/g5.xlarge/spot", maximum=10_000, step=0.01,
               help="The same machine on spot; the 2015 note's preset uses the "
                    "{/instances/g2.2xlarge/spot@note-aws-gpu-2015} it quotes."),
-        Input("work_hours", "Compute time the job needs", "h", "/assumptions/nanogpt-note/values/train_hours",
+        Input("work_hours", "Compute time the job needs", "h", assumption("nanogpt-note", "train_hours"),
               maximum=100_000, step=1,
               help="Uninterrupted compute, as on demand. The default is the nanoGPT note's four-day run."),
-        Input("interruption_rate", "Monthly interruption rate", "share of instances", _a("interruption_rate_high"),
+        Input("interruption_rate", "Monthly interruption rate", "share of instances", assumption("spot-defaults", "interruption_rate_high"),
               maximum=0.99, step=0.01,
               help="The share of instances interrupted within a month, as the Spot Instance Advisor reports it "
                    "in bands (<5%, 5-10%, 10-15%, 15-20%, >20%); 0.2 means 20%."),
-        Input("checkpoint_minutes", "Time to write a checkpoint", "min", "/assumptions/site-defaults/values/checkpoint_minutes", maximum=1440, step=0.5),
+        Input("checkpoint_minutes", "Time to write a checkpoint", "min", assumption("site-defaults", "checkpoint_minutes"), maximum=1440, step=0.5),
         Input("interval_mode", "Checkpoint interval", "", "optimal", choices=INTERVAL_CHOICES),
         Input("interval_minutes", "Fixed checkpoint interval", "min", 60, minimum=1, maximum=100_000, step=1,
               help="Compute between two checkpoints; used only when the interval is fixed."),
-        Input("restart_minutes", "Restart after an interruption", "min", "/assumptions/site-defaults/values/restart_minutes", maximum=1440, step=1,
+        Input("restart_minutes", "Restart after an interruption", "min", assumption("site-defaults", "restart_minutes"), maximum=1440, step=1,
               help="Getting a new instance and reloading the last checkpoint."),
-        Input("checkpoint_gb", "Checkpoint size", "GB", "/assumptions/site-defaults/values/checkpoint_size", maximum=100_000, step=0.1,
+        Input("checkpoint_gb", "Checkpoint size", "GB", assumption("site-defaults", "checkpoint_size"), maximum=100_000, step=0.1,
               help="Weights plus optimizer state; GPT-2 124M with AdamW in fp32 is about "
                    "{/assumptions/site-defaults/values/checkpoint_size}."),
         Input("kept_checkpoints", "Checkpoints kept on S3", "checkpoints", 2, minimum=0, maximum=100, step=1,

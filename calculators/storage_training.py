@@ -7,12 +7,13 @@ Each scenario costs a fixed amount of storage a month plus a price per training 
 
 from __future__ import annotations
 
-from ._declare import Calculator, Input
+from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
 from .charts import Axis, Chart, Series
 from .models import storage
 from .models.lines import CostLine, break_even, break_even_table, cheapest
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value
+from ._result import Column, Figure, Result, Table, Value
 
 NOTE = "aws-dl-note"
 EC2, LAMBDA_ECR, LAMBDA = "EC2 + ECR", "Lambda + ECR", "Lambda"
@@ -53,7 +54,7 @@ def storage_cost(stored_gb: float, price_per_gb_month: float) -> float:
     return storage.storage_cost(stored_gb, price_per_gb_month, storage.HOURS_PER_MONTH)
 
 
-def scenario_lines(v: dict) -> list[CostLine]:
+def scenario_lines(values: dict) -> list[CostLine]:
     """Return the three scenarios as monthly cost lines over training sessions per month.
 
     >>> from calculators import load_pricing
@@ -61,13 +62,13 @@ def scenario_lines(v: dict) -> list[CostLine]:
     >>> [(line.label, round(line.fixed, 2), round(line.rate, 2)) for line in scenario_lines(v)]
     [('EC2 + ECR', 10.0, 7.0), ('Lambda + ECR', 10.0, 7.8), ('Lambda', 20.0, 4.2)]
     """
-    stored_gb = v["containers"] * v["image_gb"]
-    hours = v["train_hours"], v["setup_hours"], v["nodes"]
-    pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
+    stored_gb = values["containers"] * values["image_gb"]
+    hours = values["train_hours"], values["setup_hours"], values["nodes"]
+    pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
     return [
-        CostLine(EC2, storage_cost(stored_gb, v["ecr_storage_price"]), session_cost(v["ec2_price"], *hours)),
-        CostLine(LAMBDA_ECR, storage_cost(stored_gb, v["ecr_storage_price"]), session_cost(v["lambda_price"], *hours) + pulls),
-        CostLine(LAMBDA, storage_cost(stored_gb, v["lambda_storage_price"]), session_cost(v["lambda_price"], *hours)),
+        CostLine(EC2, storage_cost(stored_gb, values["ecr_storage_price"]), session_cost(values["ec2_price"], *hours)),
+        CostLine(LAMBDA_ECR, storage_cost(stored_gb, values["ecr_storage_price"]), session_cost(values["lambda_price"], *hours) + pulls),
+        CostLine(LAMBDA, storage_cost(stored_gb, values["lambda_storage_price"]), session_cost(values["lambda_price"], *hours)),
     ]
 
 
@@ -88,14 +89,14 @@ def last_session_cheapest(lines: list[CostLine], label: str, limit: int = 10_000
     return last
 
 
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Monthly cost of each scenario, the break-evens and the cheapest scenario per session count."""
-    lines = scenario_lines(v)
-    sessions = v["sessions"]
+    lines = scenario_lines(values)
+    sessions = values["sessions"]
     ec2, lambda_ecr, lambda_only = lines
     pairs = [(ec2, lambda_only), (ec2, lambda_ecr), (lambda_ecr, lambda_only)]
     evens = [break_even(a, b) for a, b in pairs]
-    span = int(max(v["sessions_max"], sessions))
+    span = int(max(values["sessions_max"], sessions))
     counts = list(range(0, span + 1))
     crossings = [be for be in evens if be.outcome == "crosses" and be.x <= span]
     by_label = {line.label: line for line in lines}
@@ -106,19 +107,16 @@ def compute(v: dict, pricing: Pricing) -> Result:
                              labels=[f"{format_value(be.x, '')} sessions" for be in crossings]))
     chart = Chart("Monthly cost by training sessions", Axis("training sessions per month"),
                   Axis("USD per month", prefix="$"), tuple(series))
-    by_count = [(n, [line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]]
     cost_table = Table(
         "monthly",
         "Monthly cost by sessions per month",
-        ("sessions", *[line.label for line in lines], "cheapest"),
-        tuple((str(n), *[format_value(c, "USD") for c in costs], best) for n, costs, best in by_count),
-        tuple((n, *[round(c, 4) for c in costs], best) for n, costs, best in by_count),
-        ("sessions per month", *[f"{line.label} (USD/month)" for line in lines], "cheapest"),
+        (Column("sessions per month", "count"), *[Column(line.label, "USD") for line in lines], Column("cheapest")),
+        [(n, *[line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]],
     )
     even_table = break_even_table(evens, "sessions/month")
-    pulls = pull_cost(v["pulls"], v["image_gb"], v["ecr_transfer_price"])
+    pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
     headroom = ec2.rate - (lambda_ecr.rate - pulls)
-    values = [
+    shown = [
         Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
         Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
         Value("lambda_session", f"{LAMBDA}: per session", lambda_only.rate, "USD/session"),
@@ -138,11 +136,11 @@ def compute(v: dict, pricing: Pricing) -> Result:
     ]
     last = last_session_cheapest(lines, EC2)
     if last is not None:
-        values.append(Value("ec2_cheapest_up_to", f"{EC2} is cheapest up to", last, "sessions/month"))
+        shown.append(Value("ec2_cheapest_up_to", f"{EC2} is cheapest up to", last, "sessions/month"))
     best = cheapest(lines, sessions)
     notes = (f"At {format_value(sessions, 'sessions')} a month the cheapest is {best.label}.",)
     return Result(
-        tuple(values),
+        tuple(shown),
         (cost_table, even_table),
         (Figure("break_even", chart, _alt(lines, evens)),),
         notes,
@@ -155,9 +153,6 @@ def _alt(lines: list[CostLine], evens) -> str:
     return "; ".join(parts + crossings) + "."
 
 
-def _a(name: str) -> str:
-    return f"/assumptions/{NOTE}/values/{name}"
-
 
 CALCULATOR = Calculator(
     name="storage_training",
@@ -167,14 +162,14 @@ CALCULATOR = Calculator(
         Input("sessions", "Training sessions per month", "sessions", 2, minimum=0, maximum=1000, step=1,
               help="Used for the monthly totals; the chart spans 0 to the chart range."),
         Input("sessions_max", "Chart range", "sessions", 10, minimum=1, maximum=1000, step=1, integer=True),
-        Input("train_hours", "Training time per session", "h", _a("train_hours"), minimum=0, maximum=10_000, step=0.5),
-        Input("setup_hours", "Setup time per session", "h", _a("setup_hours"), minimum=0, maximum=1000, step=0.5,
+        Input("train_hours", "Training time per session", "h", assumption(NOTE, "train_hours"), minimum=0, maximum=10_000, step=0.5),
+        Input("setup_hours", "Setup time per session", "h", assumption(NOTE, "setup_hours"), minimum=0, maximum=1000, step=0.5,
               help="Billed like training time: the machine runs while you set up."),
         Input("nodes", "Billed machines per session", "machines", 1, minimum=1, maximum=1000, step=1, integer=True),
-        Input("pulls", "Image pulls per session", "pulls", _a("nodes"), minimum=0, maximum=10_000, step=1,
+        Input("pulls", "Image pulls per session", "pulls", assumption(NOTE, "nodes"), minimum=0, maximum=10_000, step=1,
               help="Each machine of a cluster pulls the image once."),
-        Input("image_gb", "Image size", "GB", _a("container_size"), minimum=0, maximum=100_000, step=1),
-        Input("containers", "Images kept", "images", _a("containers"), minimum=0, maximum=10_000, step=1),
+        Input("image_gb", "Image size", "GB", assumption(NOTE, "container_size"), minimum=0, maximum=100_000, step=1),
+        Input("containers", "Images kept", "images", assumption(NOTE, "containers"), minimum=0, maximum=10_000, step=1),
         Input("ec2_price", "EC2 price (g5.xlarge, 1×A10G)", "USD/h", "/instances/g5.xlarge/on_demand", maximum=1000, step=0.01),
         Input("lambda_price", "Lambda price (1×A10)", "USD/h", "/instances/lambda-1x-a10/on_demand", maximum=1000, step=0.01),
         Input("ecr_storage_price", "ECR storage", "USD/GB-month", "/storage/ecr/price", maximum=100, step=0.001),

@@ -38,12 +38,14 @@ from calculators import (
     Input,
     clear_cache,
     figures_json,
+    format_change,
     format_value,
     get_calculator,
     grouped,
     is_stale,
     load_pricing,
     months_between,
+    number_text,
     render_results,
     today_prices,
 )
@@ -234,7 +236,7 @@ def _published_runs(pricing) -> str:
             escape(check.label), escape(f"{gpus}{label}"),
             escape(f"{preset}, {format_value(check.mfu, 'fraction')}"),
             escape(f"{format_value(check.published, unit)}"), escape(f"{format_value(check.estimated, unit)}"),
-            escape(f"{check.error:+.0%}".replace("-", "−")), _source_link(pricing, check.source),
+            escape(format_change(check.error)), _source_link(pricing, check.source),
         ))
     return _table_html(("run", "hardware", "preset, MFU", "published", "estimated", "error", "source"), rows,
                        "Published training runs against this estimate")
@@ -372,7 +374,7 @@ def _group(group: str, members: tuple[Input, ...], values: dict, uid: str, specs
 
 def _summary_item(item: Input, value) -> str:
     """A folded field in its group's summary: its label and value, which the page script keeps up to date."""
-    shown = dict(item.choices).get(value, value) if item.kind == "choice" else _number(value)
+    shown = dict(item.choices).get(value, value) if item.kind == "choice" else number_text(value)
     return f'<span data-summary-for="{escape(item.name)}">{escape(item.label)}: <b>{escape(str(shown))}</b></span>'
 
 
@@ -382,7 +384,7 @@ def _preset_picker(calculator, uid: str) -> str:
         return ""
     pricing = _state["pricing"]
     values = {
-        name: {field: _number(value) for field, value in calculator.defaults(pricing, {"preset": name}).items()}
+        name: {field: number_text(value) for field, value in calculator.defaults(pricing, {"preset": name}).items()}
         for name in calculator.preset_titles
     }
     options = '<option value="">Your own values (below)</option>' + "".join(
@@ -451,7 +453,7 @@ def _field(item: Input, value, uid: str, spec, reference: str, group: str = "") 
         keyboard = "text" if (item.maximum or 0) >= 1e6 and not item.unit.startswith("USD") else "decimal"
         control = (
             f'<input id="{field_id}" name="{escape(item.name)}" type="text" inputmode="{keyboard}"'
-            f' value="{_number(value)}" autocomplete="off" spellcheck="false" required'
+            f' value="{number_text(value)}" autocomplete="off" spellcheck="false" required'
             f' aria-describedby="{described}">'
         )
     unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
@@ -471,19 +473,6 @@ def _provenance(ref: str, reference: str) -> str:
     anchor = _anchor(pricing.quantity(ref).pointer)
     return f'<a href="{reference}#{anchor}" title="{title}">pricing.json, {escape(observation.as_of)}</a>'
 
-
-
-def _number(value) -> str:
-    """A value as a field shows it: large whole numbers grouped by thousands, which Python reads back as typed.
-
-    >>> _number(124_000_000.0), _number(1024), _number(0.52), _number("flash")
-    ('124,000,000', '1024', '0.52', 'flash')
-    """
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-    return repr(float(value))
 
 
 SECTION_TITLES = {

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculators import CALCULATORS, CalculatorError, calculate, run
+from calculators import CALCULATORS, CalculatorError, calculate, format_value, run
 
 CASES = [(name, None) for name in CALCULATORS] + [
     (name, preset) for name, calc in CALCULATORS.items() for preset in calc.presets
@@ -28,8 +28,8 @@ def test_defaults_and_presets_give_finite_labelled_values(name, preset):
         assert value.label.strip() and value.text.strip()
         assert "nan" not in value.text.lower() and "inf" not in value.text.lower()
     for table in result.tables:
-        for row in table.rows:
-            cells = [str(cell).strip() for cell in row]
+        for row in table.texts:
+            cells = [cell.strip() for cell in row]
             assert all(cell and cell != "None" and cell.lower() not in ("nan", "inf", "-inf") for cell in cells), row
     for figure in result.figures:
         assert figure.alt.strip()
@@ -109,8 +109,8 @@ def test_any_valid_input_gives_finite_values_and_figures_plotly_accepts(name, da
     for value in result.values:
         assert math.isfinite(value.value), value.name
     for table in result.tables:
-        assert all(len(row) == len(table.columns) for row in table.rows)
-        assert all(len(row) == len(table.data_columns) for row in table.data)
+        assert all(len(row) == len(table.shown) for row in table.texts)
+        assert not any(word in cell.lower() for row in table.texts for cell in row for word in ("nan", "inf"))
     for figure in result.figures:
         check_figure(figure.figure)
         assert figure.alt.strip()
@@ -152,7 +152,7 @@ def test_a_new_instance_appears_in_every_instance_choice(pricing_data):
     result = get_calculator("cost_to_train").compute(
         get_calculator("cost_to_train").validate({"instance": "test-machine.48xlarge"}, pricing), pricing
     )
-    assert any(row[1] == "test-machine.48xlarge" for row in result.tables[0].rows)
+    assert "test-machine.48xlarge" in result.tables[0].cells("instance")
 
 
 @pytest.mark.parametrize("name, preset", CASES, ids=[f"{n}-{p or 'defaults'}" for n, p in CASES])
@@ -183,7 +183,8 @@ def test_a_calculator_may_not_headline_more_than_four_figures():
 
 @pytest.mark.parametrize("name, preset", CASES, ids=[f"{n}-{p or 'defaults'}" for n, p in CASES])
 def test_the_page_data_holds_exactly_the_values_and_tables_of_the_result(name, preset):
-    """The page's data (Result.to_dict) has every field of every value and table, as dataclasses.asdict gives it."""
+    """The page's data (Result.to_dict) has every field of every value, and every table with every column the
+    page shows: a number cell is the number whose text the page shows, any other cell is the page's text."""
     import json
     from dataclasses import asdict
 
@@ -191,10 +192,24 @@ def test_the_page_data_holds_exactly_the_values_and_tables_of_the_result(name, p
         return json.loads(json.dumps(data))
 
     result = calculate(name, preset=preset)
-    data = result.to_dict()
-    assert as_sent([{k: v for k, v in item.items() if k != "text"} for item in data["values"]]) == \
+    data = as_sent(result.to_dict())
+    assert [{k: v for k, v in item.items() if k != "text"} for item in data["values"]] == \
         as_sent([asdict(v) for v in result.values])
-    assert as_sent(data["tables"]) == as_sent([asdict(table) for table in result.tables])
+    assert [(t["name"], t["title"], len(t["rows"])) for t in data["tables"]] == \
+        [(t.name, t.title, len(t.rows)) for t in result.tables]
+    for sent, table in zip(data["tables"], result.tables):
+        assert len(sent["columns"]) == len(set(sent["columns"])) == len(table.columns), "one distinct header a column"
+        shown = [i for i, column in enumerate(table.columns) if column.shown]
+        for header, column in zip((sent["columns"][i] for i in shown), table.shown):
+            assert header == column.heading or header == f"{column.heading} ({column.unit})"
+        for cells, texts in zip(sent["rows"], table.texts):
+            assert len(cells) == len(table.columns)
+            for i, text in zip(shown, texts):
+                cell, unit = cells[i], table.columns[i].unit
+                if isinstance(cell, (int, float)) and unit:
+                    assert format_value(cell, unit) == text, (table.name, i)
+                else:
+                    assert cell == text or (cell is None and text == table.columns[i].missing), (table.name, i)
 
 
 def test_a_change_that_moves_no_spot_plan_reuses_every_plan():

@@ -217,11 +217,12 @@ def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
     assert result.value("fastest_hours") == pytest.approx(0.5208333)
     assert result.value("instance_on_demand") == pytest.approx(6.666667)
     ranked_table, excluded_table, provider_table = result.tables
-    assert [row[1] for row in ranked_table.rows] == ["one-big", "eight-big", "one-small"]
+    assert ranked_table.cells("instance") == ("one-big", "eight-big", "one-small")
     # one provider: cheapest is one-big spot ($1.67), fastest is eight-big on demand (0.52 h)
-    assert [row[1] for row in provider_table.data] == ["one-big spot"] and provider_table.data[0][4] == "eight-big"
-    assert ranked_table.rows[0][6] == "$6.67"
-    reasons = {row[0]: row[2] for row in excluded_table.rows}
+    assert provider_table.cells("cheapest") == ("one-big spot",) and provider_table.cells("fastest") == ("eight-big",)
+    on_demand = [column.heading for column in ranked_table.shown].index("on-demand")
+    assert ranked_table.texts[0][on_demand] == "$6.67"
+    reasons = {row["instance"]: row["reason"] for row in excluded_table.records()}
     assert reasons == {"tiny-memory": "needs 2.68 GB per GPU, has 2 GB", "cpu-box": "no GPU model listed"}
 
 
@@ -246,7 +247,7 @@ def test_no_machine_fits_is_a_named_outcome(small_pricing, small_values):
     """When nothing can hold the run the result says so and shows no cheapest option."""
     small_values.update(parameters=1e12, layers=200, embedding=20480, heads=160)  # 16 TB of states; 12·200·20480² ≈ 1.0e12
     result = CALCULATOR.compute(small_values, small_pricing)
-    assert result.tables[0].rows == ()
+    assert result.tables[0].rows == ()  # no machine, no row
     assert "cheapest_cost" not in [value.name for value in result.values]
     assert any("No machine in pricing.json can hold this run" in note for note in result.notes)
     check_figure(result.figures[0].figure)
@@ -358,9 +359,9 @@ def test_preset_cheapest_machine_matches_an_independent_calculation(pricing):
         totals[name] = hours * (price + store_rate)
     cheapest = min(totals, key=totals.get)
     ranked = result.tables[0]
-    assert ranked.data[0][1] == cheapest
+    assert ranked.cells("instance")[0] == cheapest
     assert result.value("cheapest_cost") == pytest.approx(totals[cheapest])
-    assert [row[1] for row in ranked.data] == sorted(totals, key=totals.get)
+    assert list(ranked.cells("instance")) == sorted(totals, key=totals.get)
 
 
 def test_preset_p4d_uses_the_note_price_and_others_the_newest(pricing):
@@ -389,10 +390,10 @@ def test_a_parameter_count_the_shape_cannot_hold_is_refused(pricing):
 def test_big_model_excludes_small_gpus_with_the_reason(pricing):
     """20B parameters (320 GB of states) do not fit 8×40 GB but fit 8×80 GB; p4d says why."""
     result = CALCULATOR.compute(preset_values(pricing, **BIG_MODEL), pricing)
-    reasons = {row[0]: row[2] for row in result.tables[1].rows}
+    reasons = {row["instance"]: row["reason"] for row in result.tables[1].records()}
     # 320 GB / 8 = 40 GB of states per GPU, plus flash-attention activations 1024 × 6144 × 34 × 44 = 9.41 GB
     assert reasons["p4d.24xlarge"].startswith("needs 49.41 GB per GPU, has 40 GB")
-    assert "p4de.24xlarge" in [row[1] for row in result.tables[0].rows]
+    assert "p4de.24xlarge" in result.tables[0].cells("instance")
     assert any(value.name == "instance_hours" and value.note.startswith("does not fit") for value in result.values)
 
 
@@ -442,10 +443,10 @@ def test_figure_is_valid_plotly_and_alt_names_the_best_trade_offs(pricing):
     result = CALCULATOR.compute(preset_values(pricing), pricing)
     figure = result.figures[0]
     check_figure(figure.figure)
-    ranked = result.tables[0].data
-    count = len(ranked) + sum(1 for row in ranked if row[10] is not None)
+    ranked = result.tables[0].records()
+    count = len(ranked) + sum(1 for row in ranked if not isinstance(row["spot"], str))
     assert f"for {count} options" in figure.alt
-    front = pareto_front([(row[1], row[7], row[9]) for row in ranked])
+    front = pareto_front([(row["instance"], row["hours"], row["on-demand"]) for row in ranked])
     assert front[0][0] in figure.alt or f"{front[0][0]} spot" in figure.alt
 
 
@@ -453,34 +454,34 @@ def test_filters_keep_only_the_chosen_provider_and_gpu(pricing):
     """Filtering by provider or GPU ranks only those machines, and says how many were hidden."""
     every = CALCULATOR.compute(preset_values(pricing), pricing)
     lambda_only = CALCULATOR.compute(preset_values(pricing, provider_filter="lambda"), pricing)
-    providers = {row[2] for row in lambda_only.tables[0].data}
+    providers = set(lambda_only.tables[0].cells("provider"))
     assert providers == {"lambda"}
-    hidden = len(every.tables[0].data) - len(lambda_only.tables[0].data)
+    hidden = len(every.tables[0].rows) - len(lambda_only.tables[0].rows)
     assert hidden > 0 and f"{hidden} machines that can hold the run are hidden" in " ".join(lambda_only.notes)
     a100 = CALCULATOR.compute(preset_values(pricing, gpu_filter="A100-80GB"), pricing)
-    assert {row[3] for row in a100.tables[0].data} == {"A100-80GB"}
+    assert set(a100.tables[0].cells("GPU")) == {"A100-80GB"}
 
 
 def test_per_provider_best_is_the_cheapest_and_the_fastest_of_each_provider(pricing):
     """Each provider's row holds its cheapest option and its fastest one, worked out again from the ranking."""
     result = CALCULATOR.compute(preset_values(pricing, price_kind="on_demand"), pricing)
-    ranked, providers = result.tables[0].data, result.tables[2].data
-    for provider, cheap, cheap_cost, _, fast, fast_hours, _ in providers:
-        mine = [row for row in ranked if row[2] == provider]
-        assert cheap == min(mine, key=lambda row: (row[9], row[7]))[1]
-        assert cheap_cost == pytest.approx(min(row[9] for row in mine), abs=1e-3)
-        assert fast_hours == pytest.approx(min(row[7] for row in mine), abs=1e-5)
-        assert fast in [row[1] for row in mine if row[7] == pytest.approx(fast_hours, abs=1e-5)]
-    assert len(providers) == len({row[2] for row in ranked})
+    ranked, providers = result.tables[0].records(), result.tables[2].records()
+    for best in providers:
+        mine = [row for row in ranked if row["provider"] == best["provider id"]]
+        assert best["cheapest"] == min(mine, key=lambda row: (row["on-demand"], row["hours"]))["instance"]
+        assert best["cheapest cost"] == pytest.approx(min(row["on-demand"] for row in mine), abs=1e-3)
+        assert best["fastest time"] == pytest.approx(min(row["hours"] for row in mine), abs=1e-5)
+        assert best["fastest"] in [row["instance"] for row in mine if row["hours"] == pytest.approx(best["fastest time"], abs=1e-5)]
+    assert len(providers) == len({row["provider"] for row in ranked})
 
 
 def test_spot_only_ranks_spot_options_per_provider(pricing):
     """With spot only, every per-provider option is a spot one; providers with no spot price drop out."""
     result = CALCULATOR.compute(preset_values(pricing, price_kind="spot"), pricing)
-    providers = result.tables[2].data
-    assert providers and all(row[1].endswith(" spot") and row[4].endswith(" spot") for row in providers)
-    with_spot = {row[2] for row in result.tables[0].data if row[10] is not None}
-    assert {row[0] for row in providers} == with_spot
+    providers = result.tables[2].records()
+    assert providers and all(row["cheapest"].endswith(" spot") and row["fastest"].endswith(" spot") for row in providers)
+    with_spot = {row["provider"] for row in result.tables[0].records() if not isinstance(row["spot"], str)}
+    assert {row["provider id"] for row in providers} == with_spot
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -497,8 +498,8 @@ def test_costs_are_finite_and_never_negative(pricing, raw, parameters):
     """Whatever the inputs, every value shown is finite and no cost is negative."""
     result = CALCULATOR.compute(preset_values(pricing, parameters=parameters, **raw), pricing)
     assert all(math.isfinite(value.value) and value.value >= 0 for value in result.values)
-    for row in result.tables[0].data:
-        assert row[9] >= 0 and (row[10] is None or row[10] >= 0)
+    for row in result.tables[0].records():
+        assert row["on-demand"] >= 0 and (isinstance(row["spot"], str) or row["spot"] >= 0)
     check_figure(result.figures[0].figure)
 
 

@@ -46,7 +46,8 @@ def test_zero_hours_cost_nothing_and_shares_stay_defined():
     """A pipeline of zero hours and zero storage costs $0 and its table shows 0% shares, not NaN."""
     result = calculate("pipeline", {"preprocess_hours": 0, "train_hours": 0, "dataset_gb": 0})
     assert result.value("total") == 0
-    assert all("nan" not in " ".join(row).lower() for row in result.tables[0].rows)
+    assert all("nan" not in " ".join(row).lower() for row in result.tables[0].texts)
+    assert result.tables[0].texts[0][2] == "0%"
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,7 @@ def test_the_job_takes_the_hours_cost_to_train_estimates(pricing):
 def test_table_lists_every_dated_price_with_its_source_title(pricing):
     """The table has one row per observation of each charted price, with the date, price, job cost and source title."""
     result = compute(pricing)
-    rows = [row for row in result.tables[0].rows if row[0] == "g2.2xlarge" and row[1] == "spot"]
+    rows = [row for row in result.tables[0].texts if row[0] == "g2.2xlarge" and row[1] == "spot"]
     v3 = pricing.quantity("/instances/g2.2xlarge/spot").from_source("skypilot-v3-aws")
     assert rows == [
         ("g2.2xlarge", "spot", "2015-11-22", "unspecified", "$0.10/h", "$10,177.62",

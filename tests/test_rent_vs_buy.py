@@ -175,8 +175,8 @@ def test_desktop_never_pays_off_when_electricity_costs_more_than_the_cloud(prici
     result = at_note(pricing, gpu_watts=1000, cpu_watts=0, electricity_price=1.0)
     assert not has_value(result, "break_even_hours") and not has_value(result, "break_even_days")
     table = next(table for table in result.tables if table.name == "break_even")
-    assert [row[1] for row in table.data] == ["never", "never"]
-    assert all(cell.startswith("never") for _, cell in table.rows)
+    assert table.cells("outcome") == ("never", "never")
+    assert all(cell.startswith("never") for cell in table.cells("break-even"))
     assert [trace["name"] for trace in result.figures[0].figure["data"]] == ["Cloud", "Desktop"]
     assert "do not cross" in result.figures[0].alt
 
@@ -192,7 +192,7 @@ def test_a_free_desktop_wins_from_the_first_hour(pricing):
     """Fully resold (resale 1), the desktop costs only power: cheaper from the start, outcome at_once."""
     result = at_note(pricing, resale_fraction=1)
     table = next(table for table in result.tables if table.name == "break_even")
-    assert table.data[0][1] == "at_once"
+    assert table.cells("outcome")[0] == "at_once"
     assert result.value("desktop_cost") == pytest.approx(163.584)  # electricity only
 
 
@@ -207,7 +207,7 @@ def test_idle_machine_has_no_calendar_break_even(pricing):
     assert result.value("break_even_hours") == pytest.approx(2885.170225)
     assert not has_value(result, "break_even_days") and not has_value(result, "planned_days")
     table = next(table for table in result.tables if table.name == "break_even")
-    assert table.data[1][1] == "idle"
+    assert table.cells("outcome")[1] == "idle"
     data = {trace["name"]: trace for trace in result.figures[0].figure["data"]}
     assert set(data["Cloud"]["y"]) == {0} and set(data["Desktop"]["y"]) == {2000}
 

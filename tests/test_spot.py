@@ -40,7 +40,7 @@ def run(pricing, raw=None, preset=None):
 def outcomes(result) -> dict[str, str]:
     """The named outcomes of a result: comparison, checkpointing and break-even."""
     table = next(t for t in result.tables if t.name == "outcomes")
-    return dict(table.data)
+    return {row["question"].replace("-", "_"): row["outcome"] for row in table.records()}
 
 
 def names(result) -> set[str]:
@@ -447,7 +447,7 @@ def test_interval_table_puts_young_cheapest(pricing):
     """At the default rate Young's interval costs no more than half or twice it, or no checkpoints."""
     result = run(pricing, {**PLAIN, "interruption_rate": 0.2})
     table = next(t for t in result.tables if t.name == "intervals")
-    cost = {row[0]: row[-1] for row in table.data}
+    cost = {row["interval"]: row["spot cost"] for row in table.records()}
     assert cost["Young's"] <= min(cost["half Young's"], cost["twice Young's"], cost["no checkpoints"])
 
 
@@ -457,7 +457,7 @@ def test_fixed_interval_is_used_and_listed(pricing):
     assert result.value("interval_used") == pytest.approx(90)
     assert outcomes(result)["checkpointing"] == "fixed"
     table = next(t for t in result.tables if t.name == "intervals")
-    assert ("yours", 90.0) in [(row[0], row[1]) for row in table.data]
+    assert ("yours", 90.0) in [(row["interval"], row["every"]) for row in table.records()]
 
 
 @pytest.mark.parametrize(("minutes", "word"), [(1, "fits"), (5, "does not fit")])

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 from .._errors import CalculatorError
+from .._numbers import number_text
 from .storage import HOURS_PER_MONTH, storage_cost
 
 # Interval outcomes: how (and whether) a spot job checkpoints.
@@ -79,9 +80,9 @@ def mean_hours_between_interruptions(monthly_rate: float) -> float:
     """
     _check_number(monthly_rate, "interruption_rate")
     if monthly_rate < 0:
-        raise CalculatorError(f"'interruption_rate' must be >= 0: {monthly_rate:g}", "interruption_rate")
+        raise CalculatorError(f"'interruption_rate' must be >= 0: {number_text(monthly_rate)}", "interruption_rate")
     if monthly_rate >= 1:
-        raise CalculatorError(f"'interruption_rate' must be < 1: {monthly_rate:g}", "interruption_rate")
+        raise CalculatorError(f"'interruption_rate' must be < 1: {number_text(monthly_rate)}", "interruption_rate")
     hours = -HOURS_PER_MONTH / math.log1p(-monthly_rate) if monthly_rate > 0 else math.inf
     return math.inf if hours > NEVER_HOURS else hours
 

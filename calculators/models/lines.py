@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._result import Table, format_value
+from .._numbers import format_value
+from .._result import Column, Table
 
 
 @dataclass(frozen=True)
@@ -98,19 +99,17 @@ def cheapest(lines: list[CostLine], x: float) -> CostLine:
 
 
 def break_even_table(evens: list[BreakEven], unit: str, title: str = "Break-even points") -> Table:
-    """The table of where each pair of lines meets: a sentence per pair, and the meeting point for export.
+    """The table of where each pair of lines meets: a sentence per pair, and the meeting point and outcome for export.
 
     >>> table = break_even_table([break_even(CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2))], "sessions/month")
-    >>> table.rows[0]
+    >>> table.texts[0]
     ('EC2 vs Lambda', 'at 3.57 sessions/month: EC2 is cheaper below, Lambda above')
-    >>> table.data_columns
-    ('pair', 'outcome', 'break-even (sessions/month)')
+    >>> table.export()["columns"]
+    ['pair', 'break-even', 'outcome', 'meets at (sessions/month)']
     """
     return Table(
         "break_even",
         title,
-        ("pair", "break-even"),
-        tuple((f"{be.a} vs {be.b}", describe(be, unit)) for be in evens),
-        tuple((f"{be.a} vs {be.b}", be.outcome, be.x) for be in evens),
-        ("pair", "outcome", f"break-even ({unit})"),
+        (Column("pair"), Column("break-even"), Column("outcome", shown=False), Column("meets at", unit, shown=False)),
+        [(f"{be.a} vs {be.b}", describe(be, unit), be.outcome, be.x) for be in evens],
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .._errors import CalculatorError, PricingError
 from .._pricing import Observation, Pricing
-from .._result import format_value
+from .._numbers import format_value
 
 PRECISION_FIELDS = {
     "fp8": ("fp8_tflops", "bf16_tflops", "fp16_tflops", "fp32_tflops"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._errors import CalculatorError
 from .storage import BYTES_PER_GB
 
 STATE_BYTES_PER_PARAMETER = 16
@@ -28,7 +29,9 @@ CHECKPOINT_BYTES_PER_PARAMETER = 12
 """fp32 weights and Adam's m and v: what a checkpoint that can resume training holds."""
 
 ACTIVATION_MODES = ("full", "flash", "recompute")
+"""What each GPU keeps of a layer's activations: all of them, all but the attention scores, or the layer's input."""
 SHARDING_MODES = ("sharded", "replicated")
+"""Where the model states live: split across the machine's GPUs, or a full copy on each."""
 
 __all__ = [
     "ACTIVATION_MODES",
@@ -138,7 +141,12 @@ def activation_bytes(sequence: int, micro_batch: int, embedding: int, heads: int
     3.85
     >>> round(activation_bytes(1024, 12, 768, 12, 12, "recompute") / 1e9, 3)
     0.226
+    >>> activation_bytes(1024, 12, 768, 12, 12, "flashy")
+    Traceback (most recent call last):
+    ...
+    calculators._errors.CalculatorError: activation mode must be one of full, flash, recompute, not 'flashy'
     """
+    _check_mode(mode, ACTIVATION_MODES, "activation")
     if mode == "recompute":
         per_value = 2.0
     else:
@@ -154,9 +162,20 @@ def memory_per_gpu_gb(parameters: float, gpu_count: int, activations: float, sha
 
     >>> memory_per_gpu_gb(124e6, 8, 1e9), memory_per_gpu_gb(124e6, 8, 1e9, "replicated")
     (1.248, 2.984)
+    >>> memory_per_gpu_gb(124e6, 8, 1e9, "zero-2")
+    Traceback (most recent call last):
+    ...
+    calculators._errors.CalculatorError: sharding mode must be one of sharded, replicated, not 'zero-2'
     """
+    _check_mode(sharding, SHARDING_MODES, "sharding")
     share = gpu_count if sharding == "sharded" else 1
     return (model_state_bytes(parameters) / share + activations) / BYTES_PER_GB
+
+
+def _check_mode(mode: str, known: tuple[str, ...], what: str) -> None:
+    """Refuse a mode this model does not know: a typo must not silently become another mode."""
+    if mode not in known:
+        raise CalculatorError(f"{what} mode must be one of {', '.join(known)}, not {mode!r}", what)
 
 
 def pareto_front(points: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:

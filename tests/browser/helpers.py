@@ -24,7 +24,7 @@ def value_texts(result) -> list[str]:
 
 
 def table_texts(result) -> list[str]:
-    return [str(cell) for table in result.tables for row in table.rows for cell in row]
+    return [text for table in result.tables for row in table.texts for text in row]
 
 
 def text_of(number: float) -> str:

@@ -22,7 +22,7 @@ def provider_table(visit):
 
 def expected_rows(result):
     table = next(t for t in result.tables if t.name == "providers")
-    return [list(row) for row in table.rows]
+    return [list(row) for row in table.texts]
 
 
 def open_live(visit):

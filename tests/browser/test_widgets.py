@@ -51,14 +51,8 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def exported_header(table) -> list[str]:
-    """The header an export gives a table: one per cell of `data` (data_columns) when Python gave both, else `columns`."""
-    data_columns = getattr(table, "data_columns", None)
-    return list(data_columns) if table.data and data_columns else list(table.columns)
-
-
-def has_data_columns(result) -> bool:
-    """Whether this build's calculators give tables a header for their raw data (older ones do not)."""
-    return all(getattr(table, "data_columns", None) for table in result.tables if table.data)
+    """The header an export gives a table: each column's heading, with its unit where it has one."""
+    return [column.header for column in table.columns]
 
 
 def expect_results(visit, widget, result) -> None:
@@ -241,7 +235,7 @@ def test_downloads_hold_the_inputs_and_the_results(visit, widget):
     assert [v["value"] for v in data["values"]] == pytest.approx([v.value for v in expected.values])
     assert [(t["title"], t["columns"]) for t in data["tables"]] == [(t.title, exported_header(t)) for t in expected.tables]
     for table in data["tables"]:
-        assert all(len(row) == len(table["columns"]) for row in table["rows"]) or not has_data_columns(expected), table["name"]
+        assert all(len(row) == len(table["columns"]) for row in table["rows"]), table["name"]
 
     with visit.page.expect_download() as info:
         visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
@@ -258,57 +252,36 @@ def test_downloads_hold_the_inputs_and_the_results(visit, widget):
     for table in expected.tables:
         header_at = rows.index([table.title]) + 1
         assert rows[header_at] == exported_header(table), table.name
-        assert len(csv_section(rows, [table.title])) == 1 + len(table.data or table.rows), table.name
+        assert len(csv_section(rows, [table.title])) == 1 + len(table.rows), table.name
 
 
-# Gives every table of every reply with raw `data` a `data_columns` header, as the calculators are about to.
-WITH_DATA_COLUMNS = """
-(() => {
-  const NativeWorker = window.Worker;
-  window.Worker = class extends NativeWorker {
-    constructor(...args) {
-      super(...args);
-      super.addEventListener("message", (event) => {  // before the page's own listeners
-        const tables = (event.data && event.data.result && event.data.result.tables) || [];
-        for (const table of tables) {
-          if (table.data && table.data.length) table.data_columns = table.data[0].map((_, i) => `data ${i + 1} (unit)`);
-        }
-      });
-    }
-  };
-})();
-"""
-
-
-def test_raw_table_data_is_exported_under_data_columns(visit):
-    """When Python gives a table `data_columns`, the CSV and JSON put its raw data under them, one header per cell,
-    also where the data has more cells than the displayed `columns`."""
-    widget = next(
-        (w for w in site_widgets() if any(t.data and len(t.data[0]) > len(t.columns) for t in cpython(w).tables)), None
-    )
+def test_every_column_the_page_shows_is_exported_with_the_text_the_page_shows(visit):
+    """Each table's CSV section has a header for every column the page shows, in its order, and a text column's
+    cells read as the page's cells (the ranking's GPUs, spot outcomes and notes), on the cost-to-train widget."""
+    widget = next((w for w in site_widgets() if w.calculator == "cost_to_train"), None)
     if widget is None:
-        pytest.skip("no table whose data has more cells than its columns")
-    expected = cpython(widget)
-    visit.page.add_init_script(WITH_DATA_COLUMNS)
+        pytest.skip("no cost-to-train widget on the site")
     visit.open(widget)
     visit.wait_live(widget)
-
-    def header(table) -> list[str]:
-        return [f"data {i + 1} (unit)" for i in range(len(table.data[0]))] if table.data else list(table.columns)
-
-    with visit.page.expect_download() as info:
-        visit.page.locator(f"{widget.selector} [data-calc-export=json]").click()
-    tables = read_json_download(info.value)["tables"]
-    assert [t["columns"] for t in tables] == [header(t) for t in expected.tables]
-    assert [len(t["rows"]) for t in tables] == [len(t.data or t.rows) for t in expected.tables]
-
     with visit.page.expect_download() as info:
         visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
     rows = list(csv.reader(io.StringIO(read_download(info.value))))
-    for table in expected.tables:
-        section = csv_section(rows, [table.title])
-        assert section[0] == header(table), table.name
-        assert all(len(row) == len(section[0]) for row in section[1:]), table.name
+    declared = {table.name: table for table in cpython(widget).tables}
+    for name in ("ranked", "providers", "excluded"):
+        table = visit.page.locator(f'{widget.selector} details[data-table="{name}"]')
+        title = table.locator("caption").text_content()
+        headings = table.locator("thead th").all_text_contents()
+        page_rows = [row.locator("td").all_text_contents() for row in table.locator("tbody tr").all()]
+        header, *cells = csv_section(rows, [title])
+        where = [next(i for i, h in enumerate(header) if h == heading or h.startswith(f"{heading} (")) for heading in headings]
+        assert where == sorted(where), f"{name}: the export keeps the page's column order"
+        assert len(cells) == len(page_rows), name
+        words = [i for i, column in zip(where, declared[name].shown) if not column.unit]  # text columns
+        assert words, name
+        for exported, shown in zip(cells, page_rows):
+            for column in words:
+                text = shown[where.index(column)]
+                assert exported[column] in (spreadsheet_safe(text), "" if text == "—" else None), (name, header[column])
 
 
 def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, page_widgets):

@@ -1,7 +1,7 @@
 // Export of a widget's last good result as CSV or JSON.
 //
 // Everything about the results comes from what Python returned: each value's label, unit and text,
-// each table's title and headers. The page's HTML is not read for any of it.
+// each table's title, headers and cells. The page's HTML is not read for any of it.
 
 /**
  * The export's data: `meta` is {calculator, title, snapshot, inputs: [{name, label, unit, value}]};
@@ -15,20 +15,10 @@ export function exportData(meta, result) {
     pricing_snapshot: result.pricing_snapshot || meta.snapshot,
     inputs: meta.inputs,
     values: (result.values || []).map(({ name, label, value, unit, text }) => ({ name, label, value, unit, text })),
-    tables: (result.tables || []).map(exportTable),
+    // Every column the page shows (and the ids behind them), as Python exports it (Table.export).
+    tables: (result.tables || []).map(({ name, title, columns, rows }) => ({ name, title, columns, rows })),
     notes: result.notes || [],
   };
-}
-
-/**
- * A table as exported: the raw `data` when Python gave it, under `data_columns` (one header per data
- * cell; a table from before data_columns existed falls back to `columns`), else the display rows.
- */
-function exportTable({ name, title, columns, rows, data, data_columns: dataColumns }) {
-  if (data && data.length) {
-    return { name, title, columns: dataColumns && dataColumns.length ? dataColumns : columns, rows: data };
-  }
-  return { name, title, columns, rows };
 }
 
 /** Blank-line separated blocks: metadata, inputs, values, then each table (title row, header, rows). */

@@ -4,6 +4,8 @@
 // inputs that differ from the guide's defaults are written; `prices` is written while any widget
 // parameter is present, so a link says which pricing snapshot it was made with.
 
+import { parseNumber } from "./numbers.js";
+
 const SNAPSHOT_PARAM = "prices";
 
 let pageKeys = [];
@@ -48,26 +50,17 @@ export function readLink(key, fieldNames, snapshot) {
 }
 
 /**
- * The inputs that differ from `defaults` (field -> default: numbers are compared as numbers, anything
- * else as text).
+ * The inputs that differ from `defaults` (field -> default): numbers are compared as the numbers their
+ * text stands for (numbers.js), so "1.5k" equals a default of 1500; anything else as text.
  */
 export function changedInputs(inputs, defaults) {
   const changed = {};
   for (const [name, value] of Object.entries(inputs)) {
     const base = defaults[name];
-    const same =
-      typeof base === "number"
-        ? String(value).trim() !== "" && Number(ungrouped(value)) === base
-        : String(value) === String(base ?? "");
+    const same = typeof base === "number" ? parseNumber(value) === base : String(value) === String(base ?? "");
     if (!same) changed[name] = value;
   }
   return changed;
-}
-
-/** Text without the commas that group thousands ("124,000,000" → "124000000"); other text as it is. */
-function ungrouped(value) {
-  const text = String(value).trim();
-  return /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(text) ? text.replaceAll(",", "") : text;
 }
 
 /** Put the widget `key`'s changed inputs in the URL, in place of what it had for that widget. */

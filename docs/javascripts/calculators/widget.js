@@ -36,7 +36,7 @@ export class Widget {
     this.results = root.querySelector(".calc__results");
     this.status = root.querySelector(".calc__status");
     this.snapshot = root.dataset.pricingSnapshot || "";
-    this.figures = readEmbeddedFigures(root);
+    this.figures = parseJson(root.dataset.calcFigures) || {}; // an attribute: instant navigation keeps it whole
     this.fields = new Map(
       [...this.form.elements]
         .filter((el) => el.name && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName))
@@ -106,16 +106,6 @@ export class Widget {
     return inputs;
   }
 
-  /** {field, message} for a number field the browser cannot read (it gives "" whatever was typed), else null. */
-  unreadableField() {
-    for (const [name, el] of this.fields) {
-      if (el.validity && el.validity.badInput && !this.urlValues.has(name)) {
-        return { field: name, message: el.validationMessage || "Enter a number." };
-      }
-    }
-    return null;
-  }
-
   changed(event) {
     if (event && event.target === this.presetPicker) {
       if (event.type === "change") this.applyPreset(this.presetPicker.value);
@@ -172,7 +162,7 @@ export class Widget {
     const { values, notes } = readLink(this.key, new Set(this.fields.keys()), this.snapshot);
     for (const [name, raw] of values) {
       const el = this.fields.get(name);
-      el.value = raw; // a number field shows "" for text that is not a number; Python still sees `raw`
+      el.value = raw; // a text field drops line breaks from what it shows; Python still sees `raw`
       this.urlValues.set(name, { raw, shown: el.value });
     }
     this.notice = notes.join(" ");
@@ -193,7 +183,7 @@ export class Widget {
   compute() {
     if (!this.live || this.stopped) return Promise.resolve();
     if (this.inFlight) return this.inFlight;
-    if (this.shownFor && !this.unreadableField() && sameInputs(this.shownFor, this.collect())) {
+    if (this.shownFor && sameInputs(this.shownFor, this.collect())) {
       this.writeLinkIfOutdated(); // e.g. a `change` event after the `input` events already computed
       return Promise.resolve();
     }
@@ -202,13 +192,6 @@ export class Widget {
 
   post() {
     this.writeLinkIfOutdated();
-    const unreadable = this.unreadableField();
-    if (unreadable) {
-      this.shownFor = null;
-      this.setState("live");
-      this.showError(unreadable);
-      return Promise.resolve();
-    }
     const inputs = this.collect();
     this.setState("working");
     this.setStatus(STATUS.working);
@@ -228,7 +211,7 @@ export class Widget {
 
   receive(data, inputs) {
     if (this.stopped || !this.root.isConnected) return undefined;
-    if (this.unreadableField() || !sameInputs(inputs, this.collect())) {
+    if (!sameInputs(inputs, this.collect())) {
       return this.post(); // the form changed while Python worked: this reply is stale and is not shown
     }
     this.writeLinkIfOutdated();
@@ -400,13 +383,6 @@ export class Widget {
 function sameInputs(a, b) {
   const names = Object.keys(a);
   return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
-}
-
-function readEmbeddedFigures(root) {
-  // Preferred: an attribute, which survives Material's instant navigation untouched.
-  if (root.dataset.calcFigures) return parseJson(root.dataset.calcFigures) || {};
-  const script = root.querySelector("script.calc__figures") || root.querySelector(":scope > script:not([src])");
-  return (script && parseJson(script.textContent)) || {};
 }
 
 function parseJson(text) {

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculators import CalculatorError
-from calculators.providers import (
+from calculators.three_platforms_2017 import (
     CALCULATOR,
     JobCost,
     ProviderTerms,
@@ -114,16 +114,16 @@ def test_failed_starts_eat_the_small_rescale_credit(pricing):
 def test_a_ten_hour_job_ranks_gcp_rescale_ec2(pricing):
     """Cheapest first for 10 h: GCP $0 (credit), Rescale $0.10, EC2 $6.50."""
     ranking = table(at_note(pricing), "ranking")
-    assert [row[1] for row in ranking.data] == ["Google Cloud ML", "Rescale", "EC2"]
-    assert [row[6] for row in ranking.data] == [0, pytest.approx(0.1), pytest.approx(6.5)]
-    assert ranking.rows[0][-1] == "$0.00"
+    assert ranking.cells("provider") == ("Google Cloud ML", "Rescale", "EC2")
+    assert list(ranking.cells("you pay")) == [0, pytest.approx(0.1), pytest.approx(6.5)]
+    assert ranking.texts[0][-1] == "$0.00"
 
 
 def test_a_long_job_ranks_ec2_first(pricing):
     """For 200 h: EC2 $130, Rescale $200.10 − $10 = $190.10, GCP 1,400 h × $0.49 − $300 = $386."""
     ranking = table(at_note(pricing, job_hours=200), "ranking")
-    assert [row[1] for row in ranking.data] == ["EC2", "Rescale", "Google Cloud ML"]
-    assert [row[6] for row in ranking.data] == [pytest.approx(130), pytest.approx(190.1), pytest.approx(386)]
+    assert ranking.cells("provider") == ("EC2", "Rescale", "Google Cloud ML")
+    assert list(ranking.cells("you pay")) == [pytest.approx(130), pytest.approx(190.1), pytest.approx(386)]
 
 
 @pytest.mark.parametrize(
@@ -136,9 +136,9 @@ def test_a_long_job_ranks_ec2_first(pricing):
 )
 def test_break_even_job_lengths_at_the_notes_numbers(pricing, pair, hours, below, above):
     """Credits make short jobs free; each pair of providers swaps places at one job length."""
-    row = next(row for row in table(at_note(pricing), "break_even").data if row[0] == pair)
-    assert row[1] == "crosses" and row[2] == pytest.approx(hours)
-    text = next(r[1] for r in table(at_note(pricing), "break_even").rows if r[0] == pair)
+    row = next(row for row in table(at_note(pricing), "break_even").records() if row["pair"] == pair)
+    assert row["outcome"] == "crosses" and row["meets at"] == pytest.approx(hours)
+    text = row["break-even"]
     assert f"{below} is cheaper below, {above} above" in text
 
 
@@ -191,9 +191,9 @@ def test_a_worker_with_no_speed_never_finishes(pricing):
         has_value(result, f"gcp_{name}") for name in ("billed_hours", "before_credit", "credit_used", "cost")
     )
     ranking = table(result, "ranking")
-    assert ranking.data[-1][1:3] == ("Google Cloud ML", "never_finishes")
-    assert ranking.rows[-1][-1] == "never finishes"
-    assert [pair for pair, *_ in table(result, "break_even").data] == ["EC2 vs Rescale"]
+    assert (ranking.records()[-1]["provider"], ranking.records()[-1]["outcome"]) == ("Google Cloud ML", "never_finishes")
+    assert ranking.texts[-1][-1] == "never finishes"
+    assert table(result, "break_even").cells("pair") == ("EC2 vs Rescale",)
     bars, lines = (
         next(f for f in result.figures if f.name == name).figure["data"] for name in ("ranking", "break_even")
     )
@@ -321,8 +321,8 @@ def test_costs_rise_with_job_hours_and_prices(pricing, raw, more):
 @given(inputs_for(CALCULATOR))
 def test_ranking_is_cheapest_first(pricing, raw):
     """The ranking table lists what you pay in rising order."""
-    data = table(CALCULATOR.compute(CALCULATOR.validate(raw, pricing), pricing), "ranking").data
-    paid = [row[6] for row in data if row[2] == "finishes"]
+    data = table(CALCULATOR.compute(CALCULATOR.validate(raw, pricing), pricing), "ranking").records()
+    paid = [row["you pay"] for row in data if row["outcome"] == "finishes"]
     assert paid == sorted(paid)
 
 

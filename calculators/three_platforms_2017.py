@@ -1,6 +1,7 @@
-"""One training job on EC2, Google Cloud ML or Rescale: what it really costs on each.
+"""The 2017 note's three platforms: one training job on EC2, Google Cloud ML or Rescale, and what it really costs on each.
 
-From the 2017 note "Cost of Deep Learning". The hourly price is only part of it: a slower worker
+The calculator is named ``providers`` (its URL keys are ``providers.<field>``), as it always was, so
+shared links keep working. From the 2017 note "Cost of Deep Learning". The hourly price is only part of it: a slower worker
 bills more hours for the same job, a platform that takes minutes to start bills those minutes,
 a failed start has its own charge, and a free credit pays for the first dollars. The job's length
 is given on the baseline machine, an EC2 g2.2xlarge (one GRID K520), whose relative speed is 1.
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from ._declare import Calculator, Input
 from ._errors import CalculatorError
 from ._pricing import Pricing
-from ._result import Figure, Result, Table, Value, format_value
+from ._numbers import format_value, number_text
+from ._result import Column, Figure, Result, Table, Value
 from .charts import Axis, Chart, Series
 from .models.lines import BreakEven, CostLine, break_even, break_even_table
 
@@ -122,7 +124,7 @@ def cost_line(terms: ProviderTerms, failed_starts: float = 0) -> CostLine:
     (2.1, 1.0)
     """
     if not terms.finishes:
-        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {terms.relative_speed:g}): it has no cost line")
+        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {number_text(terms.relative_speed)}): it has no cost line")
     fixed = terms.hourly_price * terms.startup_minutes / 60 + failed_starts * terms.failed_start_charge
     return CostLine(terms.name, fixed, terms.hourly_price / terms.relative_speed)
 
@@ -172,75 +174,60 @@ def ranked(costs: list[JobCost]) -> list[JobCost]:
     return sorted(finished, key=lambda c: (c.effective, c.before_credit)) + unfinished
 
 
-def _terms(v: dict) -> list[ProviderTerms]:
+def _terms(values: dict) -> list[ProviderTerms]:
     return [
         ProviderTerms(
             label,
-            v[f"{key}_price"],
-            v[f"{key}_relative_speed"],
-            v[f"{key}_startup_minutes"],
-            v[f"{key}_failed_start_charge"],
-            v[f"{key}_free_credit"],
+            values[f"{key}_price"],
+            values[f"{key}_relative_speed"],
+            values[f"{key}_startup_minutes"],
+            values[f"{key}_failed_start_charge"],
+            values[f"{key}_free_credit"],
         )
         for key, label in PROVIDERS
     ]
 
 
-def _money(value: float | None) -> str:
-    return "never finishes" if value is None else format_value(value, "USD")
-
-
-def compute(v: dict, pricing: Pricing) -> Result:
+def compute(values: dict, pricing: Pricing) -> Result:
     """Each provider's cost for one job, ranked, with the job lengths at which the ranking changes."""
-    terms = _terms(v)
-    job_hours, failed = v["job_hours"], v["failed_starts"]
+    terms = _terms(values)
+    job_hours, failed = values["job_hours"], values["failed_starts"]
     costs = [job_cost(t, job_hours, failed) for t in terms]
     order = ranked(costs)
 
-    values = []
+    shown = []
     for (key, _), cost in zip(PROVIDERS, costs):
         if cost.outcome != "finishes":
             continue
-        values += [
+        shown += [
             Value(f"{key}_billed_hours", f"{cost.provider}: billed hours", cost.billed_hours, "h"),
             Value(f"{key}_before_credit", f"{cost.provider}: cost before credit", cost.before_credit, "USD"),
             Value(f"{key}_credit_used", f"{cost.provider}: credit used", cost.credit_used, "USD"),
             Value(f"{key}_cost", f"{cost.provider}: you pay", cost.effective, "USD"),
         ]
+    never = "never finishes"
     rank_table = Table(
         "ranking",
         "One job, cheapest first",
-        ("rank", "provider", "billed hours", "before credit", "credit used", "you pay"),
-        tuple(
-            (
-                str(i),
-                c.provider,
-                "never finishes" if c.billed_hours is None else format_value(c.billed_hours, "h"),
-                _money(c.before_credit),
-                _money(c.credit_used),
-                _money(c.effective),
-            )
-            for i, c in enumerate(order, 1)
+        (
+            Column("rank", "count"),
+            Column("provider"),
+            Column("outcome", shown=False),
+            Column("billed hours", "h", missing=never),
+            Column("before credit", "USD", missing=never),
+            Column("credit used", "USD", missing=never),
+            Column("you pay", "USD", missing=never),
         ),
-        tuple(
-            (
-                i,
-                c.provider,
-                c.outcome,
-                *[
-                    None if x is None else round(x, 6)
-                    for x in (c.billed_hours, c.before_credit, c.credit_used, c.effective)
-                ],
-            )
-            for i, c in enumerate(order, 1)
-        ),
-        ("rank", "provider", "outcome", "billed hours (h)", "before credit (USD)", "credit used (USD)", "you pay (USD)"),
+        [
+            (rank, c.provider, c.outcome, c.billed_hours, c.before_credit, c.credit_used, c.effective)
+            for rank, c in enumerate(order, 1)
+        ],
     )
     finishing = [t for t in terms if t.finishes]
     evens = [job_break_even(a, b, failed) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]
     even_table = break_even_table(evens, "h", "Job length at which two providers cost the same")
-    figures = (_bar_figure(order), _line_figure(v, finishing, evens))
-    return Result(tuple(values), (rank_table, even_table), figures, _notes(order, terms, job_hours))
+    figures = (_bar_figure(order), _line_figure(values, finishing, evens))
+    return Result(tuple(shown), (rank_table, even_table), figures, _notes(order, terms, job_hours))
 
 
 def _notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -> tuple[str, ...]:
@@ -273,9 +260,9 @@ def _bar_figure(order: list[JobCost]) -> Figure:
     return Figure("ranking", chart, "; ".join(parts) + ".")
 
 
-def _line_figure(v: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
-    span = max(v["hours_max"], v["job_hours"])
-    failed = v["failed_starts"]
+def _line_figure(values: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
+    span = max(values["hours_max"], values["job_hours"])
+    failed = values["failed_starts"]
     lines = {t.name: (cost_line(t, failed), t.free_credit) for t in finishing}
     # Where a credit runs out each curve bends; put those points on the grid so the bend is drawn where it is.
     kinks = [
