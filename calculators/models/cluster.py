@@ -28,51 +28,28 @@ __all__ = [
     "RECOMPUTE_FLOPS_FACTOR",
     "ClusterJob",
     "ClusterPlan",
-    "ScalingCurve",
-    "fewest_machines_to_hold",
+        "fewest_machines_to_hold",
     "plan_for_deadline",
     "plan_on",
+    "scaling_share",
 ]
 
 RECOMPUTE_FLOPS_FACTOR = 4.0 / 3.0
 """Full activation recomputation runs the forward pass twice: 2 + 2 + 4 = 8 FLOPs where training counts 6."""
 
 
-@dataclass(frozen=True)
-class ScalingCurve:
-    """The share of one machine's per-GPU throughput a cluster keeps, through (GPUs, share) points.
+def scaling_share(per_doubling: float, machines: float) -> float:
+    """What share of one machine's per-GPU throughput do ``machines`` machines keep?
 
-    Between points the share is interpolated on the logarithm of the GPU count; below the first point it
-    is the first point's share and beyond the last it stays at the last one's (``held_beyond`` says from
-    where).
+    Each doubling of the machines keeps ``per_doubling`` of the throughput a GPU (strong scaling: the batch is
+    held as the machines grow), so the share is per_doubling ** log2(machines); one machine keeps it all.
 
-    >>> curve = ScalingCurve(((8, 1.0), (1024, 0.95), (16384, 0.9)))
-    >>> curve.at(8), curve.at(1024), round(curve.at(4096), 4), curve.at(65536)
-    (1.0, 0.95, 0.925, 0.9)
+    >>> scaling_share(0.96, 1), scaling_share(0.96, 2), round(scaling_share(0.96, 1024), 3)
+    (1.0, 0.96, 0.665)
     """
-
-    points: tuple[tuple[float, float], ...]
-
-    def __post_init__(self) -> None:
-        if not self.points or any(b[0] <= a[0] for a, b in zip(self.points, self.points[1:])):
-            raise ValueError(f"a scaling curve needs points in rising GPU counts: {self.points}")
-        if any(not 0 < share <= 1 for _, share in self.points):
-            raise ValueError(f"a scaling curve's shares must be in (0, 1]: {self.points}")
-
-    @property
-    def held_beyond(self) -> float:
-        """The GPU count past which the curve has no point and holds its last share."""
-        return self.points[-1][0]
-
-    def at(self, gpus: float) -> float:
-        """The share kept on ``gpus`` GPUs."""
-        if gpus <= self.points[0][0]:
-            return self.points[0][1]
-        for (g0, s0), (g1, s1) in zip(self.points, self.points[1:]):
-            if gpus <= g1:
-                step = math.log(gpus / g0) / math.log(g1 / g0)
-                return s0 + (s1 - s0) * step
-        return self.points[-1][1]
+    if machines <= 1:
+        return 1.0
+    return per_doubling ** math.log2(machines)
 
 
 def fewest_machines_to_hold(state_bytes: float, activation_bytes: float, gpus_per_machine: int, memory_gb: float,
@@ -108,7 +85,8 @@ def fewest_machines_to_hold(state_bytes: float, activation_bytes: float, gpus_pe
 class ClusterJob:
     """A run as a cluster sees it: its FLOPs, one machine's GPUs and their sustained speed, the fabric, and failures.
 
-    ``gpu_flops`` is one GPU's sustained FLOP/s on one machine (peak × MFU, NVLink losses included).
+    ``gpu_flops`` is one GPU's sustained FLOP/s on one machine (peak × MFU, NVLink losses included);
+    ``per_doubling`` the share of it the fabric keeps each time the machines double.
     ``failures_per_gpu_hour`` is the rate of hardware and software failures that stop the whole job;
     ``interruptions_per_machine_hour`` adds spot interruptions (0 on demand). ``price_per_machine_hour`` is
     what one machine costs an hour.
@@ -117,7 +95,7 @@ class ClusterJob:
     flops: float
     gpus_per_machine: int
     gpu_flops: float
-    curve: ScalingCurve
+    per_doubling: float
     checkpoint_bytes: float
     write_bytes_per_second: float
     restart_hours: float
@@ -159,22 +137,22 @@ class ClusterPlan:
 def plan_on(job: ClusterJob, machines: int) -> ClusterPlan:
     """How long does the job take on ``machines`` machines, failures included, and what does it cost?
 
-    A 1e24-FLOP run on 100 machines of 8 GPUs at 400 TFLOPS each, keeping 90% over the fabric: 1e24 / (800 ×
-    4e14 × 0.9) s = 964.5 h of work. Failures at 2e-5 per GPU-hour come every M = 62.5 h. A 6 TB checkpoint
+    A 1e24-FLOP run on 100 machines of 8 GPUs at 400 TFLOPS each, keeping 98% a doubling: 100 machines keep 0.98^log2(100)
+    = 0.874, so 1e24 / (800 × 4e14 × 0.874) s = 992.8 h of work. Failures at 2e-5 per GPU-hour come every M = 62.5 h. A 6 TB checkpoint
     written at 200 MB/s by each machine takes C = 5 minutes, so Young's interval is sqrt(2·C·M) = 3.23 h; with
     15-minute restarts Daly's formula gives (M / 3.23) · e^(0.25/M) · (e^((3.23 + C)/M) - 1) = 1.058 times the
     work:
 
-    >>> job = ClusterJob(1e24, 8, 4e14, ScalingCurve(((8, 1.0), (800, 0.9))), 6e12, 2e8, 0.25, 2e-5,
+    >>> job = ClusterJob(1e24, 8, 4e14, 0.98, 6e12, 2e8, 0.25, 2e-5,
     ...                  price_per_machine_hour=30.0)
     >>> plan = plan_on(job, 100)
     >>> round(plan.work_hours, 1), round(plan.checkpoint_hours * 60, 1), round(plan.wall_hours / plan.work_hours, 3)
-    (964.5, 5.0, 1.058)
+    (992.8, 5.0, 1.058)
     >>> round(plan.cost) == round(plan.wall_hours * 100 * 30)
     True
     """
     gpus = machines * job.gpus_per_machine
-    scaling = job.curve.at(gpus) if machines > 1 else 1.0
+    scaling = scaling_share(job.per_doubling, machines)
     work = job.flops / (gpus * job.gpu_flops * scaling) / 3600.0 if job.flops else 0.0
     checkpoint = job.checkpoint_bytes / (machines * job.write_bytes_per_second) / 3600.0
     rate = job.failures_per_gpu_hour * gpus + job.interruptions_per_machine_hour * machines
@@ -193,12 +171,12 @@ def plan_for_deadline(job: ClusterJob, deadline_hours: float, fewest: int, most:
     and the failures of a larger cluster outweigh them, so the search doubles the count until the deadline
     is met (or the run stops getting faster), then halves the last step.
 
-    The job above, 964.5 hours of work on 100 machines, needs 100 × 964.5 / 408 = 236 machines to finish
-    within 17 days (408 h) without failures, and a few more with them:
+    The job above finishes within 17 days (408 h) without failures once M machines keep M × 0.98^log2(M) ≥ 1e24 /
+    (408 × 3600 × 8 × 4e14) = 212.8 machines' worth, at about 250; failures add a few more:
 
-    >>> job = ClusterJob(1e24, 8, 4e14, ScalingCurve(((8, 1.0), (800, 0.9))), 6e12, 2e8, 0.25, 2e-5)
+    >>> job = ClusterJob(1e24, 8, 4e14, 0.98, 6e12, 2e8, 0.25, 2e-5)
     >>> plan, met = plan_for_deadline(job, 408, 1, 2000)
-    >>> met, 236 < plan.machines < 260, plan.wall_hours <= 408 < plan_on(job, plan.machines - 1).wall_hours
+    >>> met, 250 < plan.machines < 290, plan.wall_hours <= 408 < plan_on(job, plan.machines - 1).wall_hours
     (True, True, True)
     >>> plan_for_deadline(job, 408, 1, 50)[0].machines, plan_for_deadline(job, 408, 1, 50)[1]
     (50, False)

@@ -13,11 +13,12 @@ from .._pricing import Observation, Pricing
 from .._numbers import format_value
 
 PRECISION_FIELDS = {
-    "fp8": ("fp8_tflops", "bf16_tflops", "fp16_tflops", "fp32_tflops"),
+    "fp8": ("bf16_tflops", "fp16_tflops", "fp32_tflops"),
     "tensor": ("bf16_tflops", "fp16_tflops", "fp32_tflops"),
     "fp32": ("fp32_tflops",),
 }
-"""For each precision a run may use, the GPU figures that can stand for its peak, best first."""
+"""For each precision a run may use, the GPU figures that can stand for its peak, best first. FP8 runs at the BF16
+peak times the GPU's measured FP8 speed-up (:mod:`calculators.models.throughput`), not at the datasheet's FP8 peak."""
 
 __all__ = [
     "Exclusion",
@@ -37,7 +38,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Machine:
-    """A machine with GPUs: its name, provider, GPU model and count, and memory per GPU (GB)."""
+    """A machine with GPUs: its name, provider, GPU model and count, memory per GPU (GB), and how it clusters.
+
+    ``fabric`` is a key of pricing.json's ``fabrics``, or None for a machine that cannot join a cluster;
+    ``most_machines`` is the largest cluster of it the provider is sourced to offer (1 without a fabric).
+    """
 
     name: str
     provider: str
@@ -45,6 +50,8 @@ class Machine:
     gpu_label: str
     gpu_count: int
     memory_gb: float
+    fabric: str | None = None
+    most_machines: int = 1
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,10 @@ def machine(pricing: Pricing, name: str) -> Machine | Exclusion:
 
     >>> from calculators import load_pricing
     >>> m = machine(load_pricing(), "p4d.24xlarge")
-    >>> m.gpu, m.gpu_count, m.memory_gb
-    ('A100-40GB', 8, 40)
+    >>> m.gpu, m.gpu_count, m.memory_gb, m.fabric, m.most_machines
+    ('A100-40GB', 8, 40, 'rdma-400', 500)
+    >>> machine(load_pricing(), "g5.xlarge").most_machines
+    1
     >>> machine(load_pricing(), "c5.2xlarge").reason
     'no GPU model listed'
     """
@@ -102,14 +111,17 @@ def machine(pricing: Pricing, name: str) -> Machine | Exclusion:
     count = int(pricing.value(f"/instances/{name}/gpu_count"))
     if count < 1:
         return Exclusion(name, gpu_label, "no GPU count")
-    return Machine(name, entry["provider"], gpu, gpu_label, count, pricing.value(f"/gpus/{gpu}/memory"))
+    fabric = entry.get("fabric")
+    most = max(1, int(pricing.value(f"/instances/{name}/cluster_gpus") // count)) if fabric else 1
+    return Machine(name, entry["provider"], gpu, gpu_label, count, pricing.value(f"/gpus/{gpu}/memory"), fabric, most)
 
 
 def peak_tflops(pricing: Pricing, gpu: str, precision: str) -> tuple[float, str]:
     """What peak dense TFLOPS applies to a GPU at a run's precision, and which figure is it?
 
-    The best figure the GPU has for the precision: an fp8 run on a GPU without fp8 falls back to
-    bf16, a tensor (bf16/fp16) run on one without tensor cores to fp32. ``(0.0, "none")`` if none.
+    The best figure the GPU has for the precision: bf16, else fp16, for a tensor or fp8 run (fp8's gain is
+    measured, not read off the datasheet), fp32 on a GPU without tensor cores or for an fp32 run.
+    ``(0.0, "none")`` if none.
 
     >>> from calculators import load_pricing
     >>> peak_tflops(load_pricing(), "A100-40GB", "tensor"), peak_tflops(load_pricing(), "A100-40GB", "fp32")

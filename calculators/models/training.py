@@ -193,7 +193,11 @@ def pareto_front(points: list[tuple[str, float, float]]) -> list[tuple[str, floa
 
 @dataclass(frozen=True)
 class TrainingRun:
-    """A transformer training run: its size, its tokens, and how it uses the GPUs."""
+    """A transformer training run: its size, its tokens, and how it uses the GPUs.
+
+    ``active_parameters`` is 0 for a dense model; for a mixture of experts it is the parameters one token passes
+    through, which set the FLOPs, while ``parameters`` (all of them) set the memory.
+    """
 
     parameters: float
     tokens: float
@@ -208,11 +212,23 @@ class TrainingRun:
     micro_batch: int = 1
     activations: str = "flash"
     sharding: str = "sharded"
+    active_parameters: float = 0.0
+    efficiency: str = ""
+
+    @property
+    def is_moe(self) -> bool:
+        """Whether tokens use only some of the parameters (a mixture of experts)."""
+        return 0 < self.active_parameters < self.parameters
+
+    @property
+    def compute_parameters(self) -> float:
+        """The parameters a token's FLOPs count: the active ones of an MoE model, else all."""
+        return self.active_parameters if self.is_moe else self.parameters
 
     @property
     def flops(self) -> float:
         """Total training FLOPs."""
-        return training_flops(self.parameters, self.tokens, self.layers, self.heads, self.embedding, self.sequence,
+        return training_flops(self.compute_parameters, self.tokens, self.layers, self.heads, self.embedding, self.sequence,
                               self.attention_flops)
 
     @property
