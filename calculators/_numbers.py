@@ -13,9 +13,10 @@ results (:func:`format_value`), the text a field is built with, messages and cha
 
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["SUFFIXES", "format_change", "format_value", "number_text", "parse_number", "unknown_suffix"]
+__all__ = ["SUFFIXES", "format_change", "format_range", "format_value", "number_text", "parse_number", "unknown_suffix"]
 
 SUFFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
 """What a number may end with: 124M is 124,000,000, 10B ten billion, 1.5k 1,500."""
@@ -141,3 +142,34 @@ def _rounded(value: float, decimals: int) -> str:
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.{1 if abs(value) >= 100 else decimals}f}"
+
+
+_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def _two_figures(value: float, dollars: bool) -> str:
+    """A value to two significant figures, as a range writes it: $2.1M, $850k, $2,400, 26, 3.9, 0.42."""
+    if value == 0:
+        return "$0" if dollars else "0"
+    digits = 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, digits)
+    if dollars and abs(rounded) >= 1e4:
+        for scale, suffix in _SCALES:
+            if abs(rounded) >= scale:
+                return f"${_two_figures(rounded / scale, False)}{suffix}"
+    text = f"{rounded:,.{max(0, digits)}f}"
+    return f"${text}" if dollars else text
+
+
+def format_range(low: float, high: float, unit: str) -> str:
+    """A low–high range to two significant figures, as an answer gives an uncertain estimate.
+
+    >>> format_range(2.134e6, 2.71e6, "USD"), format_range(2140, 2390, "USD"), format_range(25.6, 31.2, "days")
+    ('$2.1M–$2.7M', '$2,100–$2,400', '26–31 days')
+    >>> format_range(3.94, 4.31, "h"), format_range(849_000, 1_020_000, "USD"), format_range(4.04, 4.01, "days")
+    ('3.9–4.3 h', '$850k–$1.0M', '4.0 days')
+    """
+    dollars = unit == "USD"
+    first, last = _two_figures(low, dollars), _two_figures(high, dollars)
+    text = first if first == last else f"{first}–{last}"
+    return text if dollars else f"{text} {unit}"

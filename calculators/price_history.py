@@ -1,15 +1,15 @@
 """What would the same training job have cost on each machine at each date pricing.json has a price for?
 
 The job is described by the same run inputs as the cost-to-train calculator (a transformer, its
-tokens, its MFU), and its hours on each machine come from the training model's ``machine_time``,
-so the time formula lives there only. Here each of a machine's dated prices, on demand or spot, is applied
-to those same hours: cost = hours × the price per hour as of that date. The hours do not change
+tokens, its MFU, its deadline), and it is planned on each machine type as that calculator plans it
+(``plan_machine``: as many machines as hold it and meet the deadline), so the time formula lives there only.
+Here each of a machine's dated prices, on demand or spot, is applied to the plan's machine-hours (machines ×
+hours, failures included): cost = machine-hours × the price per hour as of that date. The hours do not change
 with the date; only the price does, which isolates what the market did to the bill.
 
 What is left out. Only compute is priced: storage and transfer have no price history here, and
-a spot run is priced over its uninterrupted hours, because pricing.json has no interruption
-rates for past years. Machines that cannot hold the run (GPU memory) or have no GPU are left out
-and named.
+a spot run is priced over its on-demand machine-hours, because pricing.json has no interruption
+rates for past years. Machines no cluster of which can hold the run, or with no GPU, are left out and named.
 
 Dates. A price is placed on a decimal-year axis: "2017-03-16" is 2017.2, "2026-11" is 2026.83,
 "2024" is 2024.0. A date without its month or day counts from the first day, as the loader's
@@ -26,10 +26,9 @@ from ._errors import PricingError
 from ._pricing import Observation, Pricing
 from ._numbers import format_change, format_value
 from ._result import Column, Figure, Result, Table, Value
-from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, training_run
+from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, plan_machine, training_run
 from .charts import Axis, Chart, Series, auto_axis
-from .models.machines import Exclusion, machine, memory_shortfall, peak_tflops, require_machine
-from .models.training import machine_time
+from .models.machines import Exclusion, machine, require_machine
 
 PRICE_KINDS = (("on_demand", "on demand"), ("spot", "spot"))
 KIND_CHOICES = (
@@ -161,6 +160,7 @@ class History:
     series: tuple[PriceSeries, ...]
     left_out: tuple[tuple[str, str], ...]
     hours: tuple[tuple[str, float], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def charted(self) -> tuple[PriceSeries, ...]:
@@ -176,40 +176,36 @@ def _kinds(choice: str) -> tuple[str, ...]:
     return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
 
 
-def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], list[tuple[str, str]]]:
-    """How many hours does the run take on each machine that can hold it, and why are the others left out?
+def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], list[tuple[str, str]], dict[str, str]]:
+    """How many machine-hours does the run take on each machine type that can hold it, what is each plan called,
+    and why are the others left out?
 
     >>> from calculators import load_pricing
     >>> pricing = load_pricing()
-    >>> hours, left_out = machine_hours(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
-    >>> round(hours["p4d.24xlarge"], 2), dict(left_out)["c5.2xlarge"]
-    (93.78, 'no GPU model listed')
+    >>> hours, left_out, labels = machine_hours(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
+    >>> round(hours["p4d.24xlarge"], 1), labels["p4d.24xlarge"], dict(left_out)["c5.2xlarge"]
+    (93.8, 'p4d.24xlarge', 'no GPU model listed')
     """
     run = training_run(values, pricing)
     hours: dict[str, float] = {}
+    labels: dict[str, str] = {}
     left_out: list[tuple[str, str]] = []
     for name in pricing.section("instances"):
         spec = machine(pricing, name)
-        if isinstance(spec, Exclusion):
-            left_out.append((name, spec.reason))
-            continue
-        peak, _ = peak_tflops(pricing, spec.gpu, run.precision)
-        if peak <= 0:
-            left_out.append((name, "no throughput figure"))
-            continue
-        time = machine_time(run, spec.gpu_count, peak, spec.memory_gb)
-        if time.fits:
-            hours[name] = time.hours
+        found = spec if isinstance(spec, Exclusion) else plan_machine(spec, run, values, pricing, 0.0)
+        if isinstance(found, Exclusion):
+            left_out.append((name, found.reason))
         else:
-            left_out.append((name, f"cannot hold the run: {memory_shortfall(time.memory_needed_gb, time.memory_gb)}"))
-    return hours, left_out
+            hours[name] = found.plan.wall_hours * found.plan.machines
+            labels[name] = found.label
+    return hours, left_out, labels
 
 
 def price_history(values: dict, pricing: Pricing) -> History:
     """What would the job have cost on each machine at each of its dated prices?
 
     ``values`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
-    the same 93.78 hours at the note's $33.05/h (2024), at the catalog's $32.7726/h (2025-05), and at
+    the same 93.82 hours (93.78 of work and, over 8 GPUs, about 2 minutes of expected failures) at the note's $33.05/h (2024), at the catalog's $32.7726/h (2025-05), and at
     $21.957642/h after AWS's 2025 cut.
 
     >>> from calculators import load_pricing
@@ -217,11 +213,11 @@ def price_history(values: dict, pricing: Pricing) -> History:
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (93.78, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642)], '-33.56%')
+    (93.82, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642)], '-33.56%')
     >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
     True
     """
-    estimates, left_out = machine_hours(values, pricing)
+    estimates, left_out, labels = machine_hours(values, pricing)
     series: list[PriceSeries] = []
     for name, entry in pricing.section("instances").items():
         if name not in estimates:
@@ -231,7 +227,7 @@ def price_history(values: dict, pricing: Pricing) -> History:
             if kind in entry:
                 observations = pricing.quantity(f"/instances/{name}/{kind}").observations
                 series.append(PriceSeries(name, kind, hours, price_points(hours, observations)))
-    return History(tuple(series), tuple(left_out), tuple(estimates.items()))
+    return History(tuple(series), tuple(left_out), tuple(estimates.items()), tuple(labels.items()))
 
 
 # --- the result ----------------------------------------------------------------------------
@@ -287,7 +283,9 @@ def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[V
     values: list[Value] = []
     notes: list[str] = []
     if name in dict(history.hours):
-        values.append(Value("hours", f"{name}: training time", dict(history.hours)[name], "h"))
+        label = dict(history.labels).get(name, name)
+        what = "training time" if label == name else "machine-hours (machines × hours)"
+        values.append(Value("hours", f"{label}: {what}", dict(history.hours)[name], "h"))
     for kind in kinds:
         item = history.find(name, kind)
         kind_text = dict(PRICE_KINDS)[kind]

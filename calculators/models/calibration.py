@@ -130,7 +130,7 @@ def estimate_range(pricing: Pricing, efficiency: str, moe: bool = False) -> tupl
 
     Each published run whose total counts only training gives published ÷ estimated: those of the same
     efficiency and kind (dense or MoE) when there are three or more, else those of the same efficiency, else
-    all. The range spans them and always includes 1, the estimate itself.
+    every run the estimator is held to. The range spans them and always includes 1, the estimate itself.
 
     >>> from calculators import load_pricing
     >>> dense, moe = estimate_range(load_pricing(), "measured"), estimate_range(load_pricing(), "measured", moe=True)
@@ -140,6 +140,6 @@ def estimate_range(pricing: Pricing, efficiency: str, moe: bool = False) -> tupl
     runs = [check for check in published_runs(pricing) if not check.more_than_training]
     same = [check for check in runs if check.efficiency == efficiency]
     kind = [check for check in same if check.run.is_moe == moe]
-    chosen = kind if len(kind) >= 3 else same if len(same) >= 3 else runs
+    chosen = kind if len(kind) >= 3 else same if len(same) >= 3 else [check for check in runs if check.held]
     ratios = [check.published / check.estimated for check in chosen]
     return min([1.0, *ratios]), max([1.0, *ratios])

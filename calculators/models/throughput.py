@@ -141,7 +141,7 @@ def measured_mfu(pricing: Pricing, gpu: str, active_parameters: float, moe: bool
     elif factor == 1.0:
         basis = f"measured on {label}" + note
     else:
-        basis = f"{label}'s, × {pricing.value(f'/gpus/{gpu}/relative_to/speed'):g} measured speed" + note
+        basis = f"{label}'s, scaled by the {pricing.value(f'/gpus/{gpu}/relative_to/speed'):g}× speed measured beside it" + note
     return _interpolate(points, active_parameters) * factor, basis
 
 
