@@ -7,6 +7,7 @@
 
 from ._declare import ADVANCED, Calculator, Input, PricingChoices, grouped
 from ._errors import CalculatorError, PricingError
+from ._form import Widget, widget_html
 from ._html import chart_html, figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
 from ._pricing import TODAY_SECTIONS, Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between, today_prices
@@ -45,6 +46,7 @@ __all__ = [
     "Result",
     "Table",
     "Value",
+    "Widget",
     "break_even",
     "calculate",
     "format_change",
@@ -53,4 +55,5 @@ __all__ = [
     "load_pricing",
     "run",
     "today_prices",
+    "widget_html",
 ]

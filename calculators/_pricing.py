@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,6 +57,15 @@ class Quantity:
     def value(self) -> float:
         """The current value."""
         return self.current.value
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of this quantity's row in the pricing reference page.
+
+        >>> Quantity("/instances/p4d.24xlarge/on_demand", "USD/h", ()).anchor
+        'instances-p4d-24xlarge-on_demand'
+        """
+        return re.sub(r"[^a-zA-Z0-9_-]+", "-", self.pointer.strip("/"))
 
     def from_source(self, source: str) -> Observation:
         """Return the newest observation from ``source``; raise PricingError if there is none."""

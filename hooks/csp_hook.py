@@ -1,4 +1,7 @@
-"""MkDocs hook: a Content-Security-Policy on every page, allowing only the site itself.
+"""MkDocs hook: every page loads from the site itself only, and says so in a Content-Security-Policy.
+
+Each page is first checked as it is written (``on_post_page``): nbconvert's loaders that would fetch
+from a CDN are dropped, and a page that still loads anything from another origin stops the build.
 
 The policy goes into each page as a ``<meta http-equiv>`` tag, so any static host serves it. Inline
 scripts (Material's and the head script that starts Python early) are allowed by their SHA-256 hashes.
@@ -16,10 +19,47 @@ import hashlib
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 NOT_RUN = re.compile(r"""\stype=["']?(?!module|text/javascript|application/javascript)[^"'\s>]+""", re.IGNORECASE)
 HEAD_START = re.compile(r"<head[^>]*>", re.IGNORECASE)
 META_NAME = "Content-Security-Policy"
+
+# nbconvert's page template carries a Mermaid loader that imports from cdnjs when a notebook has a diagram.
+# Ours have none, and no page may load anything from another origin, so it goes.
+MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid(?:(?!</script>).)*?</script>', re.DOTALL)
+EMPTY_SCRIPT = re.compile(r'<script[^>]*\ssrc=""[^>]*>\s*</script>')
+FOREIGN = re.compile(
+    r'<(?:script|img|iframe|audio|video|source)\b[^>]*\ssrc="(?:https?:)?//[^"]*"'
+    r'|<link\b[^>]*\srel="(?:stylesheet|preload|modulepreload|icon)"[^>]*\shref="(?:https?:)?//[^"]*"'
+    r'|import\(\s*["\'](?:https?:)?//'
+)
+
+
+def same_origin_only(html: str) -> str:
+    """The page without nbconvert's CDN loaders; a PluginError if anything else still loads from another origin.
+
+    >>> same_origin_only('<p>x</p><script src=""></script>')
+    '<p>x</p>'
+    >>> same_origin_only('<script src="https://cdn.example/x.js"></script>')
+    Traceback (most recent call last):
+    ...
+    mkdocs.exceptions.PluginError: loads from another origin: <script src="https://cdn.example/x.js"
+    """
+    html = EMPTY_SCRIPT.sub("", MERMAID_LOADER.sub("", html))
+    foreign = FOREIGN.search(html)
+    if foreign:
+        raise PluginError(f"loads from another origin: {foreign.group(0)[:160]}")
+    return html
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Drop nbconvert's CDN loaders, then refuse any page that would still load from another origin."""
+    try:
+        return same_origin_only(output)
+    except PluginError as error:
+        raise PluginError(f"{page.file.src_path} {error}") from None
 
 
 def inline_script_hashes(html: str) -> set[str]:

@@ -31,9 +31,12 @@ def hook():
     return module
 
 
+CONFIG = SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={})
+
+
 def render(hook, markdown: str, src_path: str = "guides/example.md") -> str:
     page = SimpleNamespace(file=SimpleNamespace(src_path=src_path), url=src_path.replace(".md", "/"))
-    return hook.on_page_markdown(markdown, page, None, None)
+    return hook.on_page_markdown(markdown, page, CONFIG, None)
 
 
 def test_a_value_shortcode_prints_what_the_calculator_computes(hook):

@@ -1,6 +1,6 @@
-"""The built site as the browser tests see it: a local server and the widgets found in its HTML.
+"""The built site as the browser tests see it: the widgets found in its HTML.
 
-Used by conftest.py and by take_screenshots.py, so both serve and launch the same way.
+Used by conftest.py, take_screenshots.py and the bench; the server and Chromium are tests/harness.py's.
 """
 
 from __future__ import annotations
@@ -8,24 +8,12 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
-import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site")).resolve()
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 # JavaScript: show a widget that sits in a closed tab or a collapsed block (argument: its id).
 REVEAL = """id => {
@@ -183,42 +171,3 @@ def widgets_by_page() -> dict[str, tuple[Widget, ...]]:
     for widget in site_widgets():
         pages.setdefault(widget.path, []).append(widget)
     return {path: tuple(widgets) for path, widgets in pages.items()}
-
-
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the build quietly; the sitemap's URLs are rewritten to this server's origin.
-
-    Material's instant navigation only follows links listed in sitemap.xml, and it maps the
-    sitemap's site_url onto the page's host without its port; served from 127.0.0.1:<port>,
-    every click would be a full page load. Rewriting the sitemap serves the build as if
-    it were deployed at site_url.
-    """
-
-    origin = ""
-
-    def log_message(self, format, *args):
-        """Do not log each request."""
-
-    def do_GET(self):
-        if self.path.split("?")[0] != "/sitemap.xml":
-            return super().do_GET()
-        text = (Path(self.directory) / "sitemap.xml").read_text(encoding="utf-8")
-        locations = re.findall(r"<loc>([^<]+)</loc>", text)
-        if locations:
-            root = min(locations, key=len)  # the home page: site_url itself
-            text = text.replace(f"<loc>{root}", f"<loc>{self.origin}/")
-        body = text.encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-def serve(site_dir: Path = SITE_DIR) -> tuple[ThreadingHTTPServer, str]:
-    """Serve site_dir on 127.0.0.1 and a free port in a daemon thread; return (server, origin)."""
-    handler = type("Handler", (_SiteHandler,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
-    handler.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, handler.origin

@@ -13,17 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser._site import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REVEAL,
-    SITE_DIR,
-    Widget,
-    first_copies,
-    serve,
-    site_widgets,
-    widgets_by_page,
-)
+from tests.browser._site import REVEAL, SITE_DIR, Widget, first_copies, site_widgets, widgets_by_page
+from tests.harness import launch_chromium, serve
 
 LIVE_TIMEOUT_MS = 90_000  # Pyodide's first start takes a few seconds; a slow CI machine gets room
 
@@ -71,8 +62,8 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session")
 def origin():
     """The built site, served once for the whole run."""
-    server, url = serve(SITE_DIR)
-    yield url
+    server = serve(SITE_DIR)
+    yield server.origin
     server.shutdown()
 
 
@@ -82,7 +73,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

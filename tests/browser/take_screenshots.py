@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.browser._site import CHROMIUM, CHROMIUM_ARGS, REVEAL, ROOT, SITE_DIR, serve
+from tests.browser._site import REVEAL, ROOT, SITE_DIR
+from tests.harness import launch_chromium, serve
 
 
 def widgets(page, stem: Path, drawn: bool) -> None:
@@ -44,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    server, origin = serve(SITE_DIR)
+    server = serve(SITE_DIR)
+    origin = server.origin
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             for scheme in ("light", "dark"):
                 context = browser.new_context(viewport={"width": args.width, "height": 900}, color_scheme=scheme)
                 context.route("**/assets/pyodide/**", lambda route: None)  # held: never answered

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser._site import SITE_DIR, serve, site_widgets
+from tests.browser._site import SITE_DIR, site_widgets
 from tests.browser.helpers import change_that_matters, cpython, value_texts
+from tests.harness import serve
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,8 @@ ALL_LIVE = """() => {
 @pytest.fixture
 def own_site(browser):
     """A server of the test's own and a fresh context with service workers allowed: (page, origin, server, record)."""
-    server, origin = serve(SITE_DIR)
+    server = serve(SITE_DIR)
+    origin = server.origin
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="allow")
     record = {"requests": [], "errors": [], "csp": []}
     context.on("request", lambda request: record["requests"].append(request.url))  # the service worker's too

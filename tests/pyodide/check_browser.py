@@ -15,22 +15,13 @@ Needs: pip install playwright (its browser download is NOT used) and Debian's
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.harness import CHROMIUM, launch_chromium, serve  # noqa: E402
+
 PAGE_PATH = "/__runtime_check__.html"
 
 PAGE_SCRIPT = """
@@ -77,26 +68,11 @@ async ([calls]) => {
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Static file handler that logs nothing."""
-
-    def log_message(self, format, *args):
-        """Do not log each request."""
-
-
-def serve(site_dir: Path) -> ThreadingHTTPServer:
-    """Serve site_dir on an ephemeral loopback port in a daemon thread."""
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site-dir", type=Path, required=True)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds")
     for flag, outcome in (("--call", "a result"), ("--call-error", "an error")):
         parser.add_argument(
@@ -119,7 +95,7 @@ def run_checks(args: argparse.Namespace, origin: str) -> tuple[dict, list[str], 
     served: list[str] = []
     calls = [[name, json.loads(inputs)] for name, inputs in args.call + args.call_error]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, args.chromium)
         context = browser.new_context()
 
         def route(route_obj):
@@ -149,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the checks and print a JSON report; exit 1 on any failure."""
     args = parse_args(argv)
     server = serve(args.site_dir.resolve())
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    origin = server.origin
     try:
         result, foreign, failed = run_checks(args, origin)
     finally:

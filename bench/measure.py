@@ -1,0 +1,395 @@
+"""What the bench measures, in headless Chromium against the built site: a page's cold and repeat visits until
+every widget is live, keystrokes to new numbers and a painted chart, a bare Pyodide boot, and the bytes the
+server sent (with what a static host would send compressed). bench/run.py drives it; bench/report.py sums up.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tests.harness import SiteHandler, SiteServer
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# The bare boot's standard library: Pyodide's own, as the npm package ships it (the site serves a copy
+# trimmed to what its worker imports, tools/stdlib_used.mjs).
+STOCK_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
+BASELINE_PREFIX = "/bench-baseline/"
+
+try:  # compressed sizes: brotli (quality 11) if installed, gzip -9 always
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+COMPRESSION = "gzip -9" + (" and brotli q11" if brotli else " (brotli not installed)")
+
+
+def baseline_file(url_path: str) -> Path:
+    """The file a /bench-baseline/ URL path serves: bench/baseline/NAME, or the stock python_stdlib.zip."""
+    name = Path(url_path.split("?")[0][len(BASELINE_PREFIX) :]).name or "index.html"
+    return STOCK_STDLIB if name == STOCK_STDLIB.name else HERE / "baseline" / name
+
+
+# Runs before any page script, in every document: posts to and replies from the calculator worker, when
+# the first widget value is in the DOM, and when every widget of the page is live (performance.now()).
+INIT_JS = r"""
+(() => {
+  const B = (window.__bench = { posts: 0, replies: 0, marks: {} });
+  const Native = window.Worker;
+  const post = Native.prototype.postMessage;
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      this.__calc = /calculator-worker/.test(String(url));
+      if (this.__calc) {
+        B.workerCreated = performance.now();
+        this.addEventListener("message", (e) => {
+          if (e.data && e.data.type === "ready") B.ready = performance.now(); else B.replies += 1;
+        });
+      }
+    }
+  };
+  Native.prototype.postMessage = function (...args) {
+    if (this.__calc) B.posts += 1;
+    return post.apply(this, args);
+  };
+  if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("controllerchange", () => { B.controlled = performance.now(); });
+  const check = () => {
+    const roots = document.querySelectorAll(".calc[data-calc]");
+    if (B.marks.value === undefined && document.querySelector(".calc[data-calc] .calc__value")) B.marks.value = performance.now();
+    if (roots.length && [...roots].every((r) => r.classList.contains("calc--live"))) {
+      B.marks.live = performance.now();
+      mo.disconnect();
+    }
+  };
+  const mo = new MutationObserver(check);
+  mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+})();
+"""
+
+# One keystroke in a text field: "1" typed at the end of the value, or the last character deleted, as the
+# field's `input` event reports it (set without a real key press: Chromium scrolls a field that is typed into
+# back into view, and the chart, further down, would leave the viewport and not be redrawn). Resolves with
+# {key, numbers, chart} (performance.now() times): the input event, the widget's results replaced (new
+# numbers), and its first chart's `calc:plotted` event followed by the next frame (the chart painted).
+KEYSTROKE_JS = r"""
+([selector, field, append, timeoutMs]) => new Promise((resolve, reject) => {
+  const root = document.querySelector(selector);
+  const input = root.querySelector(`[name="${field}"]`);
+  const results = root.querySelector(".calc__results");
+  const hasChart = !!root.querySelector(".calc__plot");
+  const t = { key: null, numbers: null, chart: null };
+  const stop = () => { mo.disconnect(); root.removeEventListener("calc:plotted", plotted); clearTimeout(timer); };
+  const timer = setTimeout(() => { stop(); reject(new Error(`no answer within ${timeoutMs} ms: ${JSON.stringify(t)}`)); }, timeoutMs);
+  const finish = () => { stop(); resolve(t); };
+  let swapped = false;  // the results' children replaced: new numbers (an invalid input changes only classes)
+  const check = () => {
+    if (!swapped || t.numbers !== null || root.classList.contains("calc--working")) return;
+    t.numbers = performance.now();
+    if (!hasChart) finish();
+  };
+  const mo = new MutationObserver((records) => {
+    if (records.some((r) => r.target === results && r.type === "childList")) swapped = true;
+    if (root.classList.contains("calc--invalid")) { stop(); reject(new Error(`invalid input: ${input.value}`)); return; }
+    check();
+  });
+  mo.observe(results, { childList: true });
+  mo.observe(root, { attributes: true, attributeFilter: ["class"] });
+  const plotted = (e) => {
+    if (t.numbers === null || e.target !== root.querySelector(".calc__plot")) return;
+    requestAnimationFrame(() => setTimeout(() => { t.chart = performance.now(); finish(); }, 0));
+  };
+  root.addEventListener("calc:plotted", plotted);
+  input.value = append ? input.value + "1" : input.value.slice(0, -1);
+  t.key = performance.now();
+  input.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: append ? "insertText" : "deleteContentBackward", data: append ? "1" : null }));
+})
+"""
+
+
+class BenchServer(SiteServer):
+    """The tests' site server, with bench/baseline/ mounted and a log of every response and the bytes it sent."""
+
+    def __init__(self, site: Path):
+        self.log: list[dict] = []  # {path, status, bytes (headers + body as sent), end: epoch ms}
+        self.lock = threading.Lock()
+        super().__init__(site, CountingHandler)
+
+
+class _Counting:
+    """Wraps a handler's wfile to count the bytes sent."""
+
+    def __init__(self, raw):
+        self.raw, self.count = raw, 0
+
+    def write(self, data):
+        self.count += len(data)
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+class CountingHandler(SiteHandler):
+    """The site handler, logging each response's status and bytes to the server."""
+
+    mounts = {BASELINE_PREFIX: baseline_file}
+
+    def send_response(self, code, message=None):
+        self._status = code
+        super().send_response(code, message)
+
+    def handle_one_request(self):
+        self._status = None
+        self.wfile = counter = _Counting(self.wfile)
+        super().handle_one_request()
+        self.wfile = counter.raw
+        if counter.count and getattr(self, "path", None):
+            with self.server.lock:
+                self.server.log.append(
+                    {"path": self.path, "status": self._status, "bytes": counter.count, "end": time.time() * 1000}
+                )
+
+
+# ── What a static host would send ─────────────────────────────────────────────────────────────────
+@functools.cache
+def compressed_size(site: Path, url_path: str) -> dict:
+    """Sizes of the file a URL path serves: raw, gzip -9 and (if installed) brotli q11. Missing: zeros."""
+    path = unquote(urlsplit(url_path).path)
+    if path.startswith(BASELINE_PREFIX):
+        file = baseline_file(path)
+    else:
+        file = site / path.lstrip("/")
+        if path.endswith("/"):
+            file = file / "index.html"
+    if not file.is_file():
+        return {"raw": 0, "gzip": 0, "brotli": 0 if brotli else None}
+    data = file.read_bytes()
+    return {
+        "raw": len(data),
+        "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "brotli": len(brotli.compress(data, quality=11)) if brotli else None,
+    }
+
+
+def wire(server: BenchServer, site: Path, first: int, until_epoch: float, since_epoch: float = 0.0) -> dict:
+    """Bytes of the 200 responses logged from index `first` that ended in [since, until], as sent and compressed."""
+    with server.lock:
+        entries = [
+            e for e in server.log[first:] if since_epoch - 1 <= e["end"] <= until_epoch + 1 and e["status"] == 200
+        ]
+    sizes = [compressed_size(site, e["path"]) for e in entries]
+    return {
+        "responses": len(entries),
+        "sent": sum(e["bytes"] for e in entries),
+        "gzip": sum(s["gzip"] for s in sizes),
+        "brotli": sum(s["brotli"] for s in sizes) if brotli else None,
+        "files": sorted({e["path"] for e in entries}),
+    }
+
+
+# ── Measuring ─────────────────────────────────────────────────────────────────────────────────────
+
+
+class BenchError(RuntimeError):
+    """A page did not load or behave as expected; printed without a traceback."""
+
+
+def new_context(browser, args, service_workers: str = "block"):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers=service_workers)
+    context.add_init_script(INIT_JS)
+    page = context.new_page()
+    page.set_default_timeout(args.timeout * 1000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "favicon" not in (m.location or {}).get("url", "")
+            and errors.append(f"console: {m.text} ({(m.location or {}).get('url')})")
+        ),
+    )
+    requests: list[dict] = []
+    # every response to the page and its workers, and whether the service worker served it (a handler that
+    # asked each request for its response made a round trip per request, and failed once the context closed)
+    page.on("response", lambda r: requests.append({"url": r.url, "sw": r.from_service_worker}))
+    return context, page, errors, requests
+
+
+def wait_for(page, expression: str, what: str, timeout_s: float, errors: list[str], arg=None) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    widgets = "() => [...document.querySelectorAll('.calc[data-calc]')].slice(0, 3).map(r => r.className + ': ' + (r.querySelector('.calc__status')?.textContent || ''))"
+    try:  # stop early if a widget fails
+        page.wait_for_function(
+            f"arg => ({expression})(arg) || !!document.querySelector('.calc--failed')",
+            arg=arg,
+            timeout=timeout_s * 1000,
+            polling=20,
+        )
+    except PlaywrightError as exc:  # TimeoutError is a subclass
+        raise BenchError(
+            f"{page.url}: {what} not reached in {timeout_s:.0f} s ({type(exc).__name__}); "
+            f"widgets: {page.evaluate(widgets)}; errors: {[e[:300] for e in errors[-5:]]}"
+        ) from None
+    if page.evaluate("() => !!document.querySelector('.calc--failed')"):
+        raise BenchError(
+            f"{page.url}: a widget failed while waiting for {what}: {page.evaluate(widgets)}; errors: {[e[:300] for e in errors[-5:]]}"
+        )
+
+
+SETTLED = "() => { const B = window.__bench; return B.marks.live !== undefined && B.replies >= B.posts && !document.querySelector('.calc--working'); }"
+
+
+def visit(page, url: str, args, errors: list[str]) -> dict:
+    """Open url and wait until every widget is live and its first live results are in; times from navigation start."""
+    page.goto(url, wait_until="commit")
+    wait_for(page, SETTLED, "every widget live", args.timeout, errors)
+    return page.evaluate("""() => ({
+        origin: performance.timeOrigin,
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        value: window.__bench.marks.value ?? null,
+        live: window.__bench.marks.live,
+        ready: window.__bench.ready ?? null,
+        workerCreated: window.__bench.workerCreated ?? null,
+    })""")
+
+
+def pct(values: list[float], q: int) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))], 1)
+
+
+def choose_field(page, widget) -> tuple[str, str] | None:
+    """The first text field of the widget where typing "1" at the end gives valid inputs that change a value.
+
+    Checked with CPython (tests/browser/helpers.py), so every keystroke of the bench has new numbers to show.
+    """
+    from calculators import CalculatorError
+    from tests.browser.helpers import cpython, value_texts
+
+    shown = page.evaluate(
+        "sel => Object.fromEntries([...document.querySelectorAll(sel + ' form.calc__form input[type=text][name]')].map(i => [i.name, i.value]))",
+        widget.selector,
+    )
+    base = value_texts(cpython(widget))
+    for name, value in shown.items():
+        if not re.fullmatch(r"\d+(\.\d+)?", value):
+            continue
+        try:
+            if value_texts(cpython(widget, {name: value + "1"})) != base:
+                return name, value
+        except CalculatorError:
+            continue
+    return None
+
+
+def keystrokes(page, widget, n: int, args) -> dict:
+    """n keystrokes in one field, alternately "1" at the end and Backspace, each waited for in full."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    chosen = choose_field(page, widget)
+    if chosen is None:
+        return {"field": None}
+    name, _ = chosen
+    # Charts are drawn near the viewport: bring this one into view and wait until Plotly has drawn it, so
+    # that each keystroke redraws it, as for a reader looking at it.
+    page.evaluate(
+        "sel => document.querySelector(sel + ' .calc__plot')?.scrollIntoView({block: 'center'})", widget.selector
+    )
+    page.wait_for_function(
+        "sel => { const p = document.querySelector(sel + ' .calc__plot'); return !p || p.querySelector('.main-svg'); }",
+        arg=widget.selector,
+        timeout=args.timeout * 1000,
+    )
+    rows = []
+    for i in range(n):
+        try:
+            rows.append(page.evaluate(KEYSTROKE_JS, [widget.selector, name, i % 2 == 0, args.timeout * 1000]))
+        except PlaywrightError as exc:
+            raise BenchError(
+                f"{page.url} {widget.id} field {name}, keystroke {i + 1}: {exc.message.splitlines()[0]}"
+            ) from None
+    numbers = [r["numbers"] - r["key"] for r in rows]
+    charts = [r["chart"] - r["key"] for r in rows if r["chart"] is not None]
+    return {
+        "widget": widget.id,
+        "field": name,
+        "numbers_ms": [round(x, 1) for x in numbers],
+        "chart_ms": [round(x, 1) for x in charts],
+    }
+
+
+def wait_service_worker(page, timeout_s: float) -> float | None:
+    """ms from navigation start until the site's service worker is active (its precache complete), or None."""
+    try:
+        page.wait_for_function(
+            "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+            timeout=timeout_s * 1000,
+            polling=50,
+        )
+    except Exception:  # noqa: BLE001 - no service worker on this site, or it did not install
+        return None
+    return page.evaluate("window.__bench.controlled ?? performance.now()")
+
+
+def measure_page(
+    browser, server: BenchServer, origin: str, site: Path, widgets: list, args, sw_mode: str, keys: int
+) -> dict:
+    """Cold visit, keystrokes, repeat visit of one page in one fresh context."""
+    context, page, errors, requests = new_context(browser, args, "allow" if sw_mode == "on" else "block")
+    try:
+        first_log = len(server.log)
+        cold = visit(page, origin + widgets[0].path, args, errors)
+        out = {
+            "sw": sw_mode,
+            "cold_live_ms": round(cold["live"], 1),
+            "cold_value_in_dom_ms": round(cold["value"], 1) if cold["value"] is not None else None,
+            "cold_fcp_ms": round(cold["fcp"], 1) if cold["fcp"] else None,
+            "cold_worker_created_ms": round(cold["workerCreated"], 1) if cold["workerCreated"] else None,
+            "cold_worker_ready_ms": round(cold["ready"], 1) if cold["ready"] else None,
+            "wire_before_live": wire(server, site, first_log, cold["origin"] + cold["live"]),
+        }
+        if sw_mode == "on":
+            # registered once Python is ready: what the server sent from then until the worker controls the page
+            active = wait_service_worker(page, args.sw_timeout)
+            out["sw_active_ms"] = round(active, 1) if active is not None else None
+            out["sw_precache"] = (
+                wire(server, site, first_log, cold["origin"] + active, cold["origin"] + cold["ready"])
+                if active is not None and cold["ready"]
+                else None
+            )
+        if keys:
+            charted = [w for w in widgets if page.locator(f"{w.selector} .calc__plot").count()] or widgets
+            out["keys"] = keystrokes(page, charted[0], keys, args)
+        log_repeat, seen = len(server.log), len(requests)
+        repeat = visit(page, origin + widgets[0].path, args, errors)
+        out["repeat_live_ms"] = round(repeat["live"], 1)
+        out["repeat_worker_ready_ms"] = round(repeat["ready"], 1) if repeat["ready"] else None
+        out["repeat_wire"] = wire(server, site, log_repeat, repeat["origin"] + repeat["live"])
+        out["repeat_requests"] = len(requests) - seen
+        out["repeat_from_sw"] = sum(r["sw"] for r in requests[seen:])
+        out["errors"] = errors
+        return out
+    finally:
+        context.close()
+
+
+def measure_bare(browser, origin: str, args) -> float:
+    """A bare Pyodide boot (loadPyodide + our wheel) in a module worker, fresh context: ms from navigation start."""
+    context, page, errors, _ = new_context(browser, args)
+    try:
+        page.goto(f"{origin}/bench-baseline/bare-worker.html", wait_until="commit")
+        wait_for(page, "() => window.__bareBoot !== undefined", "bare Pyodide boot", args.timeout, errors)
+        return round(page.evaluate("window.__bareBoot"), 1)
+    finally:
+        context.close()

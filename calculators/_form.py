@@ -1,0 +1,193 @@
+"""A calculator's widget as HTML: its form, made from the declaration, around the results ``_html`` renders.
+
+The build writes this into the page; the page script reads the field names from the form, the
+defaults from ``data-calc-defaults`` and the figures from ``data-calc-figures``, and never needs to
+know which calculator it is. Everything shown is escaped here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Mapping
+
+from ._declare import ADVANCED, Calculator, Input, grouped
+from ._errors import CalculatorError
+from ._html import figures_json, render_results
+from ._numbers import number_text
+from ._pricing import Pricing
+from ._result import Result
+
+UNIT_TEXT = {"USD/h": "USD/h", "USD/GB-month": "USD per GB-month", "USD/GB": "USD/GB", "USD/kWh": "USD/kWh"}
+"""A unit as a field's label says it, where that differs from the declaration's unit."""
+
+WIDGET_LAYOUTS = ("open", "folded")
+"""``form=folded`` on a widget shortcode folds its fields under a summary (the home page's answer comes first)."""
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One copy of a calculator on a page, computed at its page's defaults.
+
+    ``uid`` is its element id; ``copy`` is (n, of) when the page has the calculator more than once;
+    ``reference_url`` is the pricing reference page, relative to this page; ``drawings`` maps a
+    figure's name to the static SVG shown until Plotly draws it.
+    """
+
+    calculator: Calculator
+    pricing: Pricing
+    specs: Mapping[str, Any]
+    values: Mapping[str, Any]
+    result: Result
+    uid: str
+    reference_url: str
+    layout: str = "open"
+    copy: tuple[int, int] | None = None
+    drawings: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.layout not in WIDGET_LAYOUTS:
+            raise CalculatorError(f"form must be one of {', '.join(WIDGET_LAYOUTS)}: {self.layout!r}", "form")
+
+
+def widget_html(widget: Widget) -> str:
+    """The whole widget: title, fields, buttons and status, then the results computed for its defaults.
+
+    >>> from calculators import get_calculator, load_pricing
+    >>> pricing, calculator = load_pricing(), get_calculator("pipeline")
+    >>> values = calculator.defaults(pricing)
+    >>> html = widget_html(Widget(calculator, pricing, calculator.specs(), values, calculator.compute(values, pricing),
+    ...                           "calc-pipeline-1", "../reference/pricing/"))
+    >>> html.startswith('<div class="calc" id="calc-pipeline-1" data-calc="pipeline"'), 'name="train_hours"' in html
+    (True, True)
+    """
+    calculator, pricing, uid = widget.calculator, widget.pricing, widget.uid
+    fields = _preset_picker(calculator, pricing, uid) + "".join(
+        _group(widget, group, members) for group, members in grouped(calculator.inputs_for(pricing))
+    )
+    if widget.layout == "folded":
+        fields = (f'<details class="calc__fold"><summary>Change the run ({len(calculator.inputs)} fields)</summary>'
+                  f"{fields}</details>")
+    defaults = escape(json.dumps(dict(widget.values), separators=(",", ":")))
+    results = render_results(widget.result, dict(widget.drawings or {}), calculator.headline)
+    return (
+        f'<div class="calc" id="{uid}" data-calc="{escape(calculator.name)}" data-calc-defaults="{defaults}" '
+        f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
+        # An attribute, not a <script type="application/json">: instant navigation re-runs inline scripts.
+        f'data-calc-figures="{escape(figures_json(widget.result))}">'
+        # aria-label is the title the page's exports carry; the form's accessible name comes from
+        # aria-labelledby, which says which copy this is when a page has the calculator twice.
+        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
+        f'<p class="calc__title" id="{uid}-title">{escape(calculator.title)}{_which_copy(widget.copy)}</p>'
+        f"{fields}"
+        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
+        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
+        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
+        f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
+        f"with prices as of {escape(pricing.snapshot_date)}.</p>"
+        "<noscript><p class=\"calc__status\">Changing a field needs JavaScript: without it, these are the results "
+        "computed when the page was built, and the buttons do nothing.</p></noscript></form>"
+        f'<div class="calc__results" aria-live="polite">{results}</div>'
+        f"</div>\n"
+    )
+
+
+def _which_copy(copy: tuple[int, int] | None) -> str:
+    """", 2 of 2" for screen readers when a page has the calculator twice: a page's named forms need distinct names."""
+    return "" if copy is None else f'<span class="calc__which">, {copy[0]} of {copy[1]}</span>'
+
+
+def _group(widget: Widget, group: str, members: tuple[Input, ...]) -> str:
+    """One group of fields: under its heading, or folded with its values in the summary if it is the advanced group."""
+    fields = "".join(_field(widget, item, group) for item in members)
+    fields = f'<div class="calc__fields">{fields}</div>'
+    if not group:
+        return fields
+    if group == ADVANCED:
+        shown = "".join(_summary_item(item, widget.values[item.name]) for item in members)
+        return (f'<details class="calc__group calc__group--advanced"><summary><span class="calc__group-title">'
+                f'{escape(group)}</span> <span class="calc__group-values">{shown}</span></summary>{fields}</details>')
+    return f'<fieldset class="calc__group"><legend>{escape(group)}</legend>{fields}</fieldset>'
+
+
+def _summary_item(item: Input, value: Any) -> str:
+    """A folded field in its group's summary: its label and value, which the page script keeps up to date."""
+    shown = dict(item.choices).get(value, value) if item.kind == "choice" else number_text(value)
+    return f'<span data-summary-for="{escape(item.name)}">{escape(item.label)}: <b>{escape(str(shown))}</b></span>'
+
+
+def _preset_picker(calculator: Calculator, pricing: Pricing, uid: str) -> str:
+    """A list of the calculator's titled presets; picking one puts its values in every field (empty if it has none)."""
+    if not calculator.preset_titles:
+        return ""
+    values = {
+        name: {field: number_text(value) for field, value in calculator.defaults(pricing, {"preset": name}).items()}
+        for name in calculator.preset_titles
+    }
+    options = '<option value="">Your own values (below)</option>' + "".join(
+        f'<option value="{escape(name)}">{escape(title)}</option>' for name, title in calculator.preset_titles.items()
+    )
+    return (
+        f'<div class="calc__field calc__preset"><label for="{uid}-preset">Start from</label>'
+        f'<select id="{uid}-preset" data-calc-presets="{escape(json.dumps(values, separators=(",", ":")))}" '
+        f'aria-describedby="{uid}-preset-help">{options}</select>'
+        f'<small class="calc__help" id="{uid}-preset-help">Puts a published case in every field; change any of them '
+        "after. Sources: the pricing reference.</small></div>"
+    )
+
+
+def label_under(label: str, group: str) -> str:
+    """A field's label as shown under its group's heading: the group's name is not said twice.
+
+    The declared label stays whole wherever it stands alone (exports, error messages, summaries).
+
+    >>> label_under("Spot: time to write a checkpoint", "Spot")
+    'Time to write a checkpoint'
+    >>> label_under("Dataset size", "Data")
+    'Dataset size'
+    """
+    prefix = f"{group}: "
+    if not group or not label.startswith(prefix) or len(label) == len(prefix):
+        return label
+    rest = label[len(prefix):]
+    return rest[0].upper() + rest[1:]
+
+
+def _field(widget: Widget, item: Input, group: str) -> str:
+    field_id = f"{widget.uid}-{item.name}"
+    described = f"{field_id}-help {field_id}-error"
+    value, spec = widget.values[item.name], widget.specs[item.name]
+    help_html = escape(item.help)
+    if isinstance(spec, str) and spec.startswith("/"):
+        help_html = f"{help_html} {_provenance(widget.pricing, spec, widget.reference_url)}".strip()
+    if item.kind == "choice":
+        opts = "".join(
+            f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(label)}</option>'
+            for v, label in item.choices
+        )
+        control = f'<select id="{field_id}" name="{escape(item.name)}" aria-describedby="{described}">{opts}</select>'
+    else:
+        # Text, not type="number": the field shows exactly what was typed or linked (124M, 1.5k, even a typo),
+        # and Python reads it and names what is wrong. Big counts get a keyboard with letters for the suffix.
+        keyboard = "text" if (item.maximum or 0) >= 1e6 and not item.unit.startswith("USD") else "decimal"
+        control = (
+            f'<input id="{field_id}" name="{escape(item.name)}" type="text" inputmode="{keyboard}"'
+            f' value="{escape(number_text(value))}" autocomplete="off" spellcheck="false" required'
+            f' aria-describedby="{described}">'
+        )
+    unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
+    return (
+        f'<div class="calc__field" data-field="{escape(item.name)}">'
+        f'<label for="{field_id}">{escape(label_under(item.label, group))}{unit}</label>{control}'
+        f'<small class="calc__help" id="{field_id}-help">{help_html}</small>'
+        f'<small class="calc__error" id="{field_id}-error" role="alert" hidden></small></div>'
+    )
+
+
+def _provenance(pricing: Pricing, ref: str, reference_url: str) -> str:
+    """A short link to the pricing reference row a default came from, with its date."""
+    observation = pricing.observation(ref)
+    title = escape(pricing.sources[observation.source]["title"])
+    anchor = pricing.quantity(ref).anchor
+    return f'<a href="{reference_url}#{anchor}" title="{title}">pricing.json, {escape(observation.as_of)}</a>'
