@@ -21,6 +21,8 @@ SECTION_TITLES = {
     "providers": "Provider terms",
     "assumptions": "Assumptions from the notes",
     "efficiency": "Efficiency presets",
+    "throughput": "Measured training throughput",
+    "fabrics": "Cluster fabrics",
     "runs": "Published training runs",
 }
 HEADERS = ("entry", "figure", "value", "region", "source", "as of", "age")
@@ -28,19 +30,20 @@ HEADERS = ("entry", "figure", "value", "region", "source", "as of", "age")
 
 def pricing_reference(pricing) -> str:
     """Every quantity in pricing.json, grouped by section, with each observation's source and date."""
+    by_section: dict[str, list] = {section: [] for section in SECTION_TITLES}
+    for quantity in pricing.quantities():
+        section, name, *rest = quantity.pointer.strip("/").split("/")
+        if section in by_section:
+            field = "/".join(part for part in rest if part != "values")  # e.g. on_demand, relative_to/speed
+            by_section[section].append((name, field, quantity))
     out = []
     for section, title in SECTION_TITLES.items():
         rows, ids = [], []
-        for name, entry in pricing.data.get(section, {}).items():
-            label = entry.get("label", name)
-            fields = entry["values"] if "values" in entry else entry
-            base = f"/{section}/{name}/values" if "values" in entry else f"/{section}/{name}"
-            for field, node in fields.items():
-                if isinstance(node, dict) and "observations" in node:
-                    quantity = pricing.quantity(f"{base}/{field}")
-                    for row, row_id in _rows(pricing, quantity, label, name, field, section):
-                        rows.append(row)
-                        ids.append(row_id)
+        for name, field, quantity in by_section[section]:
+            label = pricing.section(section)[name].get("label", name)
+            for row, row_id in _rows(pricing, quantity, label, name, field, section):
+                rows.append(row)
+                ids.append(row_id)
         out.append(f"## {title}\n\n{table_html(HEADERS, rows, row_ids=ids)}\n")
     return "\n".join(out)
 

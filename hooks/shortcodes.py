@@ -16,7 +16,7 @@ from typing import Any, Callable
 import facts
 from calculators import CalculatorError, Pricing
 from pricing_reference import pricing_reference
-from pricing_tables import efficiency_presets, published_runs_table
+from pricing_tables import efficiency_presets, fabrics, published_runs_table, throughput_measurements
 from widgets import widget
 
 PATTERN = re.compile(r"<!--\s*calc:([a-z-]+)\s*(.*?)\s*-->", re.DOTALL)
@@ -66,6 +66,8 @@ SHORTCODES: dict[str, Shortcode] = {
         Shortcode("pricing-reference", (), lambda context, args, options: pricing_reference(context.pricing)),
         Shortcode("efficiency-presets", (), lambda context, args, options: efficiency_presets(context.pricing)),
         Shortcode("published-runs", (), lambda context, args, options: published_runs_table(context.pricing)),
+        Shortcode("throughput-measurements", (), lambda context, args, options: throughput_measurements(context.pricing)),
+        Shortcode("fabrics", (), lambda context, args, options: fabrics(context.pricing)),
     )
 }
 
