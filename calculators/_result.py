@@ -79,7 +79,7 @@ class Column:
         if cell is None or cell == "":
             return None
         if self.unit and not isinstance(cell, str):
-            return float(f"{cell:.12g}") if isinstance(cell, float) else cell
+            return float(f"{cell:.15g}") if isinstance(cell, float) else cell
         return self.text(cell)
 
     @property

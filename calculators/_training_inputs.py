@@ -62,7 +62,7 @@ RUN_INPUTS: tuple[Input, ...] = (
           help="Machines are added until the run, failures included, ends in time (capped at the largest cluster "
                "each provider is sourced to offer)."),
     Input("gpu_hours_per_failure", "GPU-hours between failures", "h", assumption("cluster-defaults", "gpu_hours_per_failure"),
-          minimum=1, maximum=1e9, step=1,
+          minimum=1, maximum=1e15, step=1,
           help="A job stops when any of its GPUs fails: Llama 3 saw one failure per {/assumptions/cluster-defaults/values/gpu_hours_per_failure} "
                "GPU-hours, so 16,384 GPUs failed every 3 hours.", group=CLUSTER),
     Input("restart_minutes", "Restart after a failure", "min", assumption("cluster-defaults", "restart_minutes"),

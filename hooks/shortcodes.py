@@ -108,7 +108,7 @@ def parse(name: str, args: str) -> tuple[list[str], dict[str, str]]:
     >>> parse("chart", "pipeline")
     Traceback (most recent call last):
     ...
-    calculators._errors.CalculatorError: Unknown shortcode: calc:chart (known: widget, value, subject, price, asof, source, then-now, change, snapshot, largest, most-gpus, most-gpus-machine, pricing-reference, efficiency-presets, published-runs)
+    calculators._errors.CalculatorError: Unknown shortcode: calc:chart (known: widget, value, subject, price, asof, source, then-now, change, snapshot, largest, most-gpus, most-gpus-machine, pricing-reference, efficiency-presets, published-runs, throughput-measurements, fabrics)
     """
     if name not in SHORTCODES:
         raise CalculatorError(f"Unknown shortcode: calc:{name} (known: {', '.join(SHORTCODES)})")

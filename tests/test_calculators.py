@@ -212,13 +212,14 @@ def test_the_page_data_holds_exactly_the_values_and_tables_of_the_result(name, p
                     assert cell == text or (cell is None and text == table.columns[i].missing), (table.name, i)
 
 
-def test_a_change_that_moves_no_spot_plan_reuses_every_plan():
-    """Cost to train plans spot once per machine; changing the dataset size reuses those plans (cached)."""
-    from calculators.models.interruptions import plan_at_rate
+def test_a_change_that_moves_no_plan_reuses_every_plan():
+    """Cost to train plans each machine type on demand and on spot; changing the dataset size reuses those plans
+    (cached), for a cluster as for one machine."""
+    from calculators.models.cluster import plan_on
 
-    calculate("cost_to_train", {"dataset_gb": 100})
-    before = plan_at_rate.cache_info()
-    calculate("cost_to_train", {"dataset_gb": 250})
-    after = plan_at_rate.cache_info()
+    calculate("cost_to_train", {"dataset_gb": 100}, preset="llama2-70b")
+    before = plan_on.cache_info()
+    calculate("cost_to_train", {"dataset_gb": 250}, preset="llama2-70b")
+    after = plan_on.cache_info()
     assert after.misses == before.misses, "a spot plan was solved again for a change that cannot move it"
     assert after.hits > before.hits

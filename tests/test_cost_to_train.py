@@ -14,7 +14,7 @@ from tests.strategies import inputs_for
 from calculators import CalculatorError, Pricing
 from calculators import get_calculator
 from calculators.cost_to_train import CALCULATOR, PRICE_BASES, estimate_instances
-from calculators.models.interruptions import SpotJob, plan_at_rate
+from calculators.models.interruptions import SpotJob, mean_hours_between_interruptions, plan_spot_job
 from calculators.models.machines import Exclusion
 from calculators.models.storage import storage_cost
 from calculators.models.training import (
@@ -111,18 +111,18 @@ def test_pareto_front_keeps_options_nobody_beats_on_both(points, front):
 def test_spot_run_that_overflows_never_finishes():
     """A run whose expected wall time overflows is reported as never finishing, not as inf."""
     # M = -730 / ln(0.01) = 158.5 h; interval sqrt(2 × 1e5 × 158.5) ≈ 5,630 h; exp((5,630 + 1e5) / 158.5) overflows
-    plan = plan_at_rate(SpotJob(1e6, 1e5, 1e5), 1.0, 0.99)
+    plan = plan_spot_job(SpotJob(1e6, 1e5, 1e5), 1.0, mean_hours_between_interruptions(0.99))
     assert math.isinf(plan.wall_hours) and math.isinf(plan.cost)
 
 
 def test_spot_hours_agree_with_the_spot_calculator(pricing):
     """Cost to train and the spot page price the same job the same way: same wall hours, same spot cost.
 
-    Failures are made negligible (a billion GPU-hours apart), as the spot page knows none, and the checkpoint
+    Failures are made negligible (a thousand trillion GPU-hours apart), as the spot page knows none, and the checkpoint
     write speed is set so a checkpoint takes the spot page's 5 minutes: 12 × 124M bytes / 300 s = 4.96 MB/s.
     """
     values = preset_values(pricing, interruption_rate=0.2, checkpoint_gb_per_second=0.00496, restart_minutes=10,
-                           gpu_hours_per_failure=1e9)
+                           gpu_hours_per_failure=1e15)
     ranked, _ = estimate_instances(values, pricing)
     p4d = next(item for item in ranked if item.instance == "p4d.24xlarge")
     assert p4d.machines == 1
@@ -187,13 +187,13 @@ def small_pricing(pricing_data):
 
 @pytest.fixture
 def small_values(pricing):
-    """1e8 parameters on 1e9 tokens, 6·N·D only, MFU 0.5, scaling 0.8, nothing stored, failures a billion GPU-hours apart."""
+    """1e8 parameters on 1e9 tokens, 6·N·D only, MFU 0.5, scaling 0.8, nothing stored, failures a thousand trillion GPU-hours apart."""
     values = CALCULATOR.validate(
         {"parameters": 1e8, "steps": 1000, "tokens_per_step": 1_000_000, "attention_flops": "off",
          "efficiency": "custom", "mfu": 0.5, "activation_memory": "full",
          "scaling_efficiency": 0.8, "micro_batch": 1, "layers": 12, "heads": 12, "embedding": 768,
          "block_size": 1024, "dataset_gb": 0, "checkpoints_kept": 0, "interruption_rate": 0,
-         "gpu_hours_per_failure": 1e9},
+         "gpu_hours_per_failure": 1e15},
         pricing,
     )
     values["instance"] = "one-big"
@@ -373,9 +373,9 @@ def test_note_p4d_figure_beside_the_estimate(pricing):
 def test_preset_cheapest_machine_matches_an_independent_calculation(pricing):
     """The ranked table's first machine for the preset is the one a plain recomputation finds cheapest.
 
-    With a ten-year deadline and failures a billion GPU-hours apart, every plan is one machine at its bare hours.
+    With a ten-year deadline and failures a thousand trillion GPU-hours apart, every plan is one machine at its bare hours.
     """
-    values = preset_values(pricing, deadline_days=3650, gpu_hours_per_failure=1e9)
+    values = preset_values(pricing, deadline_days=3650, gpu_hours_per_failure=1e15)
     result = CALCULATOR.compute(values, pricing)
     tokens = _a(pricing, "iterations") * _a(pricing, "tokens_per_iteration")
     flops = (6 * values["parameters"] + 12 * 12 * 768 * 1024) * tokens  # 12·L·H·Q·T with H·Q = 768

@@ -191,7 +191,7 @@ def test_a_folded_widget_keeps_its_fields_under_a_summary_and_its_answer_first(h
 
 
 def test_a_long_form_is_grouped_and_its_advanced_inputs_are_folded_with_their_values(hook):
-    """Cost to train: headings Model, Data, Hardware and price, Spot; the advanced inputs in a closed
+    """Cost to train: headings Model, Cluster, Data, Hardware and price, Spot; the advanced inputs in a closed
     disclosure whose summary shows each one's value; every declared input in exactly one group."""
     from html.parser import HTMLParser
 
@@ -199,7 +199,7 @@ def test_a_long_form_is_grouped_and_its_advanced_inputs_are_folded_with_their_va
 
     html = render(hook, "<!-- calc:widget cost_to_train -->")
     legends = [part.split("</legend>")[0] for part in html.split("<legend>")[1:]]
-    assert legends == ["Model", "Data", "Hardware and price", "Spot"]
+    assert legends == ["Model", "Cluster", "Data", "Hardware and price", "Spot"]
     folded = html[html.index('class="calc__group calc__group--advanced"'):]
     folded = folded[:folded.index("</details>")]
     assert "<details" not in folded and " open" not in folded.split(">")[0], "the advanced group starts folded"

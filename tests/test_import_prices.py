@@ -90,6 +90,8 @@ def small_pricing() -> dict:
     """The real file's sources and other sections, with the instances, GPUs and providers fixed above."""
     data = json.loads((ROOT / "pricing.json").read_text(encoding="utf-8"))
     data["snapshot_date"] = "2026-11-23"
+    for section in ("runs", "throughput", "fabrics"):  # estimator data, dated after this snapshot; no price in it
+        data.pop(section, None)
     data["instances"] = copy.deepcopy(INSTANCES)
     for key, aliases in GPUS.items():
         data["gpus"][key] = {"label": f"NVIDIA {key}", "aliases": aliases,

@@ -27,19 +27,24 @@ P2_HOURS = RUN_FLOPS / (3.6e12 * MFU) / 3600  # one GK210 at 3.6 TFLOPS fp32: 65
 G5_HOURS = RUN_FLOPS / (70e12 * MFU) / 3600  # one A10G at 70 TFLOPS fp16: 3,344.08 h
 
 
+BARE = {"gpu_hours_per_failure": 1e15, "deadline_days": 3650}
+"""Failures a thousand trillion GPU-hours apart and a ten-year deadline: each machine type runs the job alone, at the bare
+hours worked out above (the failures a real run adds are the cluster model's, tested in test_cost_to_train.py)."""
+
+
 def compute(pricing, preset=None, **raw):
     """Validate ``raw`` over the nanoGPT job (the preset's run inputs, both price kinds) and compute, as the registry does.
 
     The job's hours then follow the hand-worked constants above; ``preset`` applies a whole preset on top.
     """
     base = CALCULATOR.defaults(pricing, {"preset": preset or NOTE, **({} if preset else {"price_kind": "both"})})
-    return CALCULATOR.compute(CALCULATOR.validate(raw, pricing, base), pricing)
+    return CALCULATOR.compute(CALCULATOR.validate({**BARE, **raw}, pricing, base), pricing)
 
 
 def history(pricing, **raw):
     """The price history for the default job with ``raw`` inputs on top."""
     base = CALCULATOR.defaults(pricing, {"preset": NOTE, "price_kind": "both"})
-    return price_history(CALCULATOR.validate(raw, pricing, base), pricing)
+    return price_history(CALCULATOR.validate({**BARE, **raw}, pricing, base), pricing)
 
 
 def trace(result, name):
@@ -134,12 +139,15 @@ def test_old_spot_prices_against_today(pricing, instance, hours, old, new, old_d
     assert f"{instance} spot: " in result.figures[0].alt and change_text in result.figures[0].alt
 
 
-def test_the_job_takes_the_hours_cost_to_train_estimates(pricing):
-    """The same inputs give the same hours on every machine as the cost-to-train calculator: one job, one formula."""
+def test_the_job_takes_the_machine_hours_cost_to_train_plans(pricing):
+    """The same inputs give the same plan on every machine type as the cost-to-train calculator (one job, one
+    formula): its machine-hours, machines × hours, at its default deadline and failures."""
     ranked, _ = cost_to_train.estimate_instances(cost_to_train.CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
-    hours = {item.instance: item.hours for item in ranked}
-    for series in history(pricing).series:
-        assert series.hours == hours[series.instance]
+    hours = {item.instance: item.hours * item.machines for item in ranked}
+    assert any(item.machines > 1 for item in ranked)  # g4dn.12xlarge needs two to meet the 30 days
+    base = CALCULATOR.defaults(pricing, {"preset": NOTE, "price_kind": "both"})
+    for series in price_history(base, pricing).series:
+        assert series.hours == pytest.approx(hours[series.instance], rel=1e-12)
 
 
 def test_table_lists_every_dated_price_with_its_source_title(pricing):
@@ -193,16 +201,21 @@ def test_zero_hours_cost_nothing_and_state_no_change(pricing):
 
 
 def test_a_run_too_big_for_the_chosen_machine_leaves_it_out_by_name(pricing):
-    """20B parameters do not fit on p4d's 8 × 40 GB: p4d is named as left out, with the memory it would need."""
-    result = compute(pricing, preset=NOTE, parameters=20e9, layers=44, embedding=6144, heads=64)
-    assert any(note.startswith("p4d.24xlarge is left out: cannot hold the run: needs 49.41 GB per GPU, has 40 GB")
-               for note in result.notes)
-    assert "p4d.24xlarge on demand" not in [item["name"] for item in result.figures[0].figure["data"]]
+    """20B parameters do not fit one Lambda 8 × A100 40GB, which cannot join a cluster: it is named as left out,
+    with the machines' memory it would need; p4d, which can, is planned on two."""
+    result = compute(pricing, preset=NOTE, parameters=20e9, layers=44, embedding=6144, heads=64,
+                     instance="lambda-8x-a100-40gb")
+    assert ("lambda-8x-a100-40gb is left out: cannot join a cluster, and the run needs 2 machines' memory."
+            in result.notes)
+    assert "lambda-8x-a100-40gb on demand" not in [item["name"] for item in result.figures[0].figure["data"]]
+    p4d = compute(pricing, preset=NOTE, parameters=20e9, layers=44, embedding=6144, heads=64)
+    assert p4d.values[0].label.startswith("2 × p4d.24xlarge: machine-hours")
 
 
 def test_nothing_to_chart_is_said_in_words(pricing):
-    """A model no machine can hold leaves an empty chart whose alt text says there is nothing to plot."""
-    result = compute(pricing, parameters=1e13, layers=200, embedding=65536, heads=512)
+    """A model no machine can hold leaves an empty chart whose alt text says there is nothing to plot: a sequence of
+    ten million tokens, whose layer inputs alone, recomputed and split eight ways, fill any GPU."""
+    result = compute(pricing, parameters=1e13, layers=200, embedding=65536, heads=512, block_size=10_000_000)
     figure = result.figures[0]
     assert figure.figure["data"] == []
     assert figure.alt.startswith("No machine that can hold the run has two or more dated prices")
@@ -341,4 +354,4 @@ def test_the_preset_is_the_nanogpt_run_on_p4d_on_demand(pricing):
     """The preset keeps cost-to-train's nanoGPT job and sums up p4d's on-demand history."""
     assert NOTE == "nanogpt-gpt2-124m" and NOTE in CALCULATOR.presets
     assert calculate("price_history", preset=NOTE).value("hours") == pytest.approx(
-        calculate("cost_to_train", preset=NOTE).value("instance_hours"))
+        calculate("cost_to_train", preset=NOTE).value("instance_hours"), rel=1e-12)

@@ -19,6 +19,7 @@ the cluster's write bandwidth (each machine writes its shard).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -134,6 +135,7 @@ class ClusterPlan:
         return self.wall_hours - self.work_hours
 
 
+@functools.lru_cache(maxsize=16384)
 def plan_on(job: ClusterJob, machines: int) -> ClusterPlan:
     """How long does the job take on ``machines`` machines, failures included, and what does it cost?
 
@@ -150,6 +152,9 @@ def plan_on(job: ClusterJob, machines: int) -> ClusterPlan:
     (992.8, 5.0, 1.058)
     >>> round(plan.cost) == round(plan.wall_hours * 100 * 30)
     True
+
+    Pure, so its plans are kept: the page plans every machine type of the catalog at each keystroke, and a change
+    that moves no job (the dataset size, the machine shown, a filter) reuses them all.
     """
     gpus = machines * job.gpus_per_machine
     scaling = scaling_share(job.per_doubling, machines)

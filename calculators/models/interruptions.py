@@ -9,7 +9,6 @@ defaults to Young's (1974) optimum; a job runs straight through when that is che
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -42,7 +41,6 @@ __all__ = [
     "monthly_interruption_rate",
     "on_demand_job_cost",
     "optimal_checkpoint_interval",
-    "plan_at_rate",
     "plan_spot_job",
     "spot_break_even",
     "spot_job_cost",
@@ -429,21 +427,3 @@ def _check_mtbi(value: float) -> None:
     _check_number(value, "mtbi_hours")
     if value <= 0:
         raise CalculatorError(f"'mtbi_hours' must be > 0: {value!r}", "mtbi_hours")
-
-
-@functools.lru_cache(maxsize=8192)
-def plan_at_rate(job: SpotJob, spot_price: float, monthly_rate: float) -> SpotPlan:
-    """How does a spot job run at a monthly interruption rate (the Spot Instance Advisor's terms)?
-
-    The same plan as :func:`plan_spot_job`; a rate of 0 means no interruptions.
-    The nanoGPT run (98.72 h) at 10% a month, 1-minute checkpoints, 10-minute restarts:
-
-    >>> plan = plan_at_rate(SpotJob(98.72, 1 / 60, 10 / 60), 1.0, 0.1)
-    >>> plan.outcome, round(plan.wall_hours, 2)
-    ('young', 98.94)
-
-    Pure, so its plans are kept: cost to train plans one spot job per machine of the catalog, and a
-    change to a field that moves neither the hours, the prices nor the rate (the dataset size, the
-    machine shown, a filter) reuses every plan instead of solving each again.
-    """
-    return plan_spot_job(job, spot_price, mean_hours_between_interruptions(monthly_rate))
