@@ -42,6 +42,21 @@ except ImportError:  # pragma: no cover - only under Pyodide
     _go = None
 
 
+def refusal(calculator, pricing, raw: dict):
+    """The CalculatorError that checking ``raw`` over the calculator's defaults raises; the test fails if none is.
+
+    Its message opens with the field's label, as every message a reader sees does.
+    """
+    from calculators import CalculatorError
+
+    with pytest.raises(CalculatorError) as error:
+        calculator.validate(raw, pricing, calculator.defaults(pricing))
+    (field,) = raw
+    assert error.value.field == field
+    assert str(error.value).startswith(calculator.input(field).label), str(error.value)
+    return error.value
+
+
 def check_figure(figure: dict) -> None:
     """Assert that Plotly accepts a figure dict (in CPython; under Pyodide, that it has Plotly's shape)."""
     assert isinstance(figure["data"], list) and isinstance(figure["layout"], dict)

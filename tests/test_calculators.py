@@ -116,6 +116,12 @@ def test_any_valid_input_gives_finite_values_and_figures_plotly_accepts(name, da
         assert figure.alt.strip()
 
 
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_a_field_the_calculator_does_not_have_is_refused_naming_it(name):
+    """A misspelt or unknown field is an error naming that field, never silently ignored."""
+    assert run(name, {"no_such_field": 1})["error"]["field"] == "no_such_field"
+
+
 def _as_url_text(value) -> str:
     """How the page writes a value into the URL: numbers as JavaScript's String() prints them."""
     if isinstance(value, str):

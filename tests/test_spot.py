@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import check_figure
+from tests.conftest import check_figure, refusal
 from tests.strategies import inputs_for
 
 from calculators import CalculatorError
@@ -486,9 +486,7 @@ def test_notes_compare_the_checkpoint_with_the_two_minute_notice(pricing, minute
 )
 def test_bad_input_names_the_field(pricing, field, raw):
     """Each bad input raises a CalculatorError naming its field."""
-    with pytest.raises(CalculatorError) as error:
-        CALCULATOR.validate({field: raw}, pricing, CALCULATOR.defaults(pricing))
-    assert error.value.field == field
+    refusal(CALCULATOR, pricing, {field: raw})
 
 
 def test_defaults_resolve_from_pricing(pricing):

@@ -1,12 +1,13 @@
-"""Put the browser runtime for the calculators into a built MkDocs site.
+"""Put the browser runtime for the calculators into the site.
 
-Run this AFTER ``mkdocs build`` (which empties the site directory):
+``nox -s docs`` runs it into ``docs/`` before ``mkdocs build``, which then copies it (so does
+``mkdocs serve``); pointed at a built site, run it after the build, which empties the site directory:
 
-    python tools/build_runtime.py --site-dir site [--wheel-dir dist]
+    python tools/build_runtime.py --site-dir docs [--wheel-dir .cache/wheel]
 
-It needs Python >= 3.12 with ``pyodide-build`` installed (that brings
-``pyodide-lock[cli]``, whose ``pyodide lockfile add-wheels`` command is used
-here) and ``build`` (pypa/build), plus ``node_modules`` from ``npm ci``.
+It needs Python >= 3.12 with requirements/runtime.txt (``pyodide-lock[cli,wheel]``, whose
+``pyodide lockfile add-wheels`` command is used here, and ``build``), plus ``node_modules``
+from ``npm ci``.
 
 Result::
 

@@ -1,9 +1,9 @@
 // One calculator widget: its form, its status line, and the results Python sends back.
 //
-// The build (hooks/calculators_hook.py) writes the widget as plain HTML: a form, the results computed
-// in CPython and the figure dicts. Field names come from the form, defaults from data-calc-defaults,
-// figures from data-calc-figures; everything shown is HTML that Python escaped, or text set with
-// textContent. Nothing here knows about a particular calculator.
+// The build (calculators/_form.py, through hooks/widgets.py) writes the widget as plain HTML: a form,
+// the results computed in CPython and the figure dicts. Field names come from the form, defaults from
+// data-calc-defaults, figures from data-calc-figures; everything shown is HTML that Python escaped, or
+// text set with textContent. Nothing here knows about a particular calculator.
 //
 // Recomputing is latest-wins: a change is posted at once if no request of this widget is on its way;
 // otherwise it waits for that reply, which is shown only if it answers the inputs the form has now
