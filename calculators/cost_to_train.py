@@ -18,7 +18,7 @@ from ._declare import Calculator, Input, PricingChoices, assumption
 from ._numbers import format_range, format_value, number_text
 from ._pricing import Pricing
 from ._result import Column, Figure, Result, Table, Value
-from ._training_inputs import CLUSTER, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
+from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
 from .charts import Chart, Series, auto_axis
 from .models.calibration import estimate_range
 from .models.cluster import plan_on
@@ -499,6 +499,7 @@ CALCULATOR = Calculator(
     compute=compute,
     headline=("cheapest_cost", "cheapest_hours", "cheapest_spot_cost", "cheapest_machines"),
     preset_titles={NOTE: "nanoGPT's GPT-2 124M, as in the 2023 note", **MODEL_PRESET_TITLES},
+    fillers=(MODEL_CONFIG,),
     presets={
         **MODEL_PRESETS,
         NOTE: {

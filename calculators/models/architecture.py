@@ -44,6 +44,11 @@ MAX_VOCABULARY = 262_144
 UNGATED_MODEL_TYPES = frozenset({"gpt2", "gpt_neox", "gptj", "bloom", "falcon", "opt", "gpt_bigcode", "mpt"})
 """Config ``model_type`` values whose feed-forward block has two matrices, not three."""
 
+TIED_BY_DEFAULT = frozenset({"gpt2", "gemma", "gemma2", "gemma3", "gemma3_text", "bloom", "opt", "gpt_bigcode"})
+"""Config ``model_type`` values whose Hugging Face config class ties the output head to the embedding when the
+config does not say (``tie_word_embeddings`` absent): the base class's default, which Llama, Mistral, Qwen, Olmo and
+DeepSeek override to untied."""
+
 
 @dataclass(frozen=True)
 class ModelShape:
@@ -302,7 +307,7 @@ def shape_from_config(config: Mapping[str, Any]) -> ModelShape:
         ffn=ffn,
         vocabulary=_whole(config, ("vocab_size", "padded_vocab_size"), "vocabulary"),
         gated=gated,
-        tied_embeddings=bool(config.get("tie_word_embeddings", model_type in UNGATED_MODEL_TYPES)),
+        tied_embeddings=bool(config.get("tie_word_embeddings", model_type in TIED_BY_DEFAULT)),
         attention_bias=bool(config.get("attention_bias", model_type in ("qwen2", "qwen2_moe"))),
         **moe,
         **latent,
