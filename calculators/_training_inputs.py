@@ -347,10 +347,10 @@ def plan_machine(spec: Machine, run: TrainingRun, values: dict, pricing: Pricing
     if asked:
         if asked < fit.machines:
             return Exclusion(spec.name, f"{spec.gpu_count} × {spec.gpu_label}",
-                             f"{number_text(asked)} cannot hold the run: it needs {number_text(fit.machines)}")
+                             f"{number_text(asked)} machines cannot hold the run: it needs {number_text(fit.machines)}")
         if asked > spec.most_machines:
             return Exclusion(spec.name, f"{spec.gpu_count} × {spec.gpu_label}",
-                             f"the largest cluster sourced is {number_text(spec.most_machines)}, not {number_text(asked)}")
+                             f"{number_text(asked)} machines: the largest cluster sourced is {number_text(spec.most_machines)}")
         plan = plan_on(job, asked)
         meets = plan.wall_hours <= deadline
     else:

@@ -241,7 +241,7 @@ def test_asking_for_machines_plans_exactly_that_many(small_pricing, small_values
     ranked, excluded = estimate_instances(small_values, small_pricing)
     assert by_name(ranked, "pod").machines == 2
     assert by_name(ranked, "pod").hours == pytest.approx(0.5208333 / 1.8, rel=1e-6)
-    assert "largest cluster sourced is 1" in by_name(excluded, "one-big").reason
+    assert by_name(excluded, "one-big").reason == "2 machines: the largest cluster sourced is 1"
 
 
 def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
