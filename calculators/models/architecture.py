@@ -38,6 +38,10 @@ CONFIG_FIELD = "model_config"
 MAX_CONFIG_CHARACTERS = 64_000
 """A pasted config.json longer than this is refused: real ones are 1–6 kB."""
 
+MAX_NESTING = 32
+"""A config.json nests a few levels (text_config, rope_scaling); deeper text is refused before it is parsed, since
+parsing very deep JSON overflows the browser's stack under Pyodide before Python can raise RecursionError."""
+
 MAX_VOCABULARY = 262_144
 """The largest vocabulary the plausibility check allows for (Gemma's 256k)."""
 
@@ -196,6 +200,9 @@ def read_config(text: str) -> dict:
         raise CalculatorError(
             f"A config.json is at most {MAX_CONFIG_CHARACTERS:,} characters; this text has {len(text):,}", CONFIG_FIELD
         )
+    if _nesting(text) > MAX_NESTING:
+        raise CalculatorError(f"A config.json nests at most {MAX_NESTING} levels of {{...}} or [...]; this text nests deeper",
+                              CONFIG_FIELD)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -205,6 +212,35 @@ def read_config(text: str) -> dict:
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
         raise CalculatorError(f"A config.json is one JSON object ({{...}}), not {kind}", CONFIG_FIELD)
     return data
+
+
+def _nesting(text: str) -> int:
+    """How deep do the brackets of a JSON text go, strings skipped? Stops counting past MAX_NESTING.
+
+    >>> _nesting('{"a": [1, {"b": "]]]["}]}'), _nesting("[" * 100)
+    (3, 33)
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 _LIMITS = {
