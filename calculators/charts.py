@@ -33,6 +33,8 @@ LEGEND_MAX = 8
 under a chart on a phone, and a legend that scrolls or overflows hides names and covers the axis title."""
 
 TEXT_POSITIONS = ("top right", "top left", "bottom right", "bottom left")
+HIDDEN = ""
+"""The position of a point label that fits nowhere inside the plot clear of the others: it is not drawn."""
 
 COLORWAY = ("#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518")
 """Readable on white and on Material's slate background; both renderers use it in this order."""
@@ -283,7 +285,8 @@ def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
     """Where each point label goes (one of :data:`TEXT_POSITIONS` per label, per series), in both renderers.
 
     Each label goes on the side of its point that faces the middle of the plot (so one at an edge stays
-    inside it), above if it fits, and moves to another side when it would cover a label placed before it.
+    inside it), above if it fits, and moves to another side when it would cover a label placed before it; a
+    label with no side inside the plot and clear of the others is not drawn (:data:`HIDDEN`).
     Bars are labelled above their top and need no choice.
 
     >>> labels = ("a long one", "another", "far right")
@@ -308,10 +311,15 @@ def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
             upward = ("top", "bottom") if py > _LABEL_HEIGHT + _LABEL_GAP else ("bottom", "top")
             choices = [f"{v} {h}" for v in upward for h in inward]
             boxes = {c: _label_box(px, py, str(text), c) for c in choices}
+            within = [c for c in choices if boxes[c][0] >= 0 and boxes[c][2] <= plot_w
+                      and boxes[c][1] >= 0 and boxes[c][3] <= plot_h]
             free = [c for c in choices if str(text) and not _clashes(boxes[c], placed)]
-            inside = [c for c in free if boxes[c][0] >= 0 and boxes[c][2] <= plot_w]
-            choice = (inside or free or choices)[0]
-            if str(text):
+            # Inside the plot and clear of the others, or not drawn at all (HIDDEN): a label outside the plot sits
+            # on the axes' tick labels or is cut off, one on another label is unreadable; the point keeps its name
+            # on hover and in the table.
+            fitting = [c for c in free if c in within]
+            choice = fitting[0] if fitting else HIDDEN
+            if str(text) and fitting:
                 placed.append(boxes[choice])
             positions.append(choice)
         out.append(tuple(positions))
@@ -361,9 +369,10 @@ def _plotly_trace(series: Series, positions: tuple[str, ...], legend: bool = Tru
             "marker": {"symbol": series.symbol, "size": 10 if series.style == "markers" else 7},
         }
     if series.labels:
-        trace["text"] = list(series.labels)
-        # Each label faces the middle of the plot and avoids the others (label_positions).
-        trace["textposition"] = "outside" if series.style == "bar" else list(positions)
+        # Each label faces the middle of the plot and avoids the others (label_positions); one that cannot is blank.
+        trace["text"] = [text if series.style == "bar" or position != HIDDEN else ""
+                         for text, position in zip(series.labels, positions or [TEXT_POSITIONS[0]] * len(series.labels))]
+        trace["textposition"] = "outside" if series.style == "bar" else [p or TEXT_POSITIONS[0] for p in positions]
     if series.hover:
         trace["hovertext"] = list(series.hover)
         trace["hoverinfo"] = "text"

@@ -154,6 +154,8 @@ def _trace(series: Series, colour: str, x_pos, y_pos, positions: tuple[str, ...]
     # Label the points only when there are few; a cloud of labelled points is unreadable.
     if series.labels and len(points) <= MAX_LABELS:
         for (x, y), text, position in zip(points, series.labels, positions or ["top right"] * len(points)):
+            if not position:  # charts.HIDDEN: no side of its point fits (label_positions)
+                continue
             dx, dy, anchor = OFFSETS[position]
             out.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(str(text))}</text>')
     return "".join(out)

@@ -105,3 +105,26 @@ def test_a_chart_with_no_points_still_draws():
     chart = Chart("empty", Axis("h", scale="log"), Axis("USD"), (Series("s", (), ()),))
     assert "<svg" in render_svg(chart, "empty")
     assert math.isfinite(to_plotly(chart)["layout"]["xaxis"]["range"][0])
+
+
+def test_a_label_that_fits_nowhere_clear_is_drawn_by_neither_renderer():
+    """Five points on one spot: once its four sides are taken, a label has no side inside the plot clear of the
+    others, so it is left blank in Plotly and out of the first-paint SVG, while its point keeps its name on hover."""
+    import sys
+    from pathlib import Path
+
+    from calculators.charts import HIDDEN, Axis, Chart, Series, label_positions, to_plotly
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
+    from svg_chart import render_svg
+
+    names = ("one", "two", "three", "four", "five", "apart")
+    chart = Chart("c", Axis("x"), Axis("y"), (Series("s", (1, 1, 1, 1, 1, 9), (5, 5, 5, 5, 5, 2), "markers",
+                                                     labels=names, hover=names),))
+    positions = label_positions(chart)[0]
+    hidden = [name for name, position in zip(names, positions) if position == HIDDEN]
+    assert "five" in hidden and "one" not in hidden and "apart" not in hidden
+    trace = to_plotly(chart)["data"][0]
+    assert trace["text"] == ["" if name in hidden else name for name in names] and trace["hovertext"] == list(names)
+    svg = render_svg(chart, "c")
+    assert all((f">{name}</text>" in svg) == (name not in hidden) for name in names)
