@@ -632,3 +632,21 @@ def test_better_mfu_is_never_slower(pricing, mfu, lower):
     fast, _ = estimate_instances(preset_values(pricing, mfu=high), pricing)
     for item in slow:
         assert by_name(fast, item.instance).hours <= item.hours * (1 + 1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(days=st.floats(0.01, 3650), machines=st.integers(0, 3000), rate=st.floats(0, 0.99),
+       per_failure=st.floats(1, 1e7), preset=st.sampled_from(["llama2-70b", "llama3-405b", "deepseek-v3"]))
+def test_any_deadline_machines_and_failure_rate_give_finite_plans_or_named_exclusions(
+        pricing, days, machines, rate, per_failure, preset):
+    """Whatever the deadline, the machines asked for, the spot rate and the failure rate, a cluster run gives
+    finite, non-negative figures; a plan that cannot be made is an exclusion with its reason, never a crash."""
+    values = CALCULATOR.defaults(pricing, {"preset": preset})
+    values.update(deadline_days=days, machines=machines, interruption_rate=rate, gpu_hours_per_failure=per_failure)
+    result = CALCULATOR.compute(values, pricing)
+    assert all(math.isfinite(value.value) and value.value >= 0 for value in result.values)
+    for row in result.tables[0].records():
+        assert row["machines"] >= 1 and row["on-demand"] >= 0
+        assert machines == 0 or row["machines"] == machines
+    assert all(row["reason"] for row in result.tables[1].records())
+    check_figure(result.figures[0].figure)
