@@ -191,7 +191,7 @@ def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], lis
     labels: dict[str, str] = {}
     left_out: list[tuple[str, str]] = []
     for name in pricing.section("instances"):
-        spec = machine(pricing, name)
+        spec = machine(pricing, name, include_retired=True)  # history keeps machines no longer sold
         found = spec if isinstance(spec, Exclusion) else plan_machine(spec, run, values, pricing, 0.0)
         if isinstance(found, Exclusion):
             left_out.append((name, found.reason))

@@ -7,6 +7,8 @@ Each scenario costs a fixed amount of storage a month plus a price per training 
 
 from __future__ import annotations
 
+import math
+
 from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
 from .charts import Axis, Chart, Series
@@ -72,6 +74,21 @@ def scenario_lines(values: dict) -> list[CostLine]:
     ]
 
 
+def pulls_within(budget: float, one_pull: float) -> int:
+    """How many whole pulls cost less than the budget? 0 when a pull costs nothing: there is no count to state.
+
+    A $7.04 budget and pulls of 10 GB at $0.09/GB ($0.90 each): seven pulls ($6.30) fit, the eighth ($7.20) does not;
+    a budget of $0 fits none:
+
+    >>> pulls_within(7.042, 0.9), pulls_within(0.0, 0.9)
+    (7, 0)
+    """
+    if one_pull <= 0:
+        return 0
+    whole = math.floor(budget / one_pull)
+    return max(whole - 1 if whole * one_pull >= budget and whole > 0 else whole, 0)
+
+
 def last_session_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int | None:
     """The last whole number of sessions, counting up from one, at which ``label`` is still the cheapest.
 
@@ -116,6 +133,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
     even_table = break_even_table(evens, "sessions/month")
     pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
     headroom = ec2.rate - (lambda_ecr.rate - pulls)
+    one_pull = pull_cost(1, values["image_gb"], values["ecr_transfer_price"])
+    busiest = cheapest(lines, span)
     shown = [
         Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
         Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
@@ -128,6 +147,11 @@ def compute(values: dict, pricing: Pricing) -> Result:
         ],
         Value("pull_cost", f"{LAMBDA_ECR}: image pulls", pulls, "USD/session"),
         Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", max(headroom, 0.0), "USD/session"),
+        Value("pull_each", "One pull of the image", one_pull, "USD"),
+        Value("pulls_in_budget", "Pulls that cost less than that", pulls_within(max(headroom, 0.0), one_pull), "pulls"),
+        Value("busiest_sessions", "The chart's busiest month", span, "sessions"),
+        Value("busiest_cheapest", f"Cheapest at {format_value(span, 'sessions')} a month", busiest.at(span), "USD/month",
+              subject=busiest.label),
         *[
             Value(f"break_even_{key}", f"{be.a} and {be.b} cost the same at", be.x, "sessions/month")
             for key, be in zip(("ec2_lambda", "ec2_lambda_ecr", "lambda_ecr_lambda"), evens)
