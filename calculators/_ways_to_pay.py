@@ -210,7 +210,7 @@ def _payment_figure(plan, ways: list[WayToPay], offers: tuple[OfferPrice, ...]) 
             marks.append((way.break_even_hours / HOURS_PER_DAY, ways[0].hourly * way.break_even_hours * plan.machines))
             labels.append(f"{way.label}: {format_value(way.break_even_hours / HOURS_PER_DAY, 'days')}")
     if marks:
-        series.append(Series("Break-even against the hourly price", [m[0] for m in marks], [m[1] for m in marks],
+        series.append(Series("Break-even", [m[0] for m in marks], [m[1] for m in marks],
                              style="markers", symbol="diamond", labels=labels))
     base_cost = ways[0].cost or 0.0
     annotations = (Annotation(plan_days, base_cost, f"this plan: {format_value(plan_days, 'days')}"),) if base_cost > 0 else ()

@@ -449,8 +449,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
     notes.append(f"Storage is priced on {store} for every plan, for as long as the run lasts.")
     return Result(
         tuple(shown),
-        (_ranked_table(ranked, pricing.snapshot_date), _unranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded),
-         _provider_table(found, pricing), *([paying_table] if chosen else [])),
+        (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
+         _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else [])),
         (_figure(found), *([paying_figure] if chosen else [])),
         tuple(notes),
         answer=_answer(ranked, found, bool(every), (low, high), values),

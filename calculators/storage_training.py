@@ -83,8 +83,8 @@ def pulls_within(budget: float, one_pull: float) -> int:
     >>> pulls_within(7.042, 0.9), pulls_within(0.0, 0.9)
     (7, 0)
     """
-    if one_pull <= 0:
-        return 0
+    if one_pull <= 0 or not math.isfinite(budget / one_pull):
+        return 0  # a free pull (or one too cheap to count) has no number of pulls to state
     whole = math.floor(budget / one_pull)
     return max(whole - 1 if whole * one_pull >= budget and whole > 0 else whole, 0)
 

@@ -89,8 +89,12 @@ def test_the_hook_reads_the_pricing_file_the_site_uses(hook):
 
 
 def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp_path, monkeypatch):
-    """A newest price more than 12 months before the snapshot is named in a build warning; a fresh one is not."""
+    """A newest price used as today's more than 12 months before the snapshot is named in a build warning; a fresh one
+    is not, and neither is a machine's stale price, which the planner leaves out instead of using (test_pricing)."""
     data = json.loads(PRICING_PATH.read_text(encoding="utf-8"))
+    data["electricity"]["texas"]["price"]["observations"] = [
+        {"value": 0.15, "region": "US-TX", "source": "reference-figures", "as_of": "2024-01"}
+    ]
     data["instances"]["g6.xlarge"]["on_demand"]["observations"] = [
         {"value": 0.8, "region": "us-east-1", "source": "reference-figures", "as_of": "2024-01"}
     ]
@@ -111,8 +115,9 @@ def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp
         hook.log.removeHandler(handler)
         monkeypatch.delenv("CALCULATORS_PRICING")
         hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
-    named = [m for m in messages if "/instances/g6.xlarge (on_demand" in m]
+    named = [m for m in messages if "/electricity/texas (price" in m]
     assert named and "2024-01" in named[0]
+    assert not any("/instances/g6.xlarge" in m for m in messages)
     fresh = data["instances"]["p5.48xlarge"]["on_demand"]["observations"][-1]["as_of"]
     if not hook.is_stale(fresh, data["snapshot_date"]):
         assert not any("/instances/p5.48xlarge (on_demand" in m for m in messages)

@@ -108,12 +108,12 @@ def machine(pricing: Pricing, name: str, include_retired: bool = False) -> Machi
     """
     entry = require_machine(pricing, name)
     gpu = entry.get("gpu")
-    if not gpu:
-        return Exclusion(name, "none", "no GPU model listed")
-    gpu_label = pricing.section("gpus")[gpu]["label"]
+    gpu_label = pricing.section("gpus")[gpu]["label"] if gpu else "none"
     retired = entry.get("retired")
     if retired and not include_retired:
         return Exclusion(name, gpu_label, f"no longer offered: retired {retired['date']} ({retired['source']})")
+    if not gpu:
+        return Exclusion(name, "none", "no GPU model listed")
     count = int(pricing.value(f"/instances/{name}/gpu_count"))
     if count < 1:
         return Exclusion(name, gpu_label, "no GPU count")
