@@ -353,8 +353,8 @@ CALCULATOR = Calculator(
             "gcp", GCP,
             price="/instances/gcp-cloud-ml-training-unit/on_demand@gcp-ml-engine-pricing-2017",
             price_label="Google Cloud ML price per hour (one ML training unit, 2017: retired)",
-            speed="/providers/gcp-cloud-ml/relative_speed", startup=0, failed_charge=0,
-            credit="/providers/gcp-cloud-ml/free_credit",
+            speed="/providers/gcp-cloud-ml/relative_speed@note-cost-of-dl", startup=0, failed_charge=0,
+            credit="/providers/gcp-cloud-ml/free_credit@note-cost-of-dl",
             helps={
                 "price": "Cloud ML Engine's 2017 US rate for one ML training unit, the only figure there is: the service "
                          "shut down on 2025-01-31 (its successor is Vertex AI custom training), so put in a Vertex AI "
@@ -367,8 +367,8 @@ CALCULATOR = Calculator(
         *_provider_inputs(
             "rescale", RESCALE,
             price="/instances/rescale-gpu-worker/on_demand@note-cost-of-dl", price_label="Rescale price (the note's GPU worker)",
-            speed="/providers/rescale/relative_speed", startup="/providers/rescale/startup_minutes",
-            failed_charge="/providers/rescale/failed_start_charge", credit="/providers/rescale/free_credit",
+            speed="/providers/rescale/relative_speed@note-cost-of-dl", startup="/providers/rescale/startup_minutes@note-cost-of-dl",
+            failed_charge="/providers/rescale/failed_start_charge@note-cost-of-dl", credit="/providers/rescale/free_credit@note-cost-of-dl",
             helps={
                 "price": "The note's 'about $1 per hour' as configured: Rescale now prices by core type, and no "
                          "dated figure for a GPU worker is in the price list, so put in a quote for today.",

@@ -736,3 +736,17 @@ def test_an_older_price_limit_leaves_out_machines_priced_before_it(pricing):
     assert by_name(excluded, "nebius-4x-l40s").reason.startswith("price last confirmed 2026-05-18, 7 months")
     assert result.value("cheapest_price_age") <= 6
     assert result.value("price_age_limit") == 6
+
+
+def test_the_home_pages_headline_uses_only_prices_confirmed_within_six_months(pricing):
+    """Every figure of the home page's headline is computed with prices no older than 6 months, and it says when the
+    cheapest plan's price was confirmed."""
+    from tests.conftest import ROOT
+
+    headline = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").split("\n\n")[1]
+    codes = [code for code in headline.split("<!--")[1:] if "cost_to_train" in code]
+    assert codes and all("price_age_months=6" in code for code in codes)
+    assert "cheapest_price_age" in headline
+    result = CALCULATOR.compute(CALCULATOR.validate({"price_age_months": 6}, pricing), pricing)
+    as_of = next(value for value in result.values if value.name == "cheapest_price_age").subject
+    assert months_between(as_of, pricing.snapshot_date) <= 6

@@ -319,3 +319,27 @@ def test_current_hardware_has_current_prices_on_the_major_clouds_and_gpu_clouds(
     for provider in ("gcp", "azure"):
         assert any(instances[name]["provider"] == provider and instances[name]["gpu"].startswith("H100")
                    for name in current if instances[name]["gpu"]), provider
+
+
+def _references(calculator, preset=None):
+    """The pricing references a calculator's inputs resolve for a preset (None: its defaults, the today view)."""
+    specs = calculator.specs({"preset": preset} if preset else {})
+    return [value for value in specs.values() if isinstance(value, str) and value.startswith("/")]
+
+
+def test_no_calculators_today_view_reads_a_retired_or_stale_price(pricing):
+    """Each calculator's defaults, and the guides' today presets, read no price of a retired machine and no price over
+    12 months old as today's: a note's own figure is read pinned to its source (``@source``)."""
+    from calculators import is_stale
+    from calculators._pricing import retirement
+
+    checked = 0
+    for calculator in CALCULATORS.values():
+        for preset in [None, *[name for name in calculator.presets if name.startswith("today")]]:
+            for ref in _references(calculator, preset):
+                if "@" in ref or not pricing.quantity(ref).unit.startswith("USD"):
+                    continue
+                checked += 1
+                assert not retirement(pricing, ref), (calculator.name, preset, ref)
+                assert not is_stale(pricing.quantity(ref).current.as_of, pricing.snapshot_date), (calculator.name, preset, ref)
+    assert checked >= 15
