@@ -205,6 +205,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
             Value(f"{key}_credit_used", f"{cost.provider}: credit used", cost.credit_used, "USD"),
             Value(f"{key}_cost", f"{cost.provider}: you pay", cost.effective, "USD"),
         ]
+    if order and order[0].outcome == "finishes":
+        shown.append(Value("cheapest", "Cheapest for this job", order[0].effective, "USD", subject=order[0].provider))
     never = "never finishes"
     rank_table = Table(
         "ranking",
