@@ -301,3 +301,14 @@ def test_the_policy_allows_each_inline_script_by_its_hash_and_nothing_else_inlin
     assert out.index("Content-Security-Policy") < out.index("<script>")
     assert "'unsafe-inline'" not in out.split("script-src", 1)[1].split(";", 1)[0]
     assert csp.with_policy(out, "default-src 'none'").count("Content-Security-Policy") == 1
+
+
+def test_the_pricing_reference_gives_each_providers_last_confirmed_date_and_single_sources(hook):
+    """The page opens with every provider's newest confirmed price date; rows say retired, single source, or which
+    source a price differs from."""
+    html = render(hook, "<!-- calc:pricing-reference -->", "reference/pricing.md")
+    assert "When each provider&#x27;s prices were last confirmed" in html or "When each provider's prices were last confirmed" in html
+    assert "<td>Nebius AI Cloud</td><td>2026-09-25</td>" in html  # nebius.com, read by silybench on 2026-09-25
+    assert "retired 2025-10-31" in html  # the g3s.xlarge (AWS's G3 end of life)
+    assert ">single source</span>" in html  # e.g. Texas electricity, one 2026 source
+    assert "differs from skypilot-v8-nebius-2026-05-18 (2026-05-18) by -23%" in html  # 44.00 before the rise, 57.20 after
