@@ -150,6 +150,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
         Value("pull_each", "One pull of the image", one_pull, "USD"),
         Value("pulls_in_budget", "Pulls that cost less than that", pulls_within(max(headroom, 0.0), one_pull), "pulls"),
         Value("busiest_sessions", "The chart's busiest month", span, "sessions"),
+        Value("fewest_cheapest", "Cheapest at one session a month", cheapest(lines, 1).at(1), "USD/month",
+              subject=cheapest(lines, 1).label),
         Value("lambda_ecr_cheapest_count", f"Session counts from 1 to {format_value(span, 'sessions')} at which {LAMBDA_ECR} "
               "is the cheapest", sum(cheapest(lines, n).label == LAMBDA_ECR for n in counts[1:]), "count"),
         Value("busiest_cheapest", f"Cheapest at {format_value(span, 'sessions')} a month", busiest.at(span), "USD/month",
