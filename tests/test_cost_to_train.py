@@ -743,6 +743,8 @@ def test_the_home_pages_headline_uses_only_prices_confirmed_within_six_months(pr
     cheapest plan's price was confirmed."""
     from tests.conftest import ROOT
 
+    if not (ROOT / "docs" / "index.md").is_file():
+        pytest.skip("the guides are not staged for the Pyodide run")
     headline = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").split("\n\n")[1]
     codes = [code for code in headline.split("<!--")[1:] if "cost_to_train" in code]
     assert codes and all("price_age_months=6" in code for code in codes)

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "refresh_prices.py"
@@ -22,6 +21,8 @@ RECORDED = Path(__file__).resolve().parent / "fixtures" / "refresh"
 
 if not TOOL.exists() or sys.platform == "emscripten":  # the Pyodide run has neither tools/ nor subprocesses
     pytest.skip("tools/refresh_prices.py runs in CI, in CPython only", allow_module_level=True)
+
+import yaml  # noqa: E402  (after the skip: the Pyodide run has no PyYAML)
 
 _spec = importlib.util.spec_from_file_location("refresh_prices", TOOL)
 refresh_prices = importlib.util.module_from_spec(_spec)
