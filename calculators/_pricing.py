@@ -47,6 +47,8 @@ class Quantity:
     pointer: str
     unit: str
     observations: tuple[Observation, ...]
+    offer: dict | None = None
+    """How the price is sold (pricing.schema.json's ``offer``: kind, term, limits), for an hourly price of a machine."""
 
     @property
     def current(self) -> Observation:
@@ -166,6 +168,17 @@ def is_stale(as_of: str, snapshot_date: str, months: int = 12) -> bool:
     return months_between(as_of, snapshot_date) > months
 
 
+STALE_MONTHS = 12
+"""A price more than this many months older than the snapshot is stale: never used as today's."""
+
+OFFER_FIELDS = {"on_demand": ("on_demand", "reservation_only", "marketplace"), "spot": ("spot",),
+                "capacity_block": ("capacity_block",), "reserved_1y": ("reserved",), "reserved_3y": ("reserved",)}
+"""An instance's hourly prices, each with the offer kinds it may hold."""
+
+RENTED = ("instances", "storage")
+"""Sections whose prices are offers the calculators choose among for today: a stale one is left out of today's
+plans and choices (with the reason), instead of being used as today's price."""
+
 MEASURED = "measured"
 """The efficiency that reads MFU from pricing.json's measured ``throughput`` rows instead of an ``efficiency`` preset."""
 
@@ -173,18 +186,57 @@ TODAY_SECTIONS = ("instances", "storage", "transfer", "electricity", "hardware")
 """Sections whose newest prices the calculators use as today's."""
 
 
+def retirement(pricing: Pricing, ref: str) -> dict | None:
+    """The ``retired`` record (date, source, note) of the entry a reference belongs to, or None if it is still sold.
+
+    >>> retirement(load_pricing(), "/instances/p3.2xlarge/on_demand")["date"], retirement(load_pricing(), "/instances/p5.48xlarge/spot")
+    ('2025-12-20', None)
+    """
+    section, name = ref.split("@", 1)[0].strip("/").split("/")[:2]
+    entry = pricing.data.get(section, {}).get(name)
+    return entry.get("retired") if isinstance(entry, dict) else None
+
+
+def stale_offer(pricing: Pricing, ref: str, months: int = STALE_MONTHS) -> str:
+    """Why an offer's newest price cannot be today's price ("" when it can): retired, or older than ``months``.
+
+    >>> stale_offer(load_pricing(), "/instances/p5.48xlarge/on_demand")
+    ''
+    >>> stale_offer(load_pricing(), "/instances/a2-highgpu-1g/on_demand")
+    'price last confirmed 2025-11-27, 13 months before the snapshot 2026-12-06: no newer dated source'
+    >>> stale_offer(load_pricing(), "/instances/g3s.xlarge/on_demand")
+    'retired 2025-10-31 (aws-g3-eol-notice)'
+    """
+    retired = retirement(pricing, ref)
+    if retired:
+        return f"retired {retired['date']} ({retired['source']})"
+    newest = pricing.quantity(ref).current.as_of
+    if months_between(newest, pricing.snapshot_date) > months:
+        return (f"price last confirmed {newest}, {months_between(newest, pricing.snapshot_date)} months before the "
+                f"snapshot {pricing.snapshot_date}: no newer dated source")
+    return ""
+
+
 def today_prices(pricing: Pricing) -> Iterator[Quantity]:
-    """Every price the calculators use as today's: each USD quantity of a section in TODAY_SECTIONS.
+    """Every price the calculators use as today's: each USD quantity of a section in TODAY_SECTIONS, except the
+    prices of retired entries (no longer sold: history only) and stale offers of a RENTED section (the planner and
+    the form leave those out, saying why, instead of using them).
 
     Its ``current`` observation is the price used; the build warns when that is stale.
 
     >>> pointers = [quantity.pointer for quantity in today_prices(load_pricing())]
     >>> "/instances/p5.48xlarge/on_demand" in pointers, "/gpus/H100-SXM/memory" in pointers
     (True, False)
+    >>> "/instances/p2.xlarge/on_demand" in pointers, "/instances/a2-highgpu-1g/on_demand" in pointers
+    (False, False)
     """
     for quantity in pricing.quantities():
-        if quantity.pointer.split("/")[1] in TODAY_SECTIONS and quantity.unit.startswith("USD"):
-            yield quantity
+        section = quantity.pointer.split("/")[1]
+        if section not in TODAY_SECTIONS or not quantity.unit.startswith("USD") or retirement(pricing, quantity.pointer):
+            continue
+        if section in RENTED and stale_offer(pricing, quantity.pointer):
+            continue
+        yield quantity
 
 
 def _walk_quantities(node: Any, path: tuple = ()) -> Iterator[tuple[str, Quantity]]:
@@ -194,7 +246,7 @@ def _walk_quantities(node: Any, path: tuple = ()) -> Iterator[tuple[str, Quantit
             (Observation(**obs) for obs in node["observations"]),
             key=lambda obs: obs.as_of,
         )
-        yield pointer, Quantity(pointer, node["unit"], tuple(ordered))
+        yield pointer, Quantity(pointer, node["unit"], tuple(ordered), node.get("offer"))
     elif isinstance(node, dict):
         for key, value in node.items():
             yield from _walk_quantities(value, path + (key,))
@@ -227,6 +279,7 @@ def validation_errors(data: Any) -> Iterator[str]:
             if provider is not None and provider not in data["providers"]:
                 yield f"{_pointer((section, name, 'provider'))}: {provider!r} is not a key of /providers"
     yield from _missing_keys(data)
+    yield from _offer_errors(data)
     for name, run in data.get("runs", {}).items():
         if run["efficiency"] not in data.get("efficiency", {}) and run["efficiency"] != MEASURED:
             yield f"{_pointer(('runs', name, 'efficiency'))}: {run['efficiency']!r} is not a key of /efficiency nor {MEASURED!r}"
@@ -234,6 +287,28 @@ def validation_errors(data: Any) -> Iterator[str]:
             yield f"{_pointer(('runs', name, 'values'))}: give wall_hours (with gpu_count) or gpu_hours, not both or neither"
         elif "wall_hours" in run["values"] and "gpu_count" not in run["values"]:
             yield f"{_pointer(('runs', name, 'values'))}: wall_hours needs gpu_count"
+
+
+def _offer_errors(data: dict) -> Iterator[str]:
+    """Each offer whose kind does not fit its field, and each offer or retirement naming an unknown source."""
+    sources = data["sources"]
+    for section in ("instances", "hardware"):
+        for name, entry in data.get(section, {}).items():
+            retired = entry.get("retired")
+            if retired and retired["source"] not in sources:
+                yield f"{_pointer((section, name, 'retired', 'source'))}: {retired['source']!r} is not a key of /sources"
+    for name, entry in data["instances"].items():
+        for field, kinds in OFFER_FIELDS.items():
+            offer = entry.get(field, {}).get("offer")
+            if offer is None:
+                continue
+            where = _pointer(("instances", name, field, "offer"))
+            if offer["kind"] not in kinds:
+                yield f"{where}/kind: {offer['kind']!r} cannot be the offer of {field} (one of {list(kinds)})"
+            if offer["kind"] == "reserved" and "term_days" not in offer:
+                yield f"{where}: a reserved offer needs term_days"
+            if offer.get("source") is not None and offer["source"] not in sources:
+                yield f"{where}/source: {offer['source']!r} is not a key of /sources"
 
 
 def _missing_keys(data: dict) -> Iterator[str]:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from ._declare import Calculator, Input, PricingChoices, assumption
 from ._numbers import format_range, format_value, number_text
-from ._pricing import Pricing
+from ._pricing import Pricing, months_between, stale_offer
 from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
+from ._ways_to_pay import KIND_LABELS, PRICE_KINDS, committed_offers, kinds_chosen, offer_cost, payment_view, price_age
 from .charts import Chart, Series, auto_axis
 from .models.calibration import estimate_range
 from .models.cluster import plan_on
@@ -62,6 +63,12 @@ class InstanceEstimate:
     spot_total: float | None
     meets_deadline: bool
     notes: tuple[str, ...]
+    sold_as: str = "on_demand"
+    price_as_of: str = ""
+    spot_as_of: str = ""
+    spot_compute: float | None = None
+    offers: tuple = ()
+    """The machine's capacity-block and commitment prices usable for this plan (``_ways_to_pay.OfferPrice``)."""
 
     @property
     def label(self) -> str:
@@ -100,29 +107,36 @@ class InstanceEstimate:
 
 
 def _spot(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, stored: tuple[float, float],
-          transfer: float) -> tuple[float | None, float | None, str, float | None, list[str]]:
-    """Spot price, wall hours, outcome and total of the plan's machines on spot, plus a note on an old price."""
+          transfer: float) -> tuple[float | None, float | None, str, float | None, list[str], float | None, str]:
+    """Spot price, wall hours, outcome, total, a note on an old price, compute cost and the price's date of the plan's
+    machines on spot. A spot price used as today's but older than the oldest price asked for is not used."""
     name = found.spec.name
     if "spot" not in pricing.section("instances")[name]:
-        return None, None, "no spot price", None, []
-    observation = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])[0]
+        return None, None, "no spot price", None, [], None, ""
+    observation, fell_back = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])
+    if (values["price_basis"] == "current" or fell_back) and stale_offer(pricing, f"/instances/{name}/spot", values["price_age_months"]):
+        return None, None, f"spot price from {observation.as_of}, too old to use", None, [], None, observation.as_of
     notes = [f"spot price from {observation.as_of[:4]}"] if observation.as_of[:4] < pricing.snapshot_date[:4] else []
     job = cluster_job(run, found.fit, found.spec.gpu_count, found.gpu_flops, found.per_doubling, reliability(values),
                       observation.value, spot_interruptions_per_hour(values["interruption_rate"]))
     plan = plan_on(job, found.plan.machines)
     if not math.isfinite(plan.wall_hours):
-        return observation.value, None, "never finishes", None, notes
+        return observation.value, None, "never finishes", None, notes, None, observation.as_of
     outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
-    return observation.value, plan.wall_hours, outcome, total, notes
+    return observation.value, plan.wall_hours, outcome, total, notes, plan.cost, observation.as_of
 
 
 def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
-    spec = machine(pricing, name)
+    basis = values["price_basis"]
+    spec = machine(pricing, name, include_retired=basis != "current")
     if isinstance(spec, Exclusion):
         return spec
-    basis = values["price_basis"]
-    on_demand, fell_back = price_observation(pricing, f"/instances/{name}/on_demand", basis)
+    pointer = f"/instances/{name}/on_demand"
+    on_demand, fell_back = price_observation(pricing, pointer, basis)
+    today = basis == "current" or fell_back
+    if today and (why := stale_offer(pricing, pointer, values["price_age_months"])):
+        return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}", why)
     found = plan_machine(spec, run, values, pricing, on_demand.value)
     if isinstance(found, Exclusion):
         return found
@@ -137,7 +151,8 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
     transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
     stored_gb = values["dataset_gb"] + values["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
     transfer = values["dataset_gb"] * transfer_price
-    spot_price, spot_hours, outcome, spot_total, spot_notes = _spot(found, run, values, pricing, (stored_gb, store_price), transfer)
+    spot_price, spot_hours, outcome, spot_total, spot_notes, spot_compute, spot_as_of = _spot(
+        found, run, values, pricing, (stored_gb, store_price), transfer)
     speed = found.speed
     return InstanceEstimate(
         instance=name,
@@ -163,6 +178,11 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
         spot_total=spot_total,
         meets_deadline=found.meets_deadline,
         notes=tuple(notes + spot_notes),
+        sold_as=pricing.quantity(pointer).offer["kind"],
+        price_as_of=on_demand.as_of,
+        spot_as_of=spot_as_of,
+        spot_compute=spot_compute,
+        offers=committed_offers(pricing, name, values["price_age_months"]) if today else (),
     )
 
 
@@ -170,8 +190,9 @@ def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEst
     """Plan the run on every machine type in pricing.json: (ranked, excluded).
 
     Ranked holds the plans, cheapest on-demand total first (ties: faster first, then by name); those that
-    meet the deadline come before those that cannot. Excluded holds the rest: machines without a GPU,
-    retired ones, and those no cluster of which can hold the run.
+    meet the deadline come before those that cannot, and machines sold on demand before those sold only by
+    reservation or on a marketplace. Excluded holds the rest: machines without a GPU, retired ones, those whose
+    price is older than the oldest price asked for, and those no cluster of which can hold the run.
 
     >>> from calculators import load_pricing
     >>> pricing = load_pricing()
@@ -185,26 +206,38 @@ def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEst
     for name in pricing.section("instances"):
         estimate = _estimate(name, run, values, pricing)
         (ranked if isinstance(estimate, InstanceEstimate) else excluded).append(estimate)
-    ranked.sort(key=lambda item: (not item.meets_deadline, item.on_demand_total, item.hours, item.instance))
+    ranked.sort(key=lambda item: (not item.meets_deadline, item.sold_as != "on_demand", item.on_demand_total, item.hours,
+                                  item.instance))
     return ranked, excluded
 
 
-def _ranked_table(ranked: list[InstanceEstimate]) -> Table:
+def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:
+    """The plans of machines sold on demand, cheapest first, each with its price's date and age at the snapshot."""
+    ranked = [item for item in ranked if item.sold_as == "on_demand"]
     columns = (
         Column("rank", "count"), Column("instance"), Column("provider", shown=False), Column("GPU", shown=False),
         Column("machines", "count"), Column("GPUs a machine"), Column("peak used", "TFLOPS"), Column("precision used"),
         Column("MFU", "fraction"), Column("days", "days"), Column("GPU-hours", "h"), Column("lost to failures", "h"),
         Column("on-demand", "USD"), Column("spot", "USD"), Column("spot outcome", shown=False), Column("spot hours", "h"),
-        Column("note"),
+        Column("note"), Column("price as of"),
     )
     rows = [
         (rank, item.instance, item.provider, item.gpu, item.machines, f"{item.gpu_count} × {item.gpu_label}",
          item.peak_tflops, item.precision_used, round(item.mfu, 3), item.days, round(item.gpu_hours), item.lost_hours,
          item.on_demand_total, item.spot_outcome if item.spot_total is None else item.spot_total, item.spot_outcome,
-         item.spot_hours, "; ".join(item.notes))
+         item.spot_hours, "; ".join(item.notes), price_age(item.price_as_of, snapshot) if snapshot else item.price_as_of)
         for rank, item in enumerate(ranked, 1)
     ]
     return Table("ranked", "Plans that hold the run, cheapest on demand first", columns, rows)
+
+
+def _unranked_table(ranked: list[InstanceEstimate], snapshot: str) -> Table:
+    """Plans of machines not sold on demand (reservation only, marketplace): priced, never ranked as on demand."""
+    rows = [(item.instance, KIND_LABELS[item.sold_as], item.machines, item.days, item.on_demand_total,
+             price_age(item.price_as_of, snapshot)) for item in ranked if item.sold_as != "on_demand"]
+    columns = (Column("instance"), Column("sold as"), Column("machines", "count"), Column("days", "days"),
+               Column("at the listed hourly price", "USD"), Column("price as of"))
+    return Table("not_on_demand", "Machines not sold on demand: reservation only or marketplace", columns, rows)
 
 
 def _excluded_table(excluded: list[Exclusion]) -> Table:
@@ -226,10 +259,14 @@ class Option:
     meets_deadline: bool = True
 
     @property
+    def name(self) -> str:
+        """The plan's name without the way to pay, e.g. ``64 × p5.48xlarge``."""
+        return self.instance if self.machines == 1 else f"{number_text(self.machines)} × {self.instance}"
+
+    @property
     def label(self) -> str:
         """The option's name in the chart and tables, e.g. ``64 × p5.48xlarge spot``."""
-        name = self.instance if self.machines == 1 else f"{number_text(self.machines)} × {self.instance}"
-        return name if self.kind == "on_demand" else f"{name} spot"
+        return self.name if self.kind == "on_demand" else f"{self.name} {KIND_LABELS[self.kind].lower()}"
 
 
 def options(ranked: list[InstanceEstimate], kinds: tuple[str, ...], deadline_hours: float = math.inf) -> list[Option]:
@@ -244,12 +281,17 @@ def options(ranked: list[InstanceEstimate], kinds: tuple[str, ...], deadline_hou
     """
     found = []
     for item in ranked:
-        if "on_demand" in kinds:
-            found.append(Option(item.instance, item.provider, item.gpu, "on_demand", item.hours, item.on_demand_total,
+        if item.sold_as in kinds:
+            found.append(Option(item.instance, item.provider, item.gpu, item.sold_as, item.hours, item.on_demand_total,
                                 item.machines, item.meets_deadline))
         if "spot" in kinds and item.spot_total is not None:
             found.append(Option(item.instance, item.provider, item.gpu, "spot", item.spot_hours, item.spot_total,
                                 item.machines, item.spot_hours <= deadline_hours))
+        for offer in item.offers:
+            cost = offer_cost(offer, item.hours, item.machines) if offer.kind in kinds else None
+            if cost is not None:
+                found.append(Option(item.instance, item.provider, item.gpu, offer.kind, item.hours,
+                                    cost + item.storage_cost + item.transfer_cost, item.machines, item.meets_deadline))
     return found
 
 
@@ -282,15 +324,14 @@ def _figure(found: list[Option]) -> Figure:
         found = [o for o in found if o.meets_deadline]
     in_days = any(o.hours > 72 for o in found)
     scale, unit = (24.0, "days") if in_days else (1.0, "hours")
-    on_demand = [(o.label, o.hours / scale, o.total) for o in found if o.kind == "on_demand"]
-    spot = [(o.label, o.hours / scale, o.total) for o in found if o.kind == "spot"]
-    everything = on_demand + spot
+    by_kind = {kind: [(o.label, o.hours / scale, o.total) for o in found if o.kind == kind] for kind in KIND_LABELS}
+    everything = [point for points in by_kind.values() for point in points]
     front = pareto_front(everything)
     # Names go in the hover text: dozens of labelled points overlap. Only the best trade-offs are labelled.
-    series = (
-        Series("On demand", [p[1] for p in on_demand], [p[2] for p in on_demand], style="markers",
-               hover=[p[0] for p in on_demand]),
-        Series("Spot", [p[1] for p in spot], [p[2] for p in spot], style="markers", hover=[p[0] for p in spot]),
+    series = tuple(
+        Series(KIND_LABELS[kind], [p[1] for p in points], [p[2] for p in points], style="markers", hover=[p[0] for p in points])
+        for kind, points in by_kind.items() if points or kind in ("on_demand", "spot")
+    ) + (
         Series("Best trade-offs (no option is both faster and cheaper)", [p[1] for p in front], [p[2] for p in front],
                style="line+markers", dash="dot", labels=[p[0] for p in front]),
     )
@@ -307,10 +348,6 @@ def _figure(found: list[Option]) -> Figure:
         alt = (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
                "Every option is in the table below.")
     return Figure("cost_vs_time", chart, alt)
-
-
-def _kinds(choice: str) -> tuple[str, ...]:
-    return ("on_demand", "spot") if choice == "both" else (choice,)
 
 
 def _wanted(item: InstanceEstimate, values: dict) -> bool:
@@ -352,8 +389,8 @@ def _plan_values(prefix: str, label: str, item: InstanceEstimate, subject: str) 
     ]
 
 
-def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float) -> list[Value]:
-    """The cheapest plan on demand (with its range), the cheapest on spot, and the fastest."""
+def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, snapshot: str) -> list[Value]:
+    """The cheapest plan on demand (with its range and its price's age), the cheapest on spot, and the fastest."""
     best = ranked[0]
     shown = [
         Value("cheapest_cost", f"Cheapest: {best.label} on demand", best.on_demand_total, "USD", subject=best.instance,
@@ -369,6 +406,8 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float) ->
         Value("cheapest_lost_hours", f"Cheapest: {best.label} time lost to failures", best.lost_hours, "h",
               note=format_value(best.lost_cost, "USD"), subject=best.instance),
         *_plan_values("cheapest_", "Cheapest", best, best.instance),
+        Value("cheapest_price_age", f"Cheapest: {best.label}'s price confirmed, months before the snapshot",
+              float(months_between(best.price_as_of, snapshot)), "months", subject=best.price_as_of),
     ]
     spot_options = [item for item in ranked if item.spot_total is not None]
     if spot_options:
@@ -387,14 +426,16 @@ def compute(values: dict, pricing: Pricing) -> Result:
     run = training_run(values, pricing)
     every, excluded = estimate_instances(values, pricing)
     ranked = [item for item in every if _wanted(item, values)]
-    found = options(ranked, _kinds(values["price_kind"]), values["deadline_days"] * 24.0)
+    sold = [item for item in ranked if item.sold_as == "on_demand"]
+    found = options(ranked, kinds_chosen(values["price_kind"]), values["deadline_days"] * 24.0)
     low, high = estimate_range(pricing, run.efficiency, run.is_moe)
     shown = [*_run_values(run), Value("machines_ranked", "Machine types with a plan (after the filters)", len(ranked), "count")]
     notes: list[str] = []
     if run.tokens == 0:
         notes.append("No tokens to train: every plan takes 0 hours, and only the transfer in costs anything.")
-    if ranked:
-        shown += _cheapest_values(ranked, low, high)
+    shown.append(Value("price_age_limit", "Prices used: confirmed within", values["price_age_months"], "months"))
+    if sold:
+        shown += _cheapest_values(sold, low, high, pricing.snapshot_date)
         if not any(item.spot_total is not None for item in ranked):
             notes.append("No plan that holds the run has a spot price that finishes.")
     elif every:
@@ -406,6 +447,9 @@ def compute(values: dict, pricing: Pricing) -> Result:
     chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
     shown += chosen_values
     notes += chosen_notes
+    chosen = next((item for item in every if item.instance == values["instance"]), None)
+    paying_values, paying_table, paying_figure = payment_view(chosen, chosen.offers, pricing) if chosen else ([], (), ())
+    shown += paying_values
     notes.append(f"The range is the spread of the published runs around their estimates: from {low - 1:+.0%} to "
                  f"{high - 1:+.0%} (the table of published runs below).")
     if values["price_basis"] != "current":
@@ -414,8 +458,9 @@ def compute(values: dict, pricing: Pricing) -> Result:
     notes.append(f"Storage is priced on {store} for every plan, for as long as the run lasts.")
     return Result(
         tuple(shown),
-        (_ranked_table(ranked), _excluded_table(excluded), _provider_table(found, pricing)),
-        (_figure(found),),
+        (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
+         _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else [])),
+        (_figure(found), *([paying_figure] if chosen else [])),
         tuple(notes),
         answer=_answer(ranked, found, bool(every), (low, high), values),
     )
@@ -438,8 +483,8 @@ def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool,
         return "No plan that holds this run passes the provider, GPU and price filters."
     order = lambda o: (not o.meets_deadline, o.total, o.hours, o.label)  # noqa: E731 - one sort key, used twice
     first = min((o for o in found if o.kind == "on_demand"), key=order, default=None) or min(found, key=order)
-    kind = "on demand" if first.kind == "on_demand" else "on spot"
-    text = f"Cheapest: {first.label.removesuffix(' spot')} {kind} {_span(first.hours, first.total, bounds)}"
+    kind = "on demand" if first.kind == "on_demand" else f"as {KIND_LABELS[first.kind].lower()}"
+    text = f"Cheapest: {first.name} {kind} {_span(first.hours, first.total, bounds)}"
     plan = next(item for item in ranked if item.instance == first.instance)
     if first.kind == "on_demand" and plan.machines > 1 and plan.lost_hours > 0:
         lost = (format_range(plan.lost_hours / 24, plan.lost_hours / 24, "days") if plan.lost_hours >= 48
@@ -449,7 +494,7 @@ def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool,
         text += f", longer than the {number_text(values['deadline_days'])} days asked: no plan meets them"
     spot = min((o for o in found if o.kind == "spot"), key=order, default=None)
     if first.kind == "on_demand" and spot and order(spot) < order(first):
-        text += f"; on spot, {spot.label.removesuffix(' spot')} {_span(spot.hours, spot.total, bounds)}"
+        text += f"; on spot, {spot.name} {_span(spot.hours, spot.total, bounds)}"
     # Plans sized to the deadline all end near it; a fastest one is worth naming only among single machines.
     fastest = min(found, key=lambda o: (o.hours, o.total, o.label))
     if fastest.machines == 1 and first.machines == 1 and fastest.hours < first.hours:
@@ -489,15 +534,20 @@ CALCULATOR = Calculator(
         *RUN_INPUTS,
         Input("dataset_gb", "Dataset size", "GB", assumption("nanogpt-note", "dataset_size"),
               maximum=100_000_000, step=1, group="Data"),
-        Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage"), group="Data"),
+        Input("dataset_store", "Where the data lives", "", "ebs-gp3", choices=PricingChoices("storage", today=True), group="Data"),
         Input("checkpoints_kept", "Checkpoints kept", "", 1, minimum=0, maximum=10_000, step=1, integer=True,
               help="Each is 12 bytes per parameter (fp32 weights and Adam m, v).", group="Data"),
         Input("provider_filter", "Providers", "", "all",
               choices=PricingChoices("providers", first=(("all", "Every provider"),)), group=HARDWARE),
         Input("gpu_filter", "GPU", "", "all", choices=PricingChoices("gpus", first=(("all", "Every GPU"),)), group=HARDWARE),
-        Input("price_kind", "On demand or spot", "", "both",
-              choices=(("both", "Both"), ("on_demand", "On demand only"), ("spot", "Spot only")), group=HARDWARE),
-        Input("instance", "Machine to show", "", "p4d.24xlarge", choices=PricingChoices("instances"), group=HARDWARE),
+        Input("price_kind", "Ways to pay", "", "both", choices=PRICE_KINDS, group=HARDWARE,
+              help="On demand, spot, capacity blocks (whole days, paid up front), 1- and 3-year commitments (the whole "
+                   "term is paid), machines sold only by reservation, and marketplace offers."),
+        Input("instance", "Machine to show", "", "p4d.24xlarge", choices=PricingChoices("instances", today=True), group=HARDWARE,
+              help="Its plan is priced every way it can be paid for, with the break-even run length of each."),
+        Input("price_age_months", "Oldest price to use", "months", 12, minimum=1, maximum=120, step=1, integer=True,
+              group=HARDWARE, help="A machine whose newest price is older than this, counted back from the price list's "
+                                   "date, is left out with its date, instead of being priced as today's."),
         Input("price_basis", "Prices", "", "current", choices=PRICE_BASES,
               help="A note's own price where it quotes one, otherwise the newest price.", group=HARDWARE),
         Input("interruption_rate", "Spot: monthly interruption rate", "share of instances",

@@ -191,7 +191,7 @@ def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], lis
     labels: dict[str, str] = {}
     left_out: list[tuple[str, str]] = []
     for name in pricing.section("instances"):
-        spec = machine(pricing, name)
+        spec = machine(pricing, name, include_retired=True)  # history keeps machines no longer sold
         found = spec if isinstance(spec, Exclusion) else plan_machine(spec, run, values, pricing, 0.0)
         if isinstance(found, Exclusion):
             left_out.append((name, found.reason))
@@ -206,14 +206,14 @@ def price_history(values: dict, pricing: Pricing) -> History:
 
     ``values`` holds this calculator's checked inputs. The nanoGPT GPT-2 (124M) run on p4d.24xlarge:
     the same 93.82 hours (93.78 of work and, over 8 GPUs, about 2 minutes of expected failures) at the note's $33.05/h (2024), at the catalog's $32.7726/h (2025-05), and at
-    $21.957642/h after AWS's 2025 cut.
+    $21.957642/h after AWS's 2025 cut (from two sources, 2026-01-20 and 2026-08-26).
 
     >>> from calculators import load_pricing
     >>> pricing = load_pricing()
     >>> history = price_history(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing)
     >>> p4d = history.find("p4d.24xlarge", "on_demand")
     >>> round(p4d.hours, 2), [(p.as_of, p.price) for p in p4d.points], f"{p4d.change:.2%}"
-    (93.82, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642)], '-33.56%')
+    (93.82, [('2024', 33.05), ('2025-05', 32.7726), ('2026-01-20', 21.957642), ('2026-08-26', 21.957642)], '-33.56%')
     >>> "p5.48xlarge on demand" in [item.label for item in history.charted]
     True
     """

@@ -293,18 +293,20 @@ CALCULATOR = Calculator(
     title="Rent cloud GPUs or buy a desktop",
     summary="Cumulative cost of cloud GPU-hours against a desktop's purchase and power, and when the desktop pays off.",
     inputs=(
-        Input("cloud_price", "Cloud GPU price, per GPU-hour", "USD/h", "/instances/g3s.xlarge/on_demand",
+        Input("cloud_price", "Cloud GPU price, per GPU-hour", "USD/h", "/instances/g5.xlarge/on_demand",
               maximum=1000, step=0.01,
-              help="By default the note's machine, a g3s.xlarge (one M60); the guide's today case uses a g5.xlarge "
-                   "(one A10G) at {/instances/g5.xlarge/on_demand}."),
-        Input("desktop_price", "Desktop purchase price", "USD", "/hardware/desktop-2019-budget-build/price",
-              maximum=1_000_000, step=10),
+              help="By default today's g5.xlarge (one A10G); the 2019 note rented a g3s.xlarge (one M60) at "
+                   "{/instances/g3s.xlarge/on_demand@note-desktop-2019}, a machine AWS has since retired."),
+        Input("desktop_price", "Desktop purchase price", "USD", "/hardware/rtx-5090/price",
+              maximum=1_000_000, step=10,
+              help="By default an RTX 5090 card at today's street price, before the rest of the machine; the 2019 note's "
+                   "whole desktop cost {/assumptions/desktop-2019-note/values/desktop_price}."),
         Input("resale_fraction", "Resale value, as a fraction of the price", "fraction", 0, minimum=0, maximum=1,
               step=0.05, help="What you expect to sell the machine for at the end. 0 by default (kept, or worth "
                               "nothing): there is no sourced figure."),
-        Input("gpu_watts", "GPU power while training", "W", "/hardware/gpu-2019-note/power_high", maximum=10_000,
-              step=5, help="The 2019 note's GPU drew {/hardware/gpu-2019-note/power_low} to {/hardware/gpu-2019-note/power_high} "
-                   "(the default is the high end); an RTX 5090 draws up to {/hardware/rtx-5090/power}."),
+        Input("gpu_watts", "GPU power while training", "W", "/hardware/rtx-5090/power", maximum=10_000,
+              step=5, help="An RTX 5090 draws up to {/hardware/rtx-5090/power} (the default); the 2019 note's GPU drew "
+                   "{/hardware/gpu-2019-note/power_low} to {/hardware/gpu-2019-note/power_high}."),
         Input("cpu_watts", "CPU power while training", "W", "/hardware/ryzen-7/power_high", maximum=5000, step=5,
               help="Ryzen 7: {/hardware/ryzen-7/power_low} to {/hardware/ryzen-7/power_high} in the note; the default is "
                    "the high end."),
@@ -325,7 +327,7 @@ CALCULATOR = Calculator(
     presets={
         NOTE: {
             "cloud_price": "/instances/g3s.xlarge/on_demand@note-desktop-2019",
-            "desktop_price": "/hardware/desktop-2019-budget-build/price@note-desktop-2019",
+            "desktop_price": "/assumptions/desktop-2019-note/values/desktop_price@note-desktop-2019",
             "gpu_watts": "/hardware/gpu-2019-note/power_high@note-desktop-2019",
             "cpu_watts": "/hardware/ryzen-7/power_high@note-desktop-2019",
             "electricity_price": "/electricity/us-residential-average/price@eia-today-46276",

@@ -7,6 +7,8 @@ Each scenario costs a fixed amount of storage a month plus a price per training 
 
 from __future__ import annotations
 
+import math
+
 from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
 from .charts import Axis, Chart, Series
@@ -72,6 +74,21 @@ def scenario_lines(values: dict) -> list[CostLine]:
     ]
 
 
+def pulls_within(budget: float, one_pull: float) -> int:
+    """How many whole pulls cost less than the budget? 0 when a pull costs nothing: there is no count to state.
+
+    A $7.04 budget and pulls of 10 GB at $0.09/GB ($0.90 each): seven pulls ($6.30) fit, the eighth ($7.20) does not;
+    a budget of $0 fits none:
+
+    >>> pulls_within(7.042, 0.9), pulls_within(0.0, 0.9)
+    (7, 0)
+    """
+    if one_pull <= 0 or not math.isfinite(budget / one_pull):
+        return 0  # a free pull (or one too cheap to count) has no number of pulls to state
+    whole = math.floor(budget / one_pull)
+    return max(whole - 1 if whole * one_pull >= budget and whole > 0 else whole, 0)
+
+
 def last_session_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int | None:
     """The last whole number of sessions, counting up from one, at which ``label`` is still the cheapest.
 
@@ -116,6 +133,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
     even_table = break_even_table(evens, "sessions/month")
     pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
     headroom = ec2.rate - (lambda_ecr.rate - pulls)
+    one_pull = pull_cost(1, values["image_gb"], values["ecr_transfer_price"])
+    busiest = cheapest(lines, span)
     shown = [
         Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
         Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
@@ -128,6 +147,15 @@ def compute(values: dict, pricing: Pricing) -> Result:
         ],
         Value("pull_cost", f"{LAMBDA_ECR}: image pulls", pulls, "USD/session"),
         Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", max(headroom, 0.0), "USD/session"),
+        Value("pull_each", "One pull of the image", one_pull, "USD"),
+        Value("pulls_in_budget", "Pulls that cost less than that", pulls_within(max(headroom, 0.0), one_pull), "pulls"),
+        Value("busiest_sessions", "The chart's busiest month", span, "sessions"),
+        Value("fewest_cheapest", "Cheapest at one session a month", cheapest(lines, 1).at(1), "USD/month",
+              subject=cheapest(lines, 1).label),
+        Value("lambda_ecr_cheapest_count", f"Session counts from 1 to {format_value(span, 'sessions')} at which {LAMBDA_ECR} "
+              "is the cheapest", sum(cheapest(lines, n).label == LAMBDA_ECR for n in counts[1:]), "count"),
+        Value("busiest_cheapest", f"Cheapest at {format_value(span, 'sessions')} a month", busiest.at(span), "USD/month",
+              subject=busiest.label),
         *[
             Value(f"break_even_{key}", f"{be.a} and {be.b} cost the same at", be.x, "sessions/month")
             for key, be in zip(("ec2_lambda", "ec2_lambda_ecr", "lambda_ecr_lambda"), evens)
@@ -173,7 +201,8 @@ CALCULATOR = Calculator(
         Input("ec2_price", "EC2 price (g5.xlarge, 1×A10G)", "USD/h", "/instances/g5.xlarge/on_demand", maximum=1000, step=0.01),
         Input("lambda_price", "Lambda price (1×A10)", "USD/h", "/instances/lambda-1x-a10/on_demand", maximum=1000, step=0.01),
         Input("ecr_storage_price", "ECR storage", "USD/GB-month", "/storage/ecr/price", maximum=100, step=0.001),
-        Input("lambda_storage_price", "Lambda storage", "USD/GB-month", "/storage/lambda-filesystem/price", maximum=100, step=0.001),
+        Input("lambda_storage_price", "Lambda storage", "USD/GB-month", "/storage/lambda-filesystem/price@note-aws-dl", maximum=100,
+              step=0.001, help="The note's price: no dated Lambda price for it is newer, so today's view uses it too, as the note's."),
         Input("ecr_transfer_price", "ECR transfer out of the region", "USD/GB", "/transfer/ecr-cross-region-out/price", maximum=100, step=0.001),
     ),
     compute=compute,

@@ -205,6 +205,8 @@ def compute(values: dict, pricing: Pricing) -> Result:
             Value(f"{key}_credit_used", f"{cost.provider}: credit used", cost.credit_used, "USD"),
             Value(f"{key}_cost", f"{cost.provider}: you pay", cost.effective, "USD"),
         ]
+    if order and order[0].outcome == "finishes":
+        shown.append(Value("cheapest", "Cheapest for this job", order[0].effective, "USD", subject=order[0].provider))
     never = "never finishes"
     rank_table = Table(
         "ranking",
@@ -330,17 +332,20 @@ CALCULATOR = Calculator(
     title="One training job on EC2, Google Cloud ML or Rescale",
     summary="Billed hours, start-up, failed starts and free credit turn hourly prices into the cost of one job.",
     inputs=(
-        Input("job_hours", "Job length on the baseline machine (EC2 g2.2xlarge)", "h", 10, maximum=100_000, step=0.5,
-              help="How long the job runs on one GRID K520; a slower worker bills proportionally more."),
+        Input("job_hours", "Job length on the EC2 machine", "h", 10, maximum=100_000, step=0.5,
+              help="How long the job runs on the EC2 machine (today a g5.xlarge, one A10G; in the note a g2.2xlarge, one "
+                   "GRID K520); a slower worker bills proportionally more."),
         Input("failed_starts", "Failed starts before the job runs", "starts", 0, maximum=1000, step=1, integer=True,
               help="Each costs the provider's failed-start charge (a typo in a start-up script, say)."),
         Input("hours_max", "Chart range", "h", 150, minimum=1, maximum=100_000, step=10),
         *_provider_inputs(
             "ec2", EC2,
-            price="/instances/g2.2xlarge/on_demand", price_label="EC2 price (g2.2xlarge, 1×K520)",
+            price="/instances/g5.xlarge/on_demand", price_label="EC2 price (today a g5.xlarge, 1×A10G)",
             speed=1, startup=0, failed_charge=0, credit=0,
             helps={
-                "speed": "1: EC2 g2.2xlarge is the baseline the job length is measured on.",
+                "price": "Today's g5.xlarge by default; the note's preset uses the g2.2xlarge (one GRID K520) it rented, "
+                         "a machine AWS no longer sells.",
+                "speed": "1: the EC2 machine is the baseline the job length is measured on.",
                 "startup": NO_FIGURE,
                 "failed": NO_FIGURE,
                 "credit": "0 by default: the note mentions no EC2 credit.",
@@ -348,13 +353,14 @@ CALCULATOR = Calculator(
         ),
         *_provider_inputs(
             "gcp", GCP,
-            price="/instances/gcp-cloud-ml-training-unit/on_demand",
-            price_label="Google Cloud ML price per hour (one ML training unit, 2017)",
-            speed="/providers/gcp-cloud-ml/relative_speed", startup=0, failed_charge=0,
-            credit="/providers/gcp-cloud-ml/free_credit",
+            price="/instances/gcp-cloud-ml-training-unit/on_demand@gcp-ml-engine-pricing-2017",
+            price_label="Google Cloud ML price per hour (one ML training unit, 2017: retired)",
+            speed="/providers/gcp-cloud-ml/relative_speed@note-cost-of-dl", startup=0, failed_charge=0,
+            credit="/providers/gcp-cloud-ml/free_credit@note-cost-of-dl",
             helps={
-                "price": "Cloud ML Engine's 2017 US rate for one ML training unit; the pricing page does not say how "
-                         "many units the note's cheapest worker used, so set your own if you know it.",
+                "price": "Cloud ML Engine's 2017 US rate for one ML training unit, the only figure there is: the service "
+                         "shut down on 2025-01-31 (its successor is Vertex AI custom training), so put in a Vertex AI "
+                         "quote for today. The pricing page did not say how many units the note's cheapest worker used.",
                 "speed": "The note found the cheapest worker 7 times slower than a g2.2xlarge: 1/7.",
                 "startup": NO_FIGURE,
                 "failed": NO_FIGURE,
@@ -362,10 +368,12 @@ CALCULATOR = Calculator(
         ),
         *_provider_inputs(
             "rescale", RESCALE,
-            price="/instances/rescale-gpu-worker/on_demand", price_label="Rescale price (GPU worker)",
-            speed="/providers/rescale/relative_speed", startup="/providers/rescale/startup_minutes",
-            failed_charge="/providers/rescale/failed_start_charge", credit="/providers/rescale/free_credit",
+            price="/instances/rescale-gpu-worker/on_demand@note-cost-of-dl", price_label="Rescale price (the note's GPU worker)",
+            speed="/providers/rescale/relative_speed@note-cost-of-dl", startup="/providers/rescale/startup_minutes@note-cost-of-dl",
+            failed_charge="/providers/rescale/failed_start_charge@note-cost-of-dl", credit="/providers/rescale/free_credit@note-cost-of-dl",
             helps={
+                "price": "The note's 'about $1 per hour' as configured: Rescale now prices by core type, and no "
+                         "dated figure for a GPU worker is in the price list, so put in a quote for today.",
                 "speed": "The note found Rescale's GPU workers as fast as a g2.2xlarge or faster.",
                 "startup": "The note saw {/providers/rescale/startup_minutes@note-cost-of-dl#low} to "
                            "{/providers/rescale/startup_minutes@note-cost-of-dl#high}; the default is the midpoint.",

@@ -10,8 +10,17 @@ from __future__ import annotations
 from html import escape
 
 from calculators import CalculatorError, format_value, get_calculator
+from calculators._pricing import retirement
 from calculators.models.machines import largest_machine, most_gpus, price_change
 from markup import source_link
+
+
+def _today(context, ref: str) -> None:
+    """Refuse a retired machine's newest price where a sentence would read it as today's; its then figures stay."""
+    retired = retirement(context.pricing, ref)
+    if retired and "@" not in ref and context.pricing.quantity(ref).unit.startswith("USD"):
+        raise CalculatorError(f"{ref} belongs to a machine retired {retired['date']}: it has no price today. Pin a "
+                              f"source for a then figure ({ref}@source), or say it is retired with calc:retired", ref)
 
 
 def _result(context, name: str, options: dict):
@@ -41,30 +50,42 @@ def subject(context, args: list[str], options: dict) -> str:
 
 def price(context, args: list[str], options: dict) -> str:
     """``calc:price /instances/p4d.24xlarge/on_demand``: a figure from pricing.json with its unit."""
+    _today(context, args[0])
     quantity, observation = context.pricing.quantity(args[0]), context.pricing.observation(args[0])
     return escape(format_value(observation.value, quantity.unit))
 
 
 def as_of(context, args: list[str], options: dict) -> str:
     """``calc:asof REF``: the date of that figure."""
+    _today(context, args[0])
     return escape(context.pricing.observation(args[0]).as_of)
 
 
 def source(context, args: list[str], options: dict) -> str:
     """``calc:source REF``: a link to that figure's source."""
+    _today(context, args[0])
     return source_link(context.pricing, context.pricing.observation(args[0]).source)
 
 
 def then_now(context, args: list[str], options: dict) -> str:
-    """``calc:then-now REF@source``: a source's figure beside today's, each with its date."""
+    """``calc:then-now REF@source``: a source's figure beside today's, each with its date; for a retired machine,
+    beside the date it was retired."""
     ref = args[0]
     if "@" not in ref:
         raise CalculatorError(f"calc:then-now needs a reference pinned to a source, e.g. {ref}@note-aws-dl", ref)
     quantity = context.pricing.quantity(ref)
     then, now = context.pricing.observation(ref), quantity.current
-    return escape(
-        f"{format_value(then.value, quantity.unit)} ({then.as_of}) → {format_value(now.value, quantity.unit)} ({now.as_of})"
-    )
+    retired = retirement(context.pricing, ref)
+    after = f"retired {retired['date']}" if retired else f"{format_value(now.value, quantity.unit)} ({now.as_of})"
+    return escape(f"{format_value(then.value, quantity.unit)} ({then.as_of}) → {after}")
+
+
+def retired(context, args: list[str], options: dict) -> str:
+    """``calc:retired /instances/g2.2xlarge``: since when a machine is no longer sold, with the source that says so."""
+    found = retirement(context.pricing, args[0])
+    if not found:
+        raise CalculatorError(f"{args[0]} is not retired in pricing.json", args[0])
+    return f"retired {escape(found['date'])} ({source_link(context.pricing, found['source'], short=True)})"
 
 
 def snapshot(context, args: list[str], options: dict) -> str:
@@ -73,7 +94,11 @@ def snapshot(context, args: list[str], options: dict) -> str:
 
 
 def change(context, args: list[str], options: dict) -> str:
-    """``calc:change REF@source``: how a price moved since that source, in words."""
+    """``calc:change REF@source``: how a price moved since that source, in words (a retired machine has no move to state)."""
+    retired = retirement(context.pricing, args[0])
+    if retired:
+        raise CalculatorError(f"{args[0]} belongs to a machine retired {retired['date']}: its price has no change to "
+                              "today; say it is retired with calc:retired", args[0])
     moved = price_change(context.pricing, args[0])
     text = format_value(abs(moved), "fraction")
     return escape("no change" if round(moved, 4) == 0 else f"{'up' if moved > 0 else 'down'} {text}")

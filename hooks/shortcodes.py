@@ -59,6 +59,7 @@ SHORTCODES: dict[str, Shortcode] = {
         Shortcode("source", PRICING_REFERENCE, facts.source),
         Shortcode("then-now", PRICING_REFERENCE, facts.then_now),
         Shortcode("change", PRICING_REFERENCE, facts.change),
+        Shortcode("retired", ("entry",), facts.retired),
         Shortcode("snapshot", (), facts.snapshot),
         Shortcode("largest", ("provider",), facts.largest),
         Shortcode("most-gpus", ("GPU", "provider"), facts.most_gpus_count),
@@ -108,7 +109,7 @@ def parse(name: str, args: str) -> tuple[list[str], dict[str, str]]:
     >>> parse("chart", "pipeline")
     Traceback (most recent call last):
     ...
-    calculators._errors.CalculatorError: Unknown shortcode: calc:chart (known: widget, value, subject, price, asof, source, then-now, change, snapshot, largest, most-gpus, most-gpus-machine, pricing-reference, efficiency-presets, published-runs, throughput-measurements, fabrics)
+    calculators._errors.CalculatorError: Unknown shortcode: calc:chart (known: widget, value, subject, price, asof, source, then-now, change, retired, snapshot, largest, most-gpus, most-gpus-machine, pricing-reference, efficiency-presets, published-runs, throughput-measurements, fabrics)
     """
     if name not in SHORTCODES:
         raise CalculatorError(f"Unknown shortcode: calc:{name} (known: {', '.join(SHORTCODES)})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from calculators._pricing import stale_offer
 from calculators import calculate, load_pricing
 from calculators._training_inputs import MODEL_PRESETS
 from calculators.cost_to_train import CALCULATOR, estimate_instances
@@ -127,8 +128,10 @@ def test_a_machine_like_the_one_a_run_used_is_ranked_not_excluded(name):
     raw = {"parameters": check.run.parameters, "layers": check.run.layers, "heads": check.run.heads,
            "embedding": check.run.embedding, "block_size": check.run.sequence}
     ranked, excluded = estimate_instances(CALCULATOR.validate(raw, pricing), pricing)
+    # A machine whose newest price is over 12 months old is left out with the reason (tests/test_pricing.py), not ranked.
     same = [n for n, e in pricing.section("instances").items() if e.get("gpu") == check.gpu
-            and pricing.value(f"/instances/{n}/gpu_count") == check.gpu_count]
+            and pricing.value(f"/instances/{n}/gpu_count") == check.gpu_count
+            and not stale_offer(pricing, f"/instances/{n}/on_demand")]
     assert same, f"no {check.gpu_count}×{check.gpu} machine in pricing.json"
     assert set(same) <= {item.instance for item in ranked}
 
@@ -168,7 +171,9 @@ def test_llama3_405b_is_planned_on_p5_within_a_quarter_and_shows_the_time_lost_t
 
 def test_every_machine_type_that_can_cluster_and_hold_llama2_70b_gets_a_priced_plan():
     """Over the whole catalog: each current GPU machine type with a fabric whose largest sourced cluster can hold
-    Llama 2 70B (by the memory model alone) is ranked with a finite on-demand price, not left out."""
+    Llama 2 70B (by the memory model alone), and whose on-demand price is today's (not retired, not stale), is
+    ranked with a finite on-demand price, not left out."""
+    from calculators._pricing import stale_offer
     from calculators.models.machines import Exclusion, machine
 
     pricing = load_pricing()
@@ -180,7 +185,7 @@ def test_every_machine_type_that_can_cluster_and_hold_llama2_70b_gets_a_priced_p
     expected = []
     for name in pricing.section("instances"):
         spec = machine(pricing, name)
-        if isinstance(spec, Exclusion) or spec.fabric is None:
+        if isinstance(spec, Exclusion) or spec.fabric is None or stale_offer(pricing, f"/instances/{name}/on_demand"):
             continue
         if layout(run, spec.gpu_count, spec.memory_gb, spec.most_machines) is not None:
             expected.append(name)

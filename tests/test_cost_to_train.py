@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import inputs_for
 
+from calculators import months_between
 from calculators import CalculatorError, Pricing
 from calculators import get_calculator
-from calculators.cost_to_train import CALCULATOR, PRICE_BASES, estimate_instances
+from calculators.cost_to_train import CALCULATOR, PRICE_BASES, estimate_instances, options
 from calculators.models.interruptions import SpotJob, mean_hours_between_interruptions, plan_spot_job
 from calculators.models.machines import Exclusion
 from calculators.models.storage import storage_cost
@@ -143,8 +144,9 @@ def test_spot_hours_agree_with_the_spot_calculator(pricing):
 # --- a hand-checked ranking on a small made-up price list ---------------------------------------
 
 
-def _q(value, unit):
-    return {"unit": unit, "observations": [{"value": value, "region": "test", "source": "reference-figures", "as_of": "2026-11"}]}
+def _q(value, unit, offer=None):
+    quantity = {"unit": unit, "observations": [{"value": value, "region": "test", "source": "reference-figures", "as_of": "2026-11"}]}
+    return quantity | ({"offer": {"kind": offer}} if offer else {})
 
 
 def _gpu(label, memory, **tflops):
@@ -155,11 +157,11 @@ def _gpu(label, memory, **tflops):
 
 def _instance(gpu, count, price, spot=None, fabric=None, cluster_gpus=None):
     entry = {"label": "test machine", "provider": "aws", "gpu": gpu, "gpu_count": _q(count, "count"),
-             "on_demand": _q(price, "USD/h")}
+             "on_demand": _q(price, "USD/h", "on_demand")}
     if fabric:
         entry.update(fabric=fabric, cluster_gpus=_q(cluster_gpus, "count"))
     if spot is not None:
-        entry["spot"] = _q(spot, "USD/h")
+        entry["spot"] = _q(spot, "USD/h", "spot")
     return entry
 
 
@@ -253,7 +255,7 @@ def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
     assert result.value("fastest_hours") == pytest.approx(0.5208333)
     assert result.value("instance_on_demand") == pytest.approx(6.666667)
     assert (result.value("machines"), result.value("cheapest_machines")) == (1, 1)
-    ranked_table, excluded_table, provider_table = result.tables
+    ranked_table, excluded_table, provider_table = result.tables[:3]
     assert ranked_table.cells("instance") == ("one-big", "eight-big", "pod", "one-small")
     # one provider: cheapest is one-big spot ($1.67), fastest is eight-big on demand (0.52 h, first by name of two)
     assert provider_table.cells("cheapest") == ("one-big spot",) and provider_table.cells("fastest") == ("eight-big",)
@@ -296,8 +298,9 @@ def test_no_machine_fits_is_a_named_outcome(small_pricing, small_values):
 
 
 def test_instance_choices_are_the_gpu_machines_in_pricing(pricing):
-    """The 'instance' choices list exactly the machines in pricing.json that have a GPU model."""
-    with_gpu = [name for name, entry in pricing.section("instances").items() if entry["gpu"] is not None]
+    """The 'instance' choices list exactly the machines in pricing.json that have a GPU model and are still sold."""
+    with_gpu = [name for name, entry in pricing.section("instances").items()
+                if entry["gpu"] is not None and "retired" not in entry]
     assert [name for name, _ in CALCULATOR.input("instance", pricing).choices] == with_gpu
 
 
@@ -387,6 +390,12 @@ def test_preset_cheapest_machine_matches_an_independent_calculation(pricing):
     for name, entry in pricing.section("instances").items():
         if entry["gpu"] is None or entry.get("retired"):
             continue
+        quantity = pricing.quantity(f"/instances/{name}/on_demand")
+        observed = [obs for obs in quantity.observations if obs.source == "note-nanogpt"]
+        if quantity.offer["kind"] != "on_demand":
+            continue  # sold only by reservation or on a marketplace: priced apart, never ranked as on demand
+        if not observed and months_between(quantity.current.as_of, pricing.snapshot_date) > 12:
+            continue  # a newest price over 12 months old is not today's: the machine is left out
         gpus = pricing.value(f"/instances/{name}/gpu_count")
         gpu = entry["gpu"]
         peak = next(pricing.value(f"/gpus/{gpu}/{f}") for f in ("bf16_tflops", "fp16_tflops", "fp32_tflops")
@@ -395,8 +404,6 @@ def test_preset_cheapest_machine_matches_an_independent_calculation(pricing):
             continue
         # the 2022 efficiency preset: MFU 0.30 for the whole run, so no separate scaling loss
         hours = flops / (gpus * peak * 1e12 * 0.3) / 3600
-        quantity = pricing.quantity(f"/instances/{name}/on_demand")
-        observed = [obs for obs in quantity.observations if obs.source == "note-nanogpt"]
         price = (observed[-1] if observed else quantity.current).value
         totals[name] = (hours > 3650 * 24, hours * (price + store_rate))  # a plan past the deadline ranks after
     cheapest = min(totals, key=totals.get)
@@ -487,8 +494,9 @@ def test_fp8_gets_the_measured_speed_up_not_the_datasheets(pricing):
 
 
 def test_gpu_without_16_bit_figure_says_so(pricing):
-    """The g2.2xlarge's GRID K520 has only an fp32 figure, so its row says the fp32 peak was used."""
-    ranked, _ = estimate_instances(preset_values(pricing), pricing)
+    """The g2.2xlarge's GRID K520 has only an fp32 figure, so its row says the fp32 peak was used. The machine is
+    retired: only a note's own price plans it, here the 2017 note's."""
+    ranked, _ = estimate_instances(preset_values(pricing, price_basis="note-cost-of-dl"), pricing)
     assert any("fp32 peak used" in note for note in by_name(ranked, "g2.2xlarge").notes)
 
 
@@ -541,7 +549,8 @@ def test_filters_keep_only_the_chosen_provider_and_gpu(pricing):
     lambda_only = CALCULATOR.compute(preset_values(pricing, provider_filter="lambda"), pricing)
     providers = set(lambda_only.tables[0].cells("provider"))
     assert providers == {"lambda"}
-    hidden = len(every.tables[0].rows) - len(lambda_only.tables[0].rows)
+    # every plan counts, the marketplace's and the reservation-only machines' (a table of their own) too
+    hidden = sum(len(result.tables[i].rows) for result in (every,) for i in (0, 3)) - len(lambda_only.tables[0].rows)
     assert hidden > 0 and f"{hidden} plans that hold the run are hidden" in " ".join(lambda_only.notes)
     a100 = CALCULATOR.compute(preset_values(pricing, gpu_filter="A100-80GB"), pricing)
     assert set(a100.tables[0].cells("GPU")) == {"A100-80GB"}
@@ -650,3 +659,117 @@ def test_any_deadline_machines_and_failure_rate_give_finite_plans_or_named_exclu
         assert machines == 0 or row["machines"] == machines
     assert all(row["reason"] for row in result.tables[1].records())
     check_figure(result.figures[0].figure)
+
+
+# --- every way to pay -----------------------------------------------------------------------------
+
+
+def _table(result, name):
+    return next(table for table in result.tables if table.name == name)
+
+
+def test_the_chosen_plan_is_priced_every_way_it_can_be_paid_for(pricing):
+    """The p4d.24xlarge plan of GPT-2 at today's prices: on demand, spot, a capacity block of whole days and a 1-year
+    commitment paid for the whole year, each worked out here from the plan's machines and hours."""
+    result = CALCULATOR.compute(CALCULATOR.defaults(pricing), pricing)
+    hours, machines = result.value("instance_hours"), result.value("machines")
+    rows = {row["kind"]: row for row in _table(result, "payment").records()}
+    assert set(rows) == {"on_demand", "spot", "capacity_block", "reserved_1y"}
+    # A block is sold by the whole day at $11.80 an hour (2026-07-22); a year reserved at $13.921094 (2026-08-26).
+    block_days = math.ceil(hours / 24)
+    assert rows["capacity_block"]["compute"] == pytest.approx(11.8 * 24 * block_days * machines)
+    assert rows["reserved_1y"]["compute"] == pytest.approx(13.921094 * 8760 * machines)
+    assert rows["on_demand"]["compute"] == pytest.approx(result.value("instance_compute"))
+    # Break-even: a day of block buys 283.20 / 21.957642 = 12.9 h on demand; a year 231.4 days of use.
+    assert rows["capacity_block"]["cheaper from"] == pytest.approx(283.2 / 21.957642 / 24)
+    assert rows["reserved_1y"]["cheaper from"] == pytest.approx(13.921094 / 21.957642 * 365)
+    cheapest = min((row for row in rows.values() if not isinstance(row["compute"], str)), key=lambda row: row["compute"])
+    assert result.value("pay_cheapest") == pytest.approx(cheapest["compute"])
+    assert next(v for v in result.values if v.name == "pay_cheapest").subject == cheapest["way to pay"]
+
+
+def test_the_break_even_chart_draws_each_way_to_pay_against_run_length(pricing):
+    """The payment chart has one line per way to pay and a marker at each break-even, on log scales."""
+    result = CALCULATOR.compute(CALCULATOR.defaults(pricing), pricing)
+    figure = next(figure for figure in result.figures if figure.name == "payment")
+    check_figure(figure.figure)
+    names = [trace["name"] for trace in figure.figure["data"]]
+    assert names == ["On demand", "Spot", "Capacity block", "1-year commitment", "Break-even"]
+    marks = figure.figure["data"][-1]
+    assert marks["x"] == pytest.approx([283.2 / 21.957642 / 24, 13.921094 / 21.957642 * 365])
+    assert figure.figure["layout"]["xaxis"]["type"] == "log"
+    assert "1-year commitment is cheaper than the hourly price from 231.4 days" in figure.alt
+
+
+def test_a_run_longer_than_the_longest_block_cannot_be_bought_as_one(pricing):
+    """A p4d plan of about 200 days, asked for on one machine, has no capacity block: AWS sells at most 182 days."""
+    values = preset_values(pricing, instance="p4d.24xlarge", machines=1, price_basis="current", steps=600_000 * 50)
+    result = CALCULATOR.compute(values, pricing)
+    assert result.value("instance_days") > 182
+    row = next(row for row in _table(result, "payment").records() if row["kind"] == "capacity_block")
+    assert row["compute"] == "not available" and row["machines × days paid"] == "longer than the longest block, 182 days"
+
+
+def test_every_kind_of_offer_is_a_choice_of_the_price_filter(pricing):
+    """The price filter offers each kind the schema knows, and choosing one keeps only options of that kind."""
+    kinds = {value for value, _ in CALCULATOR.input("price_kind", pricing).choices}
+    assert {"on_demand", "spot", "capacity_block", "reserved", "reservation_only", "marketplace"} <= kinds
+    ranked, _ = estimate_instances(CALCULATOR.defaults(pricing), pricing)
+    from calculators._ways_to_pay import kinds_chosen
+
+    assert {o.kind for o in options(ranked, kinds_chosen("capacity_block"))} == {"capacity_block"}
+    assert {o.kind for o in options(ranked, kinds_chosen("reserved"))} == {"reserved_1y"}
+    assert {o.instance for o in options(ranked, kinds_chosen("marketplace"))} == {"vast-1x-h100"}
+
+
+def test_a_reservation_only_machine_is_never_ranked_as_on_demand(pricing_data):
+    """Even with a fresh price, GCP's a4-highgpu-8g (sold only by reservation or spot) is not in the on-demand ranking
+    nor the cheapest on demand; it has a table of its own and options of the reservation-only kind."""
+    quantity = pricing_data["instances"]["a4-highgpu-8g"]["on_demand"]
+    quantity["observations"].append(dict(quantity["observations"][-1], as_of="2026-11", value=1.0))  # absurdly cheap
+    pricing = Pricing(pricing_data, "fresh-a4.json")
+    result = CALCULATOR.compute(CALCULATOR.validate({"price_kind": "all"}, pricing), pricing)
+    assert "a4-highgpu-8g" not in result.tables[0].cells("instance")
+    assert result.value("cheapest_cost") > 0 and "a4-highgpu-8g" not in result.answer
+    assert next(v for v in result.values if v.name == "cheapest_cost").subject != "a4-highgpu-8g"
+    other = _table(result, "not_on_demand").records()
+    assert {"instance": "a4-highgpu-8g", "sold as": "Reservation only"}.items() <= next(
+        row for row in other if row["instance"] == "a4-highgpu-8g").items()
+    ranked, _ = estimate_instances(CALCULATOR.validate({"price_kind": "all"}, pricing), pricing)
+    kinds = {o.kind for o in options(ranked, ("on_demand", "reservation_only")) if o.instance == "a4-highgpu-8g"}
+    assert kinds == {"reservation_only"}
+
+
+def test_the_ranking_shows_each_prices_date_and_age(pricing):
+    """Each ranked plan says when its price was last confirmed and how old that is at the snapshot."""
+    result = CALCULATOR.compute(CALCULATOR.defaults(pricing), pricing)
+    rows = {row["instance"]: row["price as of"] for row in result.tables[0].records()}
+    # nebius.com, read 2026-09-25: 2 months 11 days before the 2026-12-06 snapshot, counted in whole months as 3
+    assert rows["nebius-8x-b200"] == "2026-09-25 (3 months)"
+
+
+def test_an_older_price_limit_leaves_out_machines_priced_before_it(pricing):
+    """With prices no older than 6 months (the home page's headline), a machine last priced in May 2026 is left out,
+    with its date, and the cheapest plan's price is at most 6 months old."""
+    result = CALCULATOR.compute(CALCULATOR.validate({"price_age_months": 6}, pricing), pricing)
+    _, excluded = estimate_instances(CALCULATOR.validate({"price_age_months": 6}, pricing), pricing)
+    # nebius-4x-l40s: last priced 2026-05-18, 7 months before the 2026-12-06 snapshot
+    assert by_name(excluded, "nebius-4x-l40s").reason.startswith("price last confirmed 2026-05-18, 7 months")
+    assert result.value("cheapest_price_age") <= 6
+    assert result.value("price_age_limit") == 6
+
+
+def test_the_home_pages_headline_uses_only_prices_confirmed_within_six_months(pricing):
+    """Every figure of the home page's headline is computed with prices no older than 6 months, and it says when the
+    cheapest plan's price was confirmed."""
+    from tests.conftest import ROOT
+
+    if not (ROOT / "docs" / "index.md").is_file():
+        pytest.skip("the guides are not staged for the Pyodide run")
+    headline = (ROOT / "docs" / "index.md").read_text(encoding="utf-8").split("\n\n")[1]
+    codes = [code for code in headline.split("<!--")[1:] if "cost_to_train" in code]
+    assert codes and all("price_age_months=6" in code for code in codes)
+    assert "cheapest_price_age" in headline
+    result = CALCULATOR.compute(CALCULATOR.validate({"price_age_months": 6}, pricing), pricing)
+    as_of = next(value for value in result.values if value.name == "cheapest_price_age").subject
+    assert months_between(as_of, pricing.snapshot_date) <= 6

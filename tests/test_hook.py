@@ -89,8 +89,12 @@ def test_the_hook_reads_the_pricing_file_the_site_uses(hook):
 
 
 def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp_path, monkeypatch):
-    """A newest price more than 12 months before the snapshot is named in a build warning; a fresh one is not."""
+    """A newest price used as today's more than 12 months before the snapshot is named in a build warning; a fresh one
+    is not, and neither is a machine's stale price, which the planner leaves out instead of using (test_pricing)."""
     data = json.loads(PRICING_PATH.read_text(encoding="utf-8"))
+    data["electricity"]["texas"]["price"]["observations"] = [
+        {"value": 0.15, "region": "US-TX", "source": "reference-figures", "as_of": "2024-01"}
+    ]
     data["instances"]["g6.xlarge"]["on_demand"]["observations"] = [
         {"value": 0.8, "region": "us-east-1", "source": "reference-figures", "as_of": "2024-01"}
     ]
@@ -111,8 +115,9 @@ def test_the_build_warns_naming_a_today_price_older_than_twelve_months(hook, tmp
         hook.log.removeHandler(handler)
         monkeypatch.delenv("CALCULATORS_PRICING")
         hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml"), extra={}))
-    named = [m for m in messages if "/instances/g6.xlarge (on_demand" in m]
+    named = [m for m in messages if "/electricity/texas (price" in m]
     assert named and "2024-01" in named[0]
+    assert not any("/instances/g6.xlarge" in m for m in messages)
     fresh = data["instances"]["p5.48xlarge"]["on_demand"]["observations"][-1]["as_of"]
     if not hook.is_stale(fresh, data["snapshot_date"]):
         assert not any("/instances/p5.48xlarge (on_demand" in m for m in messages)
@@ -317,3 +322,14 @@ def test_the_policy_allows_each_inline_script_by_its_hash_and_nothing_else_inlin
     assert out.index("Content-Security-Policy") < out.index("<script>")
     assert "'unsafe-inline'" not in out.split("script-src", 1)[1].split(";", 1)[0]
     assert csp.with_policy(out, "default-src 'none'").count("Content-Security-Policy") == 1
+
+
+def test_the_pricing_reference_gives_each_providers_last_confirmed_date_and_single_sources(hook):
+    """The page opens with every provider's newest confirmed price date; rows say retired, single source, or which
+    source a price differs from."""
+    html = render(hook, "<!-- calc:pricing-reference -->", "reference/pricing.md")
+    assert "When each provider&#x27;s prices were last confirmed" in html or "When each provider's prices were last confirmed" in html
+    assert "<td>Nebius AI Cloud</td><td>2026-09-25</td>" in html  # nebius.com, read by silybench on 2026-09-25
+    assert "retired 2025-10-31" in html  # the g3s.xlarge (AWS's G3 end of life)
+    assert ">single source</span>" in html  # e.g. Texas electricity, one 2026 source
+    assert "differs from skypilot-v8-nebius-2026-05-18 (2026-05-18) by -23%" in html  # 44.00 before the rise, 57.20 after

@@ -49,8 +49,8 @@ def _obs(value, source, as_of, region="us-east-1", **extra):
     return dict({"value": value, "region": region, "source": source, "as_of": as_of}, **extra)
 
 
-def _usd(*observations):
-    return {"unit": "USD/h", "observations": list(observations)}
+def _usd(*observations, kind="on_demand"):
+    return {"unit": "USD/h", "offer": {"kind": kind}, "observations": list(observations)}
 
 
 def _count(value):
@@ -60,10 +60,10 @@ def _count(value):
 INSTANCES = {
     "p4d.24xlarge": {"label": "p4d", "provider": "aws", "gpu": "A100-40GB", "gpu_count": _count(8),
                      "on_demand": _usd(_obs(33.05, "note-nanogpt", "2024"), _obs(32.7726, "skypilot-v7-aws", "2025-05")),
-                     "spot": _usd(_obs(7.352, "skypilot-v7-aws", "2025-05", low=5.0933, high=9.6107))},
+                     "spot": _usd(_obs(7.352, "skypilot-v7-aws", "2025-05", low=5.0933, high=9.6107), kind="spot")},
     "p5.48xlarge": {"label": "p5", "provider": "aws", "gpu": "H100-SXM", "gpu_count": _count(8),
                     "on_demand": _usd(_obs(98.32, "skypilot-v7-aws", "2025-05")),
-                    "spot": _usd(_obs(25.6597, "skypilot-v7-aws", "2025-05"))},
+                    "spot": _usd(_obs(25.6597, "skypilot-v7-aws", "2025-05"), kind="spot")},
     "g5.xlarge": {"label": "g5", "provider": "aws", "gpu": "A10G", "gpu_count": _count(1),
                   "on_demand": _usd(_obs(1.0, "note-aws-dl", "2023"), _obs(1.006, "skypilot-v7-aws", "2025-05"))},
     "g4dn.xlarge": {"label": "g4dn", "provider": "aws", "gpu": "T4", "gpu_count": _count(1),

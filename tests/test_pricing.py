@@ -193,52 +193,111 @@ def test_every_error_from_validation_is_a_pointer_message(pricing_data):
     assert all(problem.startswith("/") for problem in problems)
 
 
-# Machines whose newest on-demand price is more than 12 months older than snapshot_date, on purpose: no dated
-# source gives them a current price. Each needs a reason; the test below fails when one is fixed (remove it here)
-# or when any other machine goes stale.
-STALE_ON_DEMAND_EXCEPTIONS = {
-    # Retired AWS generations, absent from the SkyPilot v7/v8 catalogs; last priced by the v3 catalog (>= 2022-10).
-    "p2.xlarge": "retired K80 machine; no catalog after v3 lists it",
-    "p2.16xlarge": "retired K80 machine; no catalog after v3 lists it",
-    "g2.2xlarge": "retired K520 machine; no catalog after v3 lists it",
-    "g2.8xlarge": "retired K520 machine; no catalog after v3 lists it",
-    "g3s.xlarge": "M60 machine absent from the v7/v8 catalogs; no dated later price found",
-    # The 2017 Cost-of-Deep-Learning note's platforms: neither offering exists in that form today.
-    "rescale-gpu-worker": "2017 note's Rescale worker; no current Rescale price sourced",
-    "gcp-cloud-ml-training-unit": "2017 Cloud ML Engine training unit; the product has been replaced",
-    # The only dated 2026 figure (32.77, eastus, 2026-09-27) sits in a file whose repository could not be identified.
-    "Standard_ND96amsr_A100_v4": "no citable dated source after the 2024 SkyPilot v6 catalog",
-    # GCP rows last read in the SkyPilot v8 catalog of 2025-11-27, 13 months before the 2026-12-06 snapshot; no
-    # dated 2026 source found yet for these (a3-highgpu-8g has one). Issue 19 re-verifies them.
-    **{name: "GCP catalog of 2025-11-27; no dated 2026 source found yet" for name in (
-        "a2-highgpu-1g", "a2-highgpu-8g", "a2-ultragpu-1g", "a2-ultragpu-8g", "a3-megagpu-8g", "a3-ultragpu-8g",
-        "a4-highgpu-8g", "g2-standard-4", "g2-standard-48")},
-}
-
-
 def _current_on_demand(pricing):
-    """Each instance's newest on-demand observation, taken from the prices the site uses as today's."""
-    from calculators import today_prices
-
-    return {
-        quantity.pointer.split("/")[2]: quantity.current
-        for quantity in today_prices(pricing)
-        if quantity.pointer.startswith("/instances/") and quantity.pointer.endswith("/on_demand")
-    }
+    """Each instance's newest on-demand observation (whether or not the site may use it as today's)."""
+    return {name: pricing.quantity(f"/instances/{name}/on_demand").current for name in pricing.section("instances")}
 
 
 def test_todays_on_demand_prices_are_dated_within_12_months_of_the_snapshot(pricing):
-    """Every instance's current on-demand price is at most 12 months older than snapshot_date, except the listed ones."""
-    from calculators import is_stale, months_between
+    """Every on-demand price the site uses as today's is at most 12 months older than snapshot_date: no exceptions."""
+    from calculators import is_stale, today_prices
 
-    current = _current_on_demand(pricing)
-    assert set(current) == set(pricing.section("instances")), "every instance has an on-demand price the site uses"
-    stale = {name: f"{obs.as_of} ({months_between(obs.as_of, pricing.snapshot_date)} months, {obs.source})"
-             for name, obs in current.items() if is_stale(obs.as_of, pricing.snapshot_date)}
-    unexpected = {name: age for name, age in stale.items() if name not in STALE_ON_DEMAND_EXCEPTIONS}
-    assert not unexpected, f"stale today prices: {unexpected}"
-    fixed = sorted(set(STALE_ON_DEMAND_EXCEPTIONS) - set(stale))
-    assert not fixed, f"no longer stale, remove from STALE_ON_DEMAND_EXCEPTIONS: {fixed}"
+    used = [q for q in today_prices(pricing) if q.pointer.startswith("/instances/") and q.pointer.endswith("/on_demand")]
+    assert len(used) >= 40
+    stale = [q.pointer for q in used if is_stale(q.current.as_of, pricing.snapshot_date)]
+    assert not stale, f"stale prices used as today's: {stale}"
+
+
+def test_a_machine_with_no_price_today_is_left_out_of_todays_ranking_with_the_reason(pricing):
+    """A machine whose newest on-demand price is over 12 months old, or which is retired, is not ranked today: the
+    cost-to-train page lists it as left out, saying since when it is retired or when its price was last confirmed."""
+    from calculators import is_stale
+    from calculators.cost_to_train import CALCULATOR as COST, estimate_instances
+
+    ranked, excluded = estimate_instances(COST.defaults(pricing), pricing)
+    reasons = {item.instance: item.reason for item in excluded}
+    for name, newest in _current_on_demand(pricing).items():
+        entry = pricing.section("instances")[name]
+        if entry.get("retired"):
+            assert f"retired {entry['retired']['date']}" in reasons[name], name
+        elif is_stale(newest.as_of, pricing.snapshot_date):
+            assert f"price last confirmed {newest.as_of}" in reasons[name], name
+    # The GCP rows of the 2025-11-27 catalog with no 2026 source: A2 (A100) machines, for one.
+    assert reasons["a2-highgpu-8g"].startswith("price last confirmed 2025-11-27, 13 months before the snapshot")
+    assert "a3-highgpu-8g" in {item.instance for item in ranked}  # confirmed on 2026-09-26
+
+
+RETIRED = ["p2.xlarge", "p2.16xlarge", "g2.2xlarge", "g2.8xlarge", "g3s.xlarge", "p3.2xlarge", "p3.8xlarge",
+           "p3.16xlarge", "p3dn.24xlarge", "rescale-gpu-worker", "gcp-cloud-ml-training-unit"]
+
+
+@pytest.mark.parametrize("name", RETIRED)
+def test_retired_machines_carry_a_dated_source(pricing, name):
+    """Each machine no longer sold says since when, and which source says so; its prices stay as history."""
+    retired = pricing.section("instances")[name]["retired"]
+    assert len(retired["date"]) >= 7 and retired["date"] <= pricing.snapshot_date
+    assert retired["source"] in pricing.sources
+    assert pricing.quantity(f"/instances/{name}/on_demand").observations  # the then figures are kept
+
+
+def test_no_retired_machine_is_in_todays_ranking_choices_or_prices(pricing):
+    """Retired machines are in no ranking, no machine picker for today and no price used as today's, whatever the
+    way to pay; price history still offers them."""
+    from calculators import today_prices
+    from calculators.cost_to_train import CALCULATOR as COST, estimate_instances, options
+    from calculators._ways_to_pay import kinds_chosen
+    from calculators.price_history import CALCULATOR as HISTORY
+
+    ranked, _ = estimate_instances(COST.defaults(pricing), pricing)
+    names = {item.instance for item in ranked} | {o.instance for o in options(ranked, kinds_chosen("all"))}
+    assert not names & set(RETIRED)
+    assert not {name for name, _ in COST.input("instance", pricing).choices} & set(RETIRED)
+    assert not {q.pointer.split("/")[2] for q in today_prices(pricing) if q.pointer.startswith("/instances/")} & set(RETIRED)
+    assert set(RETIRED) - {"rescale-gpu-worker", "gcp-cloud-ml-training-unit"} <= {
+        name for name, _ in HISTORY.input("instance", pricing).choices}  # the two without a GPU model never were
+
+
+def test_every_hourly_price_carries_its_offer_kind(pricing_data):
+    """Every hourly price of a machine says how it is sold, in a kind its field allows; a commitment has a term."""
+    from calculators._pricing import OFFER_FIELDS
+
+    seen = set()
+    for name, entry in pricing_data["instances"].items():
+        for field, kinds in OFFER_FIELDS.items():
+            if field in entry:
+                offer = entry[field]["offer"]
+                assert offer["kind"] in kinds, (name, field)
+                assert offer["kind"] != "reserved" or offer["term_days"] in (365, 1095), (name, field)
+                seen.add(offer["kind"])
+    assert seen == {"on_demand", "spot", "capacity_block", "reserved", "reservation_only", "marketplace"}
+    del pricing_data["instances"]["p5.48xlarge"]["spot"]["offer"]
+    with pytest.raises(PricingError, match="/instances/p5.48xlarge/spot: missing required field 'offer'"):
+        Pricing(pricing_data, "no-offer.json")
+
+
+def test_an_offer_of_the_wrong_kind_for_its_field_is_refused(pricing_data):
+    """A spot price cannot be sold on demand, and a reserved price needs its term."""
+    pricing_data["instances"]["p5.48xlarge"]["spot"]["offer"] = {"kind": "on_demand"}
+    pricing_data["instances"]["p4d.24xlarge"]["reserved_1y"]["offer"].pop("term_days")
+    problems = list(validation_errors(pricing_data))
+    assert any(p.startswith("/instances/p5.48xlarge/spot/offer/kind") for p in problems)
+    assert "/instances/p4d.24xlarge/reserved_1y/offer: a reserved offer needs term_days" in problems
+
+
+def test_gcp_reservation_only_machines_are_labelled_so(pricing):
+    """GCP sells the A4 (B200) and A3 Ultra (H200) machines only by reservation or spot: their listed price says so."""
+    for name in ("a4-highgpu-8g", "a3-ultragpu-8g"):
+        assert pricing.quantity(f"/instances/{name}/on_demand").offer["kind"] == "reservation_only"
+    assert pricing.quantity("/instances/a3-megagpu-8g/on_demand").offer["kind"] == "on_demand"
+
+
+def test_nebius_prices_are_at_least_those_of_skypilot_pr_9829(pricing):
+    """Nebius's rise of August 2026 is in: SkyPilot PR #9829 (2026-08-28) gave 8×B200 at $57.20 and 8×H200 at $36."""
+    for name, floor in (("nebius-8x-b200", 57.2), ("nebius-8x-h200", 36.0)):
+        newest = pricing.quantity(f"/instances/{name}/on_demand").current
+        assert newest.value >= floor and newest.as_of >= "2026-08-28", name
+    # nebius.com's $3.85 a GPU-hour for the H100 (2026-09-25): 8 × 3.85 = 30.80
+    assert pricing.value("/instances/nebius-8x-h100/on_demand") == pytest.approx(30.8)
 
 
 def test_current_hardware_has_current_prices_on_the_major_clouds_and_gpu_clouds(pricing):
@@ -260,3 +319,27 @@ def test_current_hardware_has_current_prices_on_the_major_clouds_and_gpu_clouds(
     for provider in ("gcp", "azure"):
         assert any(instances[name]["provider"] == provider and instances[name]["gpu"].startswith("H100")
                    for name in current if instances[name]["gpu"]), provider
+
+
+def _references(calculator, preset=None):
+    """The pricing references a calculator's inputs resolve for a preset (None: its defaults, the today view)."""
+    specs = calculator.specs({"preset": preset} if preset else {})
+    return [value for value in specs.values() if isinstance(value, str) and value.startswith("/")]
+
+
+def test_no_calculators_today_view_reads_a_retired_or_stale_price(pricing):
+    """Each calculator's defaults, and the guides' today presets, read no price of a retired machine and no price over
+    12 months old as today's: a note's own figure is read pinned to its source (``@source``)."""
+    from calculators import is_stale
+    from calculators._pricing import retirement
+
+    checked = 0
+    for calculator in CALCULATORS.values():
+        for preset in [None, *[name for name in calculator.presets if name.startswith("today")]]:
+            for ref in _references(calculator, preset):
+                if "@" in ref or not pricing.quantity(ref).unit.startswith("USD"):
+                    continue
+                checked += 1
+                assert not retirement(pricing, ref), (calculator.name, preset, ref)
+                assert not is_stale(pricing.quantity(ref).current.as_of, pricing.snapshot_date), (calculator.name, preset, ref)
+    assert checked >= 15

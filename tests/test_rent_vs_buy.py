@@ -20,8 +20,9 @@ from tests.conftest import check_figure, refusal
 from tests.strategies import inputs_for
 
 NOTE = "desktop-2019-note"
-TODAYS_POWER = {"electricity_price": "/electricity/us-residential-average/price"}
-"""The cases below are worked at pricing.json's current US average (16 cents, EIA 2023), not the preset's 2019 price."""
+TODAYS_POWER = {"electricity_price": "/electricity/us-residential-average/price@eia-tie-63064"}
+"""The cases below are worked at the 2023 US average (16 cents, EIA), not the preset's 2019 price: a fixed figure,
+so the hand calculations hold whatever electricity costs today."""
 
 
 def note_values(pricing, references=None, **raw):
@@ -144,10 +145,13 @@ def test_a_crossing_beyond_the_horizon_is_not_drawn(pricing):
 
 
 def test_today_the_default_prices_come_from_pricing(pricing):
-    """Without the preset the cloud price is pricing.json's current g3s.xlarge on-demand price."""
+    """Without the preset the calculator is today's: a g5.xlarge, an RTX 5090 card at its newest street price, the
+    newest US electricity price; the note's retired g3s.xlarge is only in the note's preset."""
     values = CALCULATOR.defaults(pricing)
-    assert values["cloud_price"] == pytest.approx(pricing.value("/instances/g3s.xlarge/on_demand"))
+    assert values["cloud_price"] == pytest.approx(pricing.value("/instances/g5.xlarge/on_demand"))
+    assert values["desktop_price"] == pytest.approx(pricing.value("/hardware/rtx-5090/price"))
     assert values["electricity_price"] == pytest.approx(pricing.value("/electricity/us-residential-average/price"))
+    assert CALCULATOR.defaults(pricing, {"preset": NOTE})["cloud_price"] == pytest.approx(0.75)  # the note's g3s.xlarge
 
 
 # --- Hand-worked cases and named outcomes -----------------------------------------------------

@@ -350,3 +350,18 @@ def test_break_even_lies_on_both_credited_curves(pricing, raw):
                 other = b.name if meeting.cheaper == a.name else a.name
                 for x in (0, 1, 10, 100, 1000):
                     assert cost(meeting.cheaper, x) <= cost(other, x) * (1 + 1e-9) + 1e-6
+
+
+def test_the_today_view_names_a_machine_sold_today(pricing):
+    """Without the note's preset, EC2 is today's g5.xlarge at its newest price; Google's training unit and the note's
+    Rescale worker, no longer sold, keep their 2017 figures pinned to their sources and say so in their labels."""
+    from calculators import get_calculator
+    from calculators._pricing import retirement
+
+    calculator = get_calculator("providers")
+    specs = calculator.specs()
+    assert specs["ec2_price"] == "/instances/g5.xlarge/on_demand" and not retirement(pricing, specs["ec2_price"])
+    assert "g5.xlarge" in calculator.input("ec2_price", pricing).label
+    for name in ("gcp_price", "rescale_price"):
+        assert "@" in specs[name] and retirement(pricing, specs[name])
+    assert "retired" in calculator.input("gcp_price", pricing).label

@@ -89,8 +89,11 @@ def require_machine(pricing: Pricing, name: str, field: str = "instance") -> dic
         raise CalculatorError(f"Machine ({field!r}) is not in pricing.json: {name!r}", field) from None
 
 
-def machine(pricing: Pricing, name: str) -> Machine | Exclusion:
+def machine(pricing: Pricing, name: str, include_retired: bool = False) -> Machine | Exclusion:
     """Which GPUs does machine ``name`` have, or why can it not be estimated?
+
+    A retired machine is left out (with its retirement) unless ``include_retired``: a note's "then" view
+    prices it at the note's own figure.
 
     >>> from calculators import load_pricing
     >>> m = machine(load_pricing(), "p4d.24xlarge")
@@ -100,14 +103,17 @@ def machine(pricing: Pricing, name: str) -> Machine | Exclusion:
     1
     >>> machine(load_pricing(), "c5.2xlarge").reason
     'no GPU model listed'
+    >>> machine(load_pricing(), "p2.16xlarge").reason, machine(load_pricing(), "p2.16xlarge", include_retired=True).gpu_count
+    ('no longer offered: retired 2025-03-28 (gpuhunt-drop-p2)', 16)
     """
     entry = require_machine(pricing, name)
     gpu = entry.get("gpu")
+    gpu_label = pricing.section("gpus")[gpu]["label"] if gpu else "none"
+    retired = entry.get("retired")
+    if retired and not include_retired:
+        return Exclusion(name, gpu_label, f"no longer offered: retired {retired['date']} ({retired['source']})")
     if not gpu:
         return Exclusion(name, "none", "no GPU model listed")
-    gpu_label = pricing.section("gpus")[gpu]["label"]
-    if entry.get("retired"):
-        return Exclusion(name, gpu_label, f"no longer offered: {entry['retired']}")
     count = int(pricing.value(f"/instances/{name}/gpu_count"))
     if count < 1:
         return Exclusion(name, gpu_label, "no GPU count")

@@ -100,7 +100,8 @@ def apply(data: dict, plans: list[Plan], accessed: str) -> dict:
             if change.entry is not None:
                 updated["instances"][change.key] = copy.deepcopy(change.entry)
             instance = updated["instances"][change.key]
-            quantity = instance.setdefault(change.decision.field, {"unit": "USD/h", "observations": []})
+            field = change.decision.field  # a catalog sells by the hour: on demand, or spot
+            quantity = instance.setdefault(field, {"unit": "USD/h", "offer": {"kind": field}, "observations": []})
             quantity["observations"].append(dict(change.observation))
     return updated
 
