@@ -208,7 +208,9 @@ def _payment_figure(plan, ways: list[WayToPay], offers: tuple[OfferPrice, ...]) 
                                  dash="solid" if way is ways[0] else "dash" if way.kind == "spot" else "dot"))
         if way.kind in COMMITTED and way.break_even_hours:
             marks.append((way.break_even_hours / HOURS_PER_DAY, ways[0].hourly * way.break_even_hours * plan.machines))
-            labels.append(f"{way.label}: {format_value(way.break_even_hours / HOURS_PER_DAY, 'days')}")
+            # The run length alone: the diamond sits where its way's line crosses the hourly one, and a longer
+            # label would not fit a phone's plot.
+            labels.append(format_value(way.break_even_hours / HOURS_PER_DAY, "days"))
     if marks:
         series.append(Series("Break-even", [m[0] for m in marks], [m[1] for m in marks],
                              style="markers", symbol="diamond", labels=labels))
