@@ -255,6 +255,9 @@ def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
 # The smallest plot area a chart gets (a phone, 390 px wide): labels placed to fit it fit everywhere.
 _NOMINAL_PLOT = (280.0, 150.0)
 _CHAR_WIDTH, _LABEL_HEIGHT, _LABEL_GAP = 6.6, 14.0, 5.0
+_EDGE = 6.0
+"""How far a label keeps from the plot's top and bottom: a phone's live plot is a little shorter than the nominal one
+when its title or legend wraps onto more lines."""
 
 
 def _fraction(frame: AxisFrame, value) -> float:
@@ -308,11 +311,11 @@ def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
             px = _fraction(x_frame, x) * plot_w
             py = (1 - _fraction(y_frame, y)) * plot_h
             inward = ("right", "left") if px < plot_w / 2 else ("left", "right")
-            upward = ("top", "bottom") if py > _LABEL_HEIGHT + _LABEL_GAP else ("bottom", "top")
+            upward = ("top", "bottom") if py > _LABEL_HEIGHT + _LABEL_GAP + _EDGE else ("bottom", "top")
             choices = [f"{v} {h}" for v in upward for h in inward]
             boxes = {c: _label_box(px, py, str(text), c) for c in choices}
             within = [c for c in choices if boxes[c][0] >= 0 and boxes[c][2] <= plot_w
-                      and boxes[c][1] >= 0 and boxes[c][3] <= plot_h]
+                      and boxes[c][1] >= _EDGE and boxes[c][3] <= plot_h - _EDGE]
             free = [c for c in choices if str(text) and not _clashes(boxes[c], placed)]
             # Inside the plot and clear of the others, or not drawn at all (HIDDEN): a label outside the plot sits
             # on the axes' tick labels or is cut off, one on another label is unreadable; the point keeps its name
