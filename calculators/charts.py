@@ -280,6 +280,17 @@ def _label_box(x: float, y: float, text: str, position: str) -> tuple[float, flo
     return left, top, left + width, top + _LABEL_HEIGHT
 
 
+def _annotation_box(annotation: Annotation, x_frame: AxisFrame, y_frame: AxisFrame) -> tuple[float, float, float, float]:
+    """The box an annotation's text takes in the nominal plot: 28 px above its point, reaching towards the middle
+    (as both renderers draw it), so point labels keep clear of it."""
+    plot_w, plot_h = _NOMINAL_PLOT
+    px = _fraction(x_frame, annotation.x) * plot_w
+    py = (1 - _fraction(y_frame, annotation.y)) * plot_h - 28
+    width = _CHAR_WIDTH * len(annotation.text)
+    left = px if px < plot_w / 2 else px - width
+    return left, py - _LABEL_HEIGHT / 2, left + width, py + _LABEL_HEIGHT / 2
+
+
 def _clashes(box, boxes) -> bool:
     return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
 
@@ -300,7 +311,7 @@ def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
     """
     x_frame, y_frame = chart_frames(chart)
     plot_w, plot_h = _NOMINAL_PLOT
-    placed: list[tuple[float, float, float, float]] = []
+    placed = [_annotation_box(a, x_frame, y_frame) for a in chart.annotations]
     out = []
     for series in chart.series:
         if not series.labels or series.style == "bar":

@@ -128,3 +128,21 @@ def test_a_label_that_fits_nowhere_clear_is_drawn_by_neither_renderer():
     assert trace["text"] == ["" if name in hidden else name for name in names] and trace["hovertext"] == list(names)
     svg = render_svg(chart, "c")
     assert all((f">{name}</text>" in svg) == (name not in hidden) for name in names)
+
+
+def test_a_point_label_keeps_clear_of_an_annotations_text():
+    """A label whose first choice would sit on an annotation's text goes to another side (or is not drawn), in the
+    nominal plot both renderers place labels in."""
+    from calculators.charts import HIDDEN, Annotation, Axis, Chart, Series, _annotation_box, _clashes, _label_box, \
+        chart_frames, label_positions, _fraction, _NOMINAL_PLOT
+
+    chart = Chart("c", Axis("x"), Axis("y"), (Series("s", (1, 2, 10), (1, 6, 10), "markers", labels=("a", "under", "b")),),
+                  annotations=(Annotation(2.05, 5.2, "a long annotation text"),))
+    position = label_positions(chart)[0][1]
+    x_frame, y_frame = chart_frames(chart)
+    w, h = _NOMINAL_PLOT
+    box = _label_box(_fraction(x_frame, 2) * w, (1 - _fraction(y_frame, 6)) * h, "under", position or "top right")
+    assert position == HIDDEN or not _clashes(box, [_annotation_box(chart.annotations[0], x_frame, y_frame)])
+    assert position != "top right"  # the side it would take with no annotation
+    plain = Chart("c", chart.x, chart.y, chart.series)
+    assert label_positions(plain)[0][1] == "top right"

@@ -51,6 +51,7 @@ def test_choosing_another_machine_prices_its_own_offers(visit):
     """p5.48xlarge has a capacity block but no dated commitment: its table has three ways to pay, as in CPython."""
     open_live(visit)
     set_field(visit, WIDGET, "instance", "p5.48xlarge")
+    visit.wait_live(WIDGET)  # the answer is the same for any machine shown: wait for the reply, not for the text
     expected = cpython(WIDGET, {"instance": "p5.48xlarge"})
     expect(visit.page.locator(f"{WIDGET.selector} .calc__answer")).to_have_text(expected.sentence)
     rows = table_rows(visit, "payment")
