@@ -43,6 +43,10 @@ class BreakEven:
     cheaper: str | None = None
 
 
+BEYOND_ANY_USE = 1e15
+"""A meeting point further out than this is no meeting: a million billion of any unit of use."""
+
+
 def break_even(a: CostLine, b: CostLine) -> BreakEven:
     """Find the use at which two cost lines meet, for use >= 0.
 
@@ -56,6 +60,12 @@ def break_even(a: CostLine, b: CostLine) -> BreakEven:
     'EC2'
     >>> break_even(CostLine("A", 1, 5e-324), CostLine("B", 4, 0)).outcome  # 3 / 5e-324 overflows
     'never'
+
+    A meeting beyond :data:`BEYOND_ANY_USE` (a million billion sessions, hours or GB) is never, too: at 9e307 the
+    arithmetic around it would overflow (found by Hypothesis), and no use ever reaches it.
+
+    >>> break_even(CostLine("A", 2, 0), CostLine("B", 0, 2.2e-308)).outcome
+    'never'
     """
     rate_gap = a.rate - b.rate
     fixed_gap = b.fixed - a.fixed
@@ -64,7 +74,7 @@ def break_even(a: CostLine, b: CostLine) -> BreakEven:
             return BreakEven(a.label, b.label, "identical")
         return BreakEven(a.label, b.label, "never", cheaper=a.label if fixed_gap > 0 else b.label)
     x = fixed_gap / rate_gap
-    if not math.isfinite(x):
+    if not math.isfinite(x) or x > BEYOND_ANY_USE:
         # Rates too close to tell apart: the meeting lies beyond any number, so the cheaper start wins.
         return BreakEven(a.label, b.label, "never", cheaper=a.label if fixed_gap > 0 else b.label)
     if x <= 0:
