@@ -1,10 +1,12 @@
 """The models: each formula the calculators use, written once, as pure functions with worked examples.
 
-- :mod:`.storage`: what keeping data costs by the hour of a monthly price.
+- :mod:`.storage`: what keeping data costs, by the hour of a monthly price or for whole months.
 - :mod:`.interruptions`: spot interruptions, checkpoints and restarts (Young 1974, Daly 2006).
 - :mod:`.training`: FLOPs, training time, memory fit and the time-cost frontier of a transformer run.
 - :mod:`.lines`: straight cost lines and where two of them cross.
 - :mod:`.machines`: what pricing.json says about a machine (GPUs, peaks, prices), read in one place.
+- :mod:`.offers`: ways to pay for a plan of machines: by the hour, in capacity blocks, by commitment.
+- :mod:`.comparison`: how costs compare: each part's share of a total.
 
 A calculator page declares inputs, calls models and presents the results; it never imports
 another page.

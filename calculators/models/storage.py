@@ -1,4 +1,4 @@
-"""What storing data costs for part of a month."""
+"""What storing data costs: by the hour of a monthly price, or for whole months."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ HOURS_PER_MONTH = 730.0
 
 BYTES_PER_GB = 1e9
 
-__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "storage_cost"]
+__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "storage_cost", "volume_cost"]
 
 
 def storage_cost(size_gb: float, price_per_gb_month: float, hours: float) -> float:
@@ -24,3 +24,14 @@ def storage_cost(size_gb: float, price_per_gb_month: float, hours: float) -> flo
     0.069
     """
     return size_gb * price_per_gb_month * hours / HOURS_PER_MONTH
+
+
+def volume_cost(size_gb: float, price_per_gb_month: float, months: float) -> float:
+    """What does a volume of ``size_gb`` cost for ``months``?
+
+    A 100 GB EBS volume at $0.10 per GB-month for one month:
+
+    >>> volume_cost(100, 0.10, 1)
+    10.0
+    """
+    return size_gb * price_per_gb_month * months
