@@ -6,7 +6,7 @@
 - :mod:`.lines`: straight cost lines and where two of them cross.
 - :mod:`.machines`: what pricing.json says about a machine (GPUs, peaks, prices), read in one place.
 - :mod:`.offers`: ways to pay for a plan of machines: by the hour, in capacity blocks, by commitment.
-- :mod:`.comparison`: how costs compare: each part's share of a total.
+- :mod:`.comparison`: how costs compare: each part's share of a total, a saving as a share.
 - :mod:`.images`: container images in a registry: the space they take, what pulling them costs.
 
 A calculator page declares inputs, calls models and presents the results; it never imports

@@ -1,10 +1,11 @@
-"""How costs compare: each part's share of a total."""
+"""How costs compare: each part's share of a total, and what one option saves against another as a share."""
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
-__all__ = ["shares"]
+__all__ = ["saving_percent", "shares"]
 
 
 def shares(parts: Mapping[str, float]) -> dict[str, float]:
@@ -19,3 +20,18 @@ def shares(parts: Mapping[str, float]) -> dict[str, float]:
     """
     total = sum(parts.values())
     return {name: (part / total if total else 0.0) for name, part in parts.items()}
+
+
+def saving_percent(base: float, other: float) -> float | None:
+    """What share of ``base`` does choosing ``other`` save, in percent (negative: it costs more)? None when there is
+    no base to take a share of (a cost of 0 or less), or the share is too large to be a number.
+
+    Spot at $30 against $100 on demand saves 70%; at $120 it costs 20% more:
+
+    >>> saving_percent(100, 30), saving_percent(100, 120), saving_percent(0, 30)
+    (70.0, -20.0, None)
+    """
+    if base <= 0:
+        return None
+    share = 100 * (base - other) / base
+    return share if math.isfinite(share) else None
