@@ -8,6 +8,7 @@
 - :mod:`.offers`: ways to pay for a plan of machines: by the hour, in capacity blocks, by commitment.
 - :mod:`.comparison`: how costs compare: each part's share of a total, a saving as a share.
 - :mod:`.images`: container images in a registry: the space they take, what pulling them costs.
+- :mod:`.platforms`: one job on a platform that bills start-up, failed starts and slower workers, less a credit.
 
 A calculator page declares inputs, calls models and presents the results; it never imports
 another page.
