@@ -9,6 +9,7 @@
 - :mod:`.comparison`: how costs compare: each part's share of a total, a saving as a share.
 - :mod:`.images`: container images in a registry: the space they take, what pulling them costs.
 - :mod:`.platforms`: one job on a platform that bills start-up, failed starts and slower workers, less a credit.
+- :mod:`.ownership`: owning a desktop against renting: its net price and power, when it pays off, in calendar days.
 
 A calculator page declares inputs, calls models and presents the results; it never imports
 another page.
