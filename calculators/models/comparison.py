@@ -1,11 +1,12 @@
-"""How costs compare: each part's share of a total, and what one option saves against another as a share."""
+"""How costs compare: each part's share of a total, what one option saves against another as a share, and by what
+fraction a cost changed."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 
-__all__ = ["saving_percent", "shares"]
+__all__ = ["cost_change", "saving_percent", "shares"]
 
 
 def shares(parts: Mapping[str, float]) -> dict[str, float]:
@@ -35,3 +36,17 @@ def saving_percent(base: float, other: float) -> float | None:
         return None
     share = 100 * (base - other) / base
     return share if math.isfinite(share) else None
+
+
+def cost_change(oldest: float, newest: float) -> float | None:
+    """By what fraction did the cost change from the oldest price to the newest?
+
+    ``None`` when the oldest cost is zero (a job of no hours, or a free machine): no change
+    can be stated as a share of nothing.
+
+    >>> round(cost_change(0.1, 0.3108), 4), cost_change(14.4, 14.4), cost_change(0, 0)
+    (2.108, 0.0, None)
+    """
+    if oldest == 0:
+        return None
+    return newest / oldest - 1.0
