@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ._declare import Calculator, Input, PricingChoices, assumption
 from ._numbers import format_range, format_value, number_text
-from ._pricing import Pricing, months_between, stale_offer
+from ._pricing import Observation, Pricing, months_between, stale_offer
 from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
 from ._ways_to_pay import KIND_LABELS, PRICE_KINDS, committed_offers, kinds_chosen, offer_cost, payment_view, price_age
@@ -25,8 +25,8 @@ from .models.calibration import estimate_range
 from .models.cluster import plan_on
 from .models.machines import Exclusion, machine, price_observation, require_machine
 from .models.planning import cluster_job, spot_interruptions_per_hour
-from .models.storage import BYTES_PER_GB, storage_cost
-from .models.training import CHECKPOINT_BYTES_PER_PARAMETER, TrainingRun, model_state_bytes, pareto_front
+from .models.storage import BYTES_PER_GB, storage_cost, transfer_cost
+from .models.training import TrainingRun, model_state_bytes, pareto_front, run_storage_gb
 
 HARDWARE = "Hardware and price"
 """The form group that picks machines and prices."""
@@ -106,28 +106,85 @@ class InstanceEstimate:
         return self.lost_hours * self.machines * self.on_demand_price
 
 
+def _spot_fields(outcome: str, price: float | None = None, hours: float | None = None, total: float | None = None,
+                 compute: float | None = None, as_of: str = "") -> dict:
+    """An estimate's spot fields: the outcome, and the price, hours, total, compute and date when there are any.
+
+    >>> _spot_fields("no spot price")["spot_total"] is None
+    True
+    """
+    return {"spot_outcome": outcome, "spot_price": price, "spot_hours": hours, "spot_total": total,
+            "spot_compute": compute, "spot_as_of": as_of}
+
+
 def _spot(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, stored: tuple[float, float],
-          transfer: float) -> tuple[float | None, float | None, str, float | None, list[str], float | None, str]:
-    """Spot price, wall hours, outcome, total, a note on an old price, compute cost and the price's date of the plan's
-    machines on spot. A spot price used as today's but older than the oldest price asked for is not used."""
-    name = found.spec.name
+          transfer: float) -> tuple[dict, list[str]]:
+    """What do the plan's machines cost on spot, and how long do they take, spot interruptions added to the failures?
+
+    Returns the estimate's spot fields and a note on a price from an earlier year. A spot price used as today's but
+    older than the oldest price asked for is not used. With no interruptions, nothing stored and nothing moved in,
+    the nanoGPT run's spot total on p4d.24xlarge is its compute:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE}) | {"interruption_rate": 0.0}
+    >>> run = training_run(values, pricing)
+    >>> found = plan_machine(machine(pricing, "p4d.24xlarge"), run, values, pricing, 33.05)
+    >>> fields, notes = _spot(found, run, values, pricing, (0.0, 0.0), 0.0)
+    >>> fields["spot_outcome"], fields["spot_total"] == fields["spot_compute"]
+    ('no interruptions', True)
+    """
+    name, basis = found.spec.name, values["price_basis"]
     if "spot" not in pricing.section("instances")[name]:
-        return None, None, "no spot price", None, [], None, ""
-    observation, fell_back = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])
-    if (values["price_basis"] == "current" or fell_back) and stale_offer(pricing, f"/instances/{name}/spot", values["price_age_months"]):
-        return None, None, f"spot price from {observation.as_of}, too old to use", None, [], None, observation.as_of
+        return _spot_fields("no spot price"), []
+    observation, fell_back = price_observation(pricing, f"/instances/{name}/spot", basis)
+    if (basis == "current" or fell_back) and stale_offer(pricing, f"/instances/{name}/spot", values["price_age_months"]):
+        return _spot_fields(f"spot price from {observation.as_of}, too old to use", as_of=observation.as_of), []
     notes = [f"spot price from {observation.as_of[:4]}"] if observation.as_of[:4] < pricing.snapshot_date[:4] else []
     job = cluster_job(run, found.fit, found.spec.gpu_count, found.gpu_flops, found.per_doubling, reliability(values),
                       observation.value, spot_interruptions_per_hour(values["interruption_rate"]))
     plan = plan_on(job, found.plan.machines)
     if not math.isfinite(plan.wall_hours):
-        return observation.value, None, "never finishes", None, notes, None, observation.as_of
+        return _spot_fields("never finishes", observation.value, as_of=observation.as_of), notes
     outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
-    return observation.value, plan.wall_hours, outcome, total, notes, plan.cost, observation.as_of
+    return _spot_fields(outcome, observation.value, plan.wall_hours, total, plan.cost, observation.as_of), notes
+
+
+def _data_costs(run: TrainingRun, values: dict, pricing: Pricing) -> tuple[float, float, float]:
+    """How many GB does the run keep, at what price a GB-month, and what does moving its data in cost?
+
+    The nanoGPT note's 100 GB and one checkpoint of 124M parameters: 100 + 12 × 124e6 / 1e9 = 101.488 GB on EBS gp3;
+    moving data into AWS is free:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> kept, price, transfer = _data_costs(training_run(values, pricing), values, pricing)
+    >>> round(kept, 3), price == pricing.value("/storage/ebs-gp3/price"), transfer
+    (101.488, True, 0.0)
+    """
+    basis = values["price_basis"]
+    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
+    transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
+    kept = run_storage_gb(values["dataset_gb"], values["checkpoints_kept"], run.parameters)
+    return kept, store_price, transfer_cost(values["dataset_gb"], transfer_price)
 
 
 def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
+    """Which plan does the run get on machines of type ``name``, at which price? Or why is the machine left out?
+
+    The nanoGPT run fits one p4d.24xlarge, priced at the note's $33.05/h (2024); a c5.2xlarge has no GPU:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> plan = _estimate("p4d.24xlarge", training_run(values, pricing), values, pricing)
+    >>> plan.machines, plan.on_demand_price, plan.price_as_of
+    (1, 33.05, '2024')
+    >>> _estimate("c5.2xlarge", training_run(values, pricing), values, pricing).reason
+    'no GPU model listed'
+    """
     basis = values["price_basis"]
     spec = machine(pricing, name, include_retired=basis != "current")
     if isinstance(spec, Exclusion):
@@ -140,22 +197,36 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
     found = plan_machine(spec, run, values, pricing, on_demand.value)
     if isinstance(found, Exclusion):
         return found
-    plan = found.plan
-    if not math.isfinite(plan.wall_hours):
+    if not math.isfinite(found.plan.wall_hours):
         return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}",
-                         f"never finishes on {number_text(plan.machines)}: failures come faster than it can checkpoint")
-    notes = list(found.notes)
-    if basis != "current" and not fell_back:
-        notes.append(f"{basis} price")
-    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
-    transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
-    stored_gb = values["dataset_gb"] + values["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
-    transfer = values["dataset_gb"] * transfer_price
-    spot_price, spot_hours, outcome, spot_total, spot_notes, spot_compute, spot_as_of = _spot(
-        found, run, values, pricing, (stored_gb, store_price), transfer)
-    speed = found.speed
+                         f"never finishes on {number_text(found.plan.machines)}: failures come faster than it can checkpoint")
+    notes = list(found.notes) + ([f"{basis} price"] if basis != "current" and not fell_back else [])
+    return _priced(found, run, values, pricing, on_demand, notes, today)
+
+
+def _priced(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, on_demand: Observation,
+            notes: list[str], today: bool) -> InstanceEstimate:
+    """What does the plan cost on demand and on spot, with its storage, transfer and other ways to pay?
+
+    The nanoGPT run on one p4d.24xlarge at the note's $33.05/h: its compute is its hours × $33.05; moving the data in
+    is free; a note's price has no other ways to pay:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> run = training_run(values, pricing)
+    >>> found = plan_machine(machine(pricing, "p4d.24xlarge"), run, values, pricing, 33.05)
+    >>> price = price_observation(pricing, "/instances/p4d.24xlarge/on_demand", "note-nanogpt")[0]
+    >>> plan = _priced(found, run, values, pricing, price, [], False)
+    >>> plan.compute_cost == plan.hours * 33.05, plan.transfer_cost, plan.offers
+    (True, 0.0, ())
+    """
+    spec, plan, speed = found.spec, found.plan, found.speed
+    kept, store_price, transfer = _data_costs(run, values, pricing)
+    spot, spot_notes = _spot(found, run, values, pricing, (kept, store_price), transfer)
+    pointer = f"/instances/{spec.name}/on_demand"
     return InstanceEstimate(
-        instance=name,
+        instance=spec.name,
         provider=spec.provider,
         gpu=spec.gpu,
         gpu_label=spec.gpu_label,
@@ -170,19 +241,14 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
         memory_per_gpu_gb=spec.memory_gb,
         on_demand_price=on_demand.value,
         compute_cost=plan.cost,
-        storage_cost=storage_cost(stored_gb, store_price, plan.wall_hours),
+        storage_cost=storage_cost(kept, store_price, plan.wall_hours),
         transfer_cost=transfer,
-        spot_price=spot_price,
-        spot_hours=spot_hours,
-        spot_outcome=outcome,
-        spot_total=spot_total,
         meets_deadline=found.meets_deadline,
         notes=tuple(notes + spot_notes),
         sold_as=pricing.quantity(pointer).offer["kind"],
         price_as_of=on_demand.as_of,
-        spot_as_of=spot_as_of,
-        spot_compute=spot_compute,
-        offers=committed_offers(pricing, name, values["price_age_months"]) if today else (),
+        offers=committed_offers(pricing, spec.name, values["price_age_months"]) if today else (),
+        **spot,
     )
 
 

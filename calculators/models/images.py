@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from .storage import transfer_cost
+
 __all__ = ["pull_budget", "pull_cost", "pulls_within", "stored_gb"]
 
 
@@ -27,7 +29,7 @@ def pull_cost(pulls: float, image_gb: float, transfer_price: float) -> float:
     >>> round(pull_cost(4, 10, 0.09), 2)
     3.6
     """
-    return pulls * image_gb * transfer_price
+    return transfer_cost(pulls * image_gb, transfer_price)
 
 
 def pulls_within(budget: float, one_pull: float) -> int:
