@@ -277,8 +277,36 @@ def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEst
     return ranked, excluded
 
 
+EXAMPLE_PLANS = (
+    InstanceEstimate(
+        instance="one-big", provider="aws", gpu="G100", gpu_label="G100", gpu_count=1, machines=1, peak_tflops=100.0,
+        precision_used="bf16", mfu=0.5, hours=12_000 / 3600, work_hours=12_000 / 3600, memory_needed_gb=1.6,
+        memory_per_gpu_gb=80.0, on_demand_price=2.0, compute_cost=2.0 * 12_000 / 3600, storage_cost=0.0,
+        transfer_cost=0.0, spot_price=0.5, spot_hours=12_000 / 3600, spot_outcome="no interruptions",
+        spot_total=0.5 * 12_000 / 3600, meets_deadline=True, notes=(), price_as_of="2026-11", spot_as_of="2026-11",
+        spot_compute=0.5 * 12_000 / 3600,
+    ),
+    InstanceEstimate(
+        instance="eight-big", provider="aws", gpu="G100", gpu_label="G100", gpu_count=8, machines=1, peak_tflops=100.0,
+        precision_used="bf16", mfu=0.5, hours=1875 / 3600, work_hours=1875 / 3600, memory_needed_gb=0.6,
+        memory_per_gpu_gb=80.0, on_demand_price=20.0, compute_cost=20.0 * 1875 / 3600, storage_cost=0.0,
+        transfer_cost=0.0, spot_price=None, spot_hours=None, spot_outcome="no spot price", spot_total=None,
+        meets_deadline=True, notes=(), price_as_of="2026-11",
+    ),
+)
+"""Two plans for the examples, worked by hand (``tests/test_cost_to_train.py``'s small case): 6e17 FLOPs at
+100 TFLOPS a GPU and MFU 0.5 take 12,000 s = 3.33 h on one GPU at $2/h ($6.67; on spot at $0.50/h, $1.67), and
+1,875 s = 0.52 h on one machine of eight GPUs that keep 0.8 of their speed, at $20/h ($10.42), priced in 2026-11."""
+
+
 def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:
-    """The plans of machines sold on demand, cheapest first, each with its price's date and age at the snapshot."""
+    """Which plans of machines sold on demand hold the run, cheapest first: machines, speed, time, cost on demand and
+    on spot, and each price's date and age at the snapshot?
+
+    >>> print(" | ".join(_ranked_table(list(EXAMPLE_PLANS), "2026-11").texts[0]))  # doctest: +NORMALIZE_WHITESPACE
+    1 | one-big | 1 | 1 × G100 | 100 TFLOPS | bf16 | 50% | 0.14 days | 3 h | 0 h | $6.67 | $1.67 | 3.33 h | — |
+    2026-11 (under a month)
+    """
     ranked = [item for item in ranked if item.sold_as == "on_demand"]
     columns = (
         Column("rank", "count"), Column("instance"), Column("provider", shown=False), Column("GPU", shown=False),
@@ -298,7 +326,15 @@ def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:
 
 
 def _unranked_table(ranked: list[InstanceEstimate], snapshot: str) -> Table:
-    """Plans of machines not sold on demand (reservation only, marketplace): priced, never ranked as on demand."""
+    """Which plans are of machines not sold on demand (reservation only, marketplace), and what would they cost at the
+    listed hourly price? They are priced, never ranked as on demand.
+
+    Eight GPUs for 0.52 h (0.02 days) at a marketplace's $20/h, $10.42:
+
+    >>> from dataclasses import replace
+    >>> _unranked_table([replace(EXAMPLE_PLANS[1], sold_as="marketplace")], "2026-11").texts
+    (('eight-big', 'Marketplace', '1', '0.02 days', '$10.42', '2026-11 (under a month)'),)
+    """
     rows = [(item.instance, KIND_LABELS[item.sold_as], item.machines, item.days, item.on_demand_total,
              price_age(item.price_as_of, snapshot)) for item in ranked if item.sold_as != "on_demand"]
     columns = (Column("instance"), Column("sold as"), Column("machines", "count"), Column("days", "days"),
@@ -307,6 +343,11 @@ def _unranked_table(ranked: list[InstanceEstimate], snapshot: str) -> Table:
 
 
 def _excluded_table(excluded: list[Exclusion]) -> Table:
+    """Which machines are left out, and why?
+
+    >>> _excluded_table([Exclusion("c5.2xlarge", "none", "no GPU model listed")]).texts
+    (('c5.2xlarge', 'none', 'no GPU model listed'),)
+    """
     rows = [(item.instance, item.gpu, item.reason) for item in excluded]
     return Table("excluded", "Machines left out, and why", (Column("instance"), Column("GPUs"), Column("reason")), rows)
 
@@ -381,10 +422,16 @@ def best_per_provider(found: list[Option]) -> list[tuple[str, Option, Option]]:
 
 
 def _figure(found: list[Option]) -> Figure:
-    """Every option by wall time and total cost, with the options no other beats on both joined.
+    """How do the options trade time against cost, and which are not beaten on both?
 
-    When some options meet the deadline, only they are drawn: a machine type that cannot keep up would stretch
-    the time axis across years (it is in the ranking, with its note).
+    Every option by wall time and total cost, with the options no other beats on both joined. When some options meet
+    the deadline, only they are drawn: a machine type that cannot keep up would stretch the time axis across years
+    (it is in the ranking, with its note). Eight GPUs (0.52 h, $10.42) and one on spot (3.33 h, $1.67) are the best
+    trade-offs; one GPU on demand (3.33 h, $6.67) is beaten by spot:
+
+    >>> figure = _figure(options(list(EXAMPLE_PLANS), ("on_demand", "spot")))
+    >>> [series.name for series in figure.chart.series][:2], figure.chart.series[-1].labels
+    (['On demand', 'Spot'], ['eight-big', 'one-big spot'])
     """
     if any(o.meets_deadline for o in found):
         found = [o for o in found if o.meets_deadline]
@@ -407,21 +454,43 @@ def _figure(found: list[Option]) -> Figure:
         auto_axis("total cost (USD)", [p[2] for p in everything], prefix="$"),
         series,
     )
+    return Figure("cost_vs_time", chart, _figure_alt(everything, front))
+
+
+def _figure_alt(everything: list[tuple[str, float, float]], front: list[tuple[str, float, float]]) -> str:
+    """What does the cost-time chart show, in words? How many options, and which are the best trade-offs.
+
+    >>> _figure_alt([("a", 1.0, 9.0), ("b", 2.0, 3.0), ("c", 2.0, 5.0)], [("a", 1.0, 9.0), ("b", 2.0, 3.0)])
+    'Training time against total cost for 3 options; the best trade-offs are a, b. Every option is in the table below.'
+    """
     if not everything:
-        alt = "No plan that holds this run passes the filters, so there is nothing to plot."
-    else:
-        best = ", ".join(label for label, _, _ in front)
-        alt = (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
-               "Every option is in the table below.")
-    return Figure("cost_vs_time", chart, alt)
+        return "No plan that holds this run passes the filters, so there is nothing to plot."
+    best = ", ".join(label for label, _, _ in front)
+    return (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
+            "Every option is in the table below.")
 
 
 def _wanted(item: InstanceEstimate, values: dict) -> bool:
-    """Whether a plan passes the reader's provider and GPU filters."""
+    """Does a plan pass the reader's provider and GPU filters?
+
+    >>> _wanted(EXAMPLE_PLANS[0], {"provider_filter": "aws", "gpu_filter": "all"})
+    True
+    >>> _wanted(EXAMPLE_PLANS[0], {"provider_filter": "all", "gpu_filter": "H100"})
+    False
+    """
     return values["provider_filter"] in ("all", item.provider) and values["gpu_filter"] in ("all", item.gpu)
 
 
 def _provider_table(found: list[Option], pricing: Pricing) -> Table:
+    """Where to train: which option is the cheapest at each provider, and which the fastest?
+
+    At AWS the cheapest is one GPU on spot ($1.67, 3.33 h = 0.14 days), the fastest eight GPUs on demand (0.52 h =
+    0.02 days, $10.42):
+
+    >>> from calculators import load_pricing
+    >>> _provider_table(options(list(EXAMPLE_PLANS), ("on_demand", "spot")), load_pricing()).texts
+    (('Amazon Web Services', 'one-big spot', '$1.67', '0.14 days', 'eight-big', '0.02 days', '$10.42'),)
+    """
     columns = (
         Column("provider"), Column("provider id", shown=False), Column("cheapest"), Column("cheapest cost", "USD"),
         Column("cheapest time", "days"), Column("fastest"), Column("fastest time", "days"), Column("fastest cost", "USD"),
@@ -435,7 +504,17 @@ def _provider_table(found: list[Option], pricing: Pricing) -> Table:
 
 
 def _run_values(run: TrainingRun) -> list[Value]:
-    """What the run is: its tokens, its compute, and its memory before it is split over GPUs."""
+    """What is the run: its tokens, its compute, and its memory before it is split over GPUs?
+
+    nanoGPT's GPT-2 124M: 600,000 steps of 491,520 tokens = 294.9 B tokens; 6 × 124M + 12 × 12 layers × 1,024 × 768
+    = 857.2 MFLOP a token, 252.8 EFLOP in all; 16 B × 124M = 1.98 GB of states; 0.32 GB of activations with flash
+    attention (``tests/test_cost_to_train.py::test_memory_model_for_gpt2_small``):
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> [value.text for value in _run_values(training_run(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing))]
+    ['294.9 B tokens', '857.2 MFLOP', '252.8 EFLOP', '1.98 GB', '0.32 GB']
+    """
     tokens, flops = run.tokens, run.flops
     return [
         Value("tokens", "Training tokens", tokens / 1e9, "B tokens"),
@@ -446,8 +525,24 @@ def _run_values(run: TrainingRun) -> list[Value]:
     ]
 
 
+def _ranking_values(ranked: list[InstanceEstimate], values: dict) -> list[Value]:
+    """How many machine types have a plan after the filters, and how old may a price be?
+
+    >>> [value.text for value in _ranking_values(list(EXAMPLE_PLANS), {"price_age_months": 12})]
+    ['2', '12 months']
+    """
+    return [
+        Value("machines_ranked", "Machine types with a plan (after the filters)", len(ranked), "count"),
+        Value("price_age_limit", "Prices used: confirmed within", values["price_age_months"], "months"),
+    ]
+
+
 def _plan_values(prefix: str, label: str, item: InstanceEstimate, subject: str) -> list[Value]:
-    """The three figures of a plan the page exposes: machines, GPU-hours (failures included) and wall days."""
+    """How many machines does a plan take, how many GPU-hours (failures included), and how many days?
+
+    >>> [value.text for value in _plan_values("cheapest_", "Cheapest", EXAMPLE_PLANS[0], "one-big")]
+    ['1', '3.33 h', '0.14 days']
+    """
     return [
         Value(f"{prefix}machines", f"{label}: machines", item.machines, "count", subject=subject),
         Value(f"{prefix}gpu_hours", f"{label}: GPU-hours, failures included", item.gpu_hours, "h", subject=subject),
@@ -456,7 +551,18 @@ def _plan_values(prefix: str, label: str, item: InstanceEstimate, subject: str) 
 
 
 def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, snapshot: str) -> list[Value]:
-    """The cheapest plan on demand (with its range and its price's age), the cheapest on spot, and the fastest."""
+    """What does the cheapest plan on demand cost and take (with its range and its price's age), and what do the
+    cheapest on spot and the fastest cost?
+
+    With a range of 0.8 to 1.25 times the estimate: one GPU on demand, $6.67 ($5.33 to $8.33); on spot, $1.67; the
+    fastest, eight GPUs, 0.52 h for $10.42:
+
+    >>> shown = _cheapest_values(list(EXAMPLE_PLANS), 0.8, 1.25, "2026-11")
+    >>> [(value.text, value.note) for value in shown if value.name in ("cheapest_cost", "cheapest_spot_cost")]
+    [('$6.67', '$5.3–$8.3'), ('$1.67', '3.33 h with interruptions')]
+    >>> shown[-1].text, shown[-1].subject, shown[-1].note
+    ('0.52 h', 'eight-big', '$10.42 on demand')
+    """
     best = ranked[0]
     shown = [
         Value("cheapest_cost", f"Cheapest: {best.label} on demand", best.on_demand_total, "USD", subject=best.instance,
@@ -475,6 +581,16 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, sn
         Value("cheapest_price_age", f"Cheapest: {best.label}'s price confirmed, months before the snapshot",
               float(months_between(best.price_as_of, snapshot)), "months", subject=best.price_as_of),
     ]
+    return shown + _spot_and_fastest_values(ranked)
+
+
+def _spot_and_fastest_values(ranked: list[InstanceEstimate]) -> list[Value]:
+    """Which plan is cheapest on spot, and which is the fastest, with what each costs?
+
+    >>> [(value.name, value.subject) for value in _spot_and_fastest_values(list(EXAMPLE_PLANS))]
+    [('cheapest_spot_cost', 'one-big'), ('fastest_hours', 'eight-big')]
+    """
+    shown = []
     spot_options = [item for item in ranked if item.spot_total is not None]
     if spot_options:
         spot_best = min(spot_options, key=lambda item: (item.spot_total, item.instance))
@@ -486,22 +602,19 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, sn
     return shown
 
 
-def compute(values: dict, pricing: Pricing) -> Result:
-    """The plans for every machine type, the cheapest and the chosen one, the exclusions and the cost-time chart."""
-    require_machine(pricing, values["instance"])
-    run = training_run(values, pricing)
-    every, excluded = estimate_instances(values, pricing)
-    ranked = [item for item in every if _wanted(item, values)]
-    sold = [item for item in ranked if item.sold_as == "on_demand"]
-    found = options(ranked, kinds_chosen(values["price_kind"]), values["deadline_days"] * 24.0)
-    low, high = estimate_range(pricing, run.efficiency, run.is_moe)
-    shown = [*_run_values(run), Value("machines_ranked", "Machine types with a plan (after the filters)", len(ranked), "count")]
+def _ranking_notes(tokens: float, every: list[InstanceEstimate], ranked: list[InstanceEstimate]) -> list[str]:
+    """What should a reader know about the ranking: a run of no tokens, no plan, no plan through the filters, or no
+    spot plan that finishes?
+
+    >>> for note in _ranking_notes(6e11, list(EXAMPLE_PLANS), []):
+    ...     print(note)
+    No plan that holds the run passes the provider and GPU filters.
+    2 plans that hold the run are hidden by the provider and GPU filters.
+    """
     notes: list[str] = []
-    if run.tokens == 0:
+    if tokens == 0:
         notes.append("No tokens to train: every plan takes 0 hours, and only the transfer in costs anything.")
-    shown.append(Value("price_age_limit", "Prices used: confirmed within", values["price_age_months"], "months"))
-    if sold:
-        shown += _cheapest_values(sold, low, high, pricing.snapshot_date)
+    if any(item.sold_as == "on_demand" for item in ranked):
         if not any(item.spot_total is not None for item in ranked):
             notes.append("No plan that holds the run has a spot price that finishes.")
     elif every:
@@ -510,30 +623,57 @@ def compute(values: dict, pricing: Pricing) -> Result:
         notes.append("No machine in pricing.json can hold this run: see the excluded list for what each one lacks.")
     if len(ranked) < len(every):
         notes.append(f"{len(every) - len(ranked)} plans that hold the run are hidden by the provider and GPU filters.")
-    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
-    shown += chosen_values
-    notes += chosen_notes
-    chosen = next((item for item in every if item.instance == values["instance"]), None)
-    paying_values, paying_table, paying_figure = payment_view(chosen, chosen.offers, pricing) if chosen else ([], (), ())
-    shown += paying_values
-    notes.append(f"The range is the spread of the published runs around their estimates: from {low - 1:+.0%} to "
-                 f"{high - 1:+.0%} (the table of published runs below).")
+    return notes
+
+
+def _closing_notes(values: dict, pricing: Pricing, bounds: tuple[float, float]) -> list[str]:
+    """What does the estimate's range mean, which prices are used, and where is the data stored?
+
+    >>> from calculators import load_pricing
+    >>> for note in _closing_notes({"price_basis": "current", "dataset_store": "ebs-gp3"}, load_pricing(), (0.8, 1.25)):
+    ...     print(note)  # doctest: +NORMALIZE_WHITESPACE
+    The range is the spread of the published runs around their estimates: from -20% to +25%
+    (the table of published runs below).
+    Storage is priced on Amazon EBS gp3 (General Purpose SSD) for every plan, for as long as the run lasts.
+    """
+    low, high = bounds
+    notes = [(f"The range is the spread of the published runs around their estimates: from {low - 1:+.0%} to "
+              f"{high - 1:+.0%} (the table of published runs below).")]
     if values["price_basis"] != "current":
         notes.append(f"Plans marked '{values['price_basis']} price' use that source's price; the others use their newest price.")
     store = pricing.section("storage")[values["dataset_store"]].get("label", values["dataset_store"])
     notes.append(f"Storage is priced on {store} for every plan, for as long as the run lasts.")
-    return Result(
-        tuple(shown),
-        (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
-         _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else [])),
-        (_figure(found), *([paying_figure] if chosen else [])),
-        tuple(notes),
-        answer=_answer(ranked, found, bool(every), (low, high), values),
-    )
+    return notes
+
+
+def compute(values: dict, pricing: Pricing) -> Result:
+    """Which machines can train the run, in what time and at what cost; which is the cheapest, where, and what does
+    the chosen machine's plan cost every way it can be paid for?"""
+    require_machine(pricing, values["instance"])
+    run = training_run(values, pricing)
+    every, excluded = estimate_instances(values, pricing)
+    ranked = [item for item in every if _wanted(item, values)]
+    sold = [item for item in ranked if item.sold_as == "on_demand"]
+    found = options(ranked, kinds_chosen(values["price_kind"]), values["deadline_days"] * 24.0)
+    low, high = estimate_range(pricing, run.efficiency, run.is_moe)
+    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
+    chosen = next((item for item in every if item.instance == values["instance"]), None)
+    paying_values, paying_table, paying_figure = payment_view(chosen, chosen.offers, pricing) if chosen else ([], (), ())
+    cheapest_values = _cheapest_values(sold, low, high, pricing.snapshot_date) if sold else []
+    shown = [*_run_values(run), *_ranking_values(ranked, values), *cheapest_values, *chosen_values, *paying_values]
+    notes = [*_ranking_notes(run.tokens, every, ranked), *chosen_notes, *_closing_notes(values, pricing, (low, high))]
+    tables = (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
+              _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else []))
+    return Result(tuple(shown), tables, (_figure(found), *([paying_figure] if chosen else [])), tuple(notes),
+                  answer=_answer(ranked, found, bool(every), (low, high), values))
 
 
 def _span(item_hours: float, total: float, bounds: tuple[float, float]) -> str:
-    """'for 26–31 days: $2.1M–$2.7M', in hours below two days."""
+    """How long, and for how much, within the estimate's range? In hours below two days.
+
+    >>> _span(12_000 / 3600, 2.0 * 12_000 / 3600, (0.8, 1.25)), _span(40 * 24, 2e6, (0.8, 1.25))
+    ('for 2.7–4.2 h: $5.3–$8.3', 'for 32–50 days: $1.6M–$2.5M')
+    """
     low, high = bounds
     days = item_hours / 24.0
     time = format_range(days * low, days * high, "days") if days >= 2 else format_range(item_hours * low, item_hours * high, "h")
@@ -541,7 +681,17 @@ def _span(item_hours: float, total: float, bounds: tuple[float, float]) -> str:
 
 
 def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool, bounds: tuple[float, float], values: dict) -> str:
-    """The cheapest plan with its range and what failures cost it; a cheaper spot plan, or a faster single machine."""
+    """Which plan is the cheapest, with its range and what failures cost it; is one on spot cheaper, or a single
+    machine faster?
+
+    One GPU on demand, 3.33 h for $6.67 (0.8 to 1.25 times: 2.7–4.2 h, $5.3–$8.3); on spot $1.67 ($1.3–$2.1); eight
+    GPUs are faster, 0.52 h for $10.42 (0.42–0.65 h, $8.3–$13):
+
+    >>> print(_answer(list(EXAMPLE_PLANS), options(list(EXAMPLE_PLANS), ("on_demand", "spot")), True, (0.8, 1.25),
+    ...               {"deadline_days": 30}))  # doctest: +NORMALIZE_WHITESPACE
+    Cheapest: one-big on demand for 2.7–4.2 h: $5.3–$8.3; on spot, one-big for 2.7–4.2 h: $1.3–$2.1;
+    fastest: eight-big for 0.42–0.65 h: $8.3–$13.
+    """
     if not any_plan:
         return ("No machine in our price list can hold this run, even in the largest cluster its provider is sourced "
                 "to offer (see the machines left out, and why).")
@@ -569,6 +719,16 @@ def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool,
 
 
 def _chosen_values(name: str, ranked: list[InstanceEstimate], excluded: list) -> tuple[list[Value], list[str]]:
+    """What does the chosen machine's plan take and cost, on demand and on spot? Only a note when it cannot be planned.
+
+    One GPU: 3.33 h, no time lost, $6.67 on demand at $2/h, $1.67 on spot:
+
+    >>> shown, notes = _chosen_values("one-big", list(EXAMPLE_PLANS), [])
+    >>> [value.text for value in shown], notes
+    (['1', '3.33 h', '0.14 days', '3.33 h', '0.14 days', '0 h', '$6.67', '$6.67', '$1.67'], [])
+    >>> _chosen_values("c5.2xlarge", [], [Exclusion("c5.2xlarge", "none", "no GPU model listed")])
+    ([], ['c5.2xlarge cannot be planned: no GPU model listed.'])
+    """
     item = next(item for item in ranked + excluded if item.instance == name)
     if isinstance(item, Exclusion):
         return [], [f"{name} cannot be planned: {item.reason}."]
