@@ -21,7 +21,7 @@ from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
 from ._ways_to_pay import KIND_LABELS, PRICE_KINDS, committed_offers, kinds_chosen, offer_cost, payment_view, price_age
 from .charts import Chart, Series, auto_axis
-from .models.calibration import estimate_range
+from .models.calibration import estimate_range, within_range
 from .models.cluster import plan_on
 from .models.machines import Exclusion, machine, price_observation, require_machine
 from .models.planning import cluster_job, spot_interruptions_per_hour
@@ -564,17 +564,17 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, sn
     ('0.52 h', 'eight-big', '$10.42 on demand')
     """
     best = ranked[0]
+    cost = within_range(best.on_demand_total, (low, high))
+    days, hours = format_range(*within_range(best.days, (low, high)), "days"), within_range(best.hours, (low, high))
     shown = [
         Value("cheapest_cost", f"Cheapest: {best.label} on demand", best.on_demand_total, "USD", subject=best.instance,
-              note=format_range(best.on_demand_total * low, best.on_demand_total * high, "USD")),
-        Value("cheapest_hours", f"Cheapest: {best.label} time", best.hours, "h", subject=best.instance,
-              note=format_range(best.days * low, best.days * high, "days")),
+              note=format_range(*cost, "USD")),
+        Value("cheapest_hours", f"Cheapest: {best.label} time", best.hours, "h", subject=best.instance, note=days),
         Value("cheapest_days", f"Cheapest: {best.label} time in days", best.days, "days", subject=best.instance),
         Value("cheapest_time", f"Cheapest: {best.label} time", *((best.days, "days") if best.hours >= 48 else (best.hours, "h")),
-              note=format_range(best.days * low, best.days * high, "days") if best.hours >= 48
-              else format_range(best.hours * low, best.hours * high, "h"), subject=best.instance),
-        Value("cheapest_cost_low", "Cheapest on demand, low end of the range", best.on_demand_total * low, "USD", subject=best.instance),
-        Value("cheapest_cost_high", "Cheapest on demand, high end of the range", best.on_demand_total * high, "USD", subject=best.instance),
+              note=days if best.hours >= 48 else format_range(*hours, "h"), subject=best.instance),
+        Value("cheapest_cost_low", "Cheapest on demand, low end of the range", cost[0], "USD", subject=best.instance),
+        Value("cheapest_cost_high", "Cheapest on demand, high end of the range", cost[1], "USD", subject=best.instance),
         Value("cheapest_lost_hours", f"Cheapest: {best.label} time lost to failures", best.lost_hours, "h",
               note=format_value(best.lost_cost, "USD"), subject=best.instance),
         *_plan_values("cheapest_", "Cheapest", best, best.instance),
@@ -674,10 +674,12 @@ def _span(item_hours: float, total: float, bounds: tuple[float, float]) -> str:
     >>> _span(12_000 / 3600, 2.0 * 12_000 / 3600, (0.8, 1.25)), _span(40 * 24, 2e6, (0.8, 1.25))
     ('for 2.7–4.2 h: $5.3–$8.3', 'for 32–50 days: $1.6M–$2.5M')
     """
-    low, high = bounds
     days = item_hours / 24.0
-    time = format_range(days * low, days * high, "days") if days >= 2 else format_range(item_hours * low, item_hours * high, "h")
-    return f"for {time}: {format_range(total * low, total * high, 'USD')}"
+    if days >= 2:
+        time = format_range(*within_range(days, bounds), "days")
+    else:
+        time = format_range(*within_range(item_hours, bounds), "h")
+    return f"for {time}: {format_range(*within_range(total, bounds), 'USD')}"
 
 
 def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool, bounds: tuple[float, float], values: dict) -> str:

@@ -1,6 +1,6 @@
 """The models: each formula the calculators use, written once, as pure functions with worked examples.
 
-- :mod:`.storage`: what keeping data costs, by the hour of a monthly price or for whole months.
+- :mod:`.storage`: what keeping data costs, by the hour of a monthly price or for whole months, and moving it.
 - :mod:`.interruptions`: spot interruptions, checkpoints and restarts (Young 1974, Daly 2006).
 - :mod:`.training`: FLOPs, training time, memory fit and the time-cost frontier of a transformer run.
 - :mod:`.lines`: straight cost lines and where two of them cross.
