@@ -108,7 +108,8 @@ class InstanceEstimate:
 
 def _spot_fields(outcome: str, price: float | None = None, hours: float | None = None, total: float | None = None,
                  compute: float | None = None, as_of: str = "") -> dict:
-    """An estimate's spot fields: the outcome, and the price, hours, total, compute and date when there are any.
+    """Which spot fields does an estimate get? The outcome, and the price, hours, total, compute and date when there
+    are any.
 
     >>> _spot_fields("no spot price")["spot_total"] is None
     True
@@ -648,7 +649,15 @@ def _closing_notes(values: dict, pricing: Pricing, bounds: tuple[float, float]) 
 
 def compute(values: dict, pricing: Pricing) -> Result:
     """Which machines can train the run, in what time and at what cost; which is the cheapest, where, and what does
-    the chosen machine's plan cost every way it can be paid for?"""
+    the chosen machine's plan cost every way it can be paid for?
+
+    nanoGPT's run on p4d.24xlarge is priced at the note's $33.05 an hour:
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> result.value("instance_compute") == result.value("instance_hours") * 33.05
+    True
+    """
     require_machine(pricing, values["instance"])
     run = training_run(values, pricing)
     every, excluded = estimate_instances(values, pricing)

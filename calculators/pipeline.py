@@ -109,7 +109,12 @@ def answer(costs: dict[str, float]) -> str:
 
 
 def compute(values: dict, pricing: Pricing) -> Result:
-    """What does each stage of the pipeline cost, and the whole? Values, the table of stages and the bar chart."""
+    """What does each stage of the pipeline cost, and the whole? Values, the table of stages and the bar chart.
+
+    >>> from calculators import load_pricing
+    >>> compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing()).value("total")
+    3186.88
+    """
     costs = stage_costs(values)
     return Result(tuple(stage_values(costs)), (stage_table(costs),), (stage_figure(costs),), answer=answer(costs))
 

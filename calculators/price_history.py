@@ -109,6 +109,11 @@ class History:
 
 
 def _kinds(choice: str) -> tuple[str, ...]:
+    """Which kinds of price does the reader's choice take in?
+
+    >>> _kinds("both"), _kinds("spot")
+    (('on_demand', 'spot'), ('spot',))
+    """
     return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
 
 
@@ -170,9 +175,14 @@ def price_history(values: dict, pricing: Pricing) -> History:
 
 
 def _g2_spot_history(pricing: Pricing) -> History:
-    """The examples' history, worked by hand: a 96-hour job on g2.2xlarge spot at the 2015 note's $0.10/h
-    (96 × $0.10 = $9.60) and at the v3 catalog's $0.3108/h of 2022-10 (96 × $0.3108 = $29.8368), a change of
-    0.3108 / 0.10 - 1 = +210.8%; c5.2xlarge left out for having no GPU."""
+    """Which history do the examples use? One worked by hand: a 96-hour job on g2.2xlarge spot at the 2015 note's
+    $0.10/h (96 × $0.10 = $9.60) and at the v3 catalog's $0.3108/h of 2022-10 (96 × $0.3108 = $29.8368), a change of
+    0.3108 / 0.10 - 1 = +210.8%; c5.2xlarge left out for having no GPU.
+
+    >>> from calculators import load_pricing
+    >>> [round(point.cost, 4) for point in _g2_spot_history(load_pricing()).series[0].points]
+    [9.6, 29.8368]
+    """
     spot = pricing.quantity("/instances/g2.2xlarge/spot").observations
     return History((PriceSeries("g2.2xlarge", "spot", 96.0, price_points(96.0, spot)),),
                    (("c5.2xlarge", "no GPU model listed"),), (("g2.2xlarge", 96.0),), (("g2.2xlarge", "g2.2xlarge"),))
@@ -340,7 +350,15 @@ def history_notes(values: dict, history: History, pricing: Pricing, kinds: tuple
 
 
 def compute(values: dict, pricing: Pricing) -> Result:
-    """What did the chosen machine's job cost then and now, at every dated price as a table, and over time?"""
+    """What did the chosen machine's job cost then and now, at every dated price as a table, and over time?
+
+    nanoGPT's run on p4d.24xlarge: 93.82 h, which cost 93.82 × $33.05 at the note's price (2024):
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> round(result.value("hours"), 2), result.value("on_demand_oldest") == result.value("hours") * 33.05
+    (93.82, True)
+    """
     require_machine(pricing, values["instance"])
     history = price_history(values, pricing)
     kinds = _kinds(values["price_kind"])
@@ -371,7 +389,14 @@ def answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
 
 
 def _has_history(pricing: Pricing, name: str, kinds: tuple[str, ...]) -> bool:
-    """Whether a machine has two or more dated prices of one of these kinds."""
+    """Has a machine two or more dated prices of one of these kinds?
+
+    g2.2xlarge has two spot prices (2015 and 2022):
+
+    >>> from calculators import load_pricing
+    >>> _has_history(load_pricing(), "g2.2xlarge", ("spot",))
+    True
+    """
     entry = pricing.section("instances")[name]
     return any(len(pricing.quantity(f"/instances/{name}/{kind}").observations) > 1 for kind in kinds if kind in entry)
 

@@ -194,7 +194,13 @@ def payoff_table(work: PlannedWork) -> Table:
 
 def compute(values: dict, pricing: Pricing) -> Result:
     """What does the planned work cost rented and owned, when does the desktop pay off, and how do the costs add up
-    over calendar days?"""
+    over calendar days?
+
+    >>> from calculators import load_pricing
+    >>> result = compute(NOTE_VALUES, load_pricing())
+    >>> result.value("cloud_cost"), result.notes
+    (2160.0, ('For 2,880 GPU-hours of planned training the cloud is cheaper: cloud $2,160.00, desktop $2,163.58.',))
+    """
     work = planned_work(values)
     return Result(
         (*plan_values(work), *payoff_values(work)),
@@ -219,12 +225,23 @@ def _day_grid(span: int) -> list[float]:
 
 
 def _days_outcome(payoff: Payoff, days: float | None) -> str:
-    """The calendar outcome: as in GPU-hours, except ``idle`` when the hours are never reached."""
+    """When does the desktop pay off in calendar days? As in GPU-hours, except ``idle`` when a machine that never
+    trains never reaches the hours.
+
+    >>> _days_outcome(Payoff("pays_off", 2885.17), 120.22), _days_outcome(Payoff("pays_off", 2885.17), None)
+    ('pays_off', 'idle')
+    """
     return "idle" if payoff.outcome == "pays_off" and days is None else payoff.outcome
 
 
 def _payoff_texts(payoff: Payoff, days: float | None) -> tuple[str, str]:
-    """The break-even in GPU-hours and in calendar days, in words."""
+    """When does the desktop pay off, in GPU-hours and in calendar days, in words?
+
+    >>> _payoff_texts(Payoff("pays_off", 2885.17), None)
+    ('2,885.2 GPU-hours: the desktop is cheaper after that', 'never: at this utilisation the machine never trains')
+    >>> _payoff_texts(Payoff("at_once"), None)[0]
+    'from the first hour: the desktop costs nothing net up front'
+    """
     if payoff.outcome == "never":
         never = "never: an hour of electricity costs at least an hour of cloud"
         return never, never

@@ -231,7 +231,13 @@ def break_even_values(outlook: SpotOutlook) -> list[Value]:
 
 
 def compute(values: dict, pricing: Pricing) -> Result:
-    """What do one job's spot and on-demand runs cost and take, and at what interruption rate does spot stop paying?"""
+    """What do one job's spot and on-demand runs cost and take, and at what interruption rate does spot stop paying?
+
+    >>> from calculators import load_pricing
+    >>> result = compute(EXAMPLE, load_pricing())
+    >>> result.value("on_demand_cost"), round(result.value("spot_cost"), 2), [table.name for table in result.tables]
+    (96.0, 38.4, ['outcomes'])
+    """
     outlook = outlook_from_values(values)
     tables = [outcome_table(outlook)]
     sweep = interval_table(outlook.job, outlook.spot_price, outlook.mtbi)
@@ -246,6 +252,11 @@ def compute(values: dict, pricing: Pricing) -> Result:
 
 
 def _comparison(spot_cost: float, on_demand_cost: float) -> str:
+    """Is spot expected to cost less than on demand, more, the same, or never to finish?
+
+    >>> _comparison(38.4, 96.0), _comparison(120.0, 96.0), _comparison(math.inf, 96.0)
+    ('spot_cheaper', 'spot_costs_more', 'spot_never_finishes')
+    """
     if not math.isfinite(spot_cost):
         return SPOT_NEVER_FINISHES
     if spot_cost < on_demand_cost:
@@ -264,6 +275,15 @@ COMPARISON_TEXT = {
 
 
 def _break_even_text(even: SpotBreakEven) -> str:
+    """Up to what interruption rate does spot pay off, in words?
+
+    One interruption every 0.3 h is 730 / 0.3 = 2,433.3 a month:
+
+    >>> _break_even_text(SpotBreakEven(CROSSES, 0.3, 730 / 0.3, 1.0))
+    'spot pays off while interruptions average fewer than 2,433.3 a month (one every 18 min)'
+    >>> _break_even_text(SpotBreakEven(SPOT_NEVER_CHEAPER))
+    'never: spot costs at least as much even without interruptions'
+    """
     if even.outcome == CROSSES:
         return (
             "spot pays off while interruptions average fewer than "
@@ -278,7 +298,7 @@ def _break_even_text(even: SpotBreakEven) -> str:
 
 
 def _duration(hours: float) -> str:
-    """Say a span of hours in the unit a reader would use.
+    """In what unit would a reader say a span of hours? Minutes below two hours, days from three days.
 
     >>> _duration(0.2977), _duration(30), _duration(6928.6)
     ('17.86 min', '30 h', '288.7 days')

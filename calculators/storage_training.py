@@ -237,7 +237,15 @@ def answer(lines: list[CostLine], sessions: float) -> str:
 
 
 def compute(values: dict, pricing: Pricing) -> Result:
-    """What does each scenario cost a month, where do they break even, and which is cheapest at each session count?"""
+    """What does each scenario cost a month, where do they break even, and which is cheapest at each session count?
+
+    The note's preset: $7 a session on EC2, cheapest at its 2 sessions ($24 against $25.60 and $28.40):
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> round(result.value("ec2_session"), 2), result.notes
+    (7.0, ('At 2 sessions a month the cheapest is EC2 + ECR.',))
+    """
     lines, sessions, span = scenario_lines(values), values["sessions"], chart_span(values)
     evens = break_evens(lines)
     shown = [

@@ -146,7 +146,15 @@ def break_evens(finishing: list[ProviderTerms], failed_starts: float) -> list[Br
 
 
 def compute(values: dict, pricing: Pricing) -> Result:
-    """What does one job cost on each provider, ranked, and at which job lengths does the ranking change?"""
+    """What does one job cost on each provider, ranked, and at which job lengths does the ranking change?
+
+    The note's 10-hour job, with Google Cloud ML at its 2017 $0.49/h: $6.50 on EC2, nothing on Google Cloud ML:
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> result.value("ec2_cost"), result.notes
+    (6.5, ('For a 10 h job the cheapest is Google Cloud ML at $0.00.',))
+    """
     terms = provider_terms(values)
     job_hours, failed = values["job_hours"], values["failed_starts"]
     costs = [job_cost(t, job_hours, failed) for t in terms]
