@@ -289,7 +289,7 @@ EXAMPLE_PLANS = (
     ),
     InstanceEstimate(
         instance="eight-big", provider="aws", gpu="G100", gpu_label="G100", gpu_count=8, machines=1, peak_tflops=100.0,
-        precision_used="bf16", mfu=0.5, hours=1875 / 3600, work_hours=1875 / 3600, memory_needed_gb=0.6,
+        precision_used="bf16", mfu=0.5, hours=1875 / 3600, work_hours=1875 / 3600, memory_needed_gb=0.2,
         memory_per_gpu_gb=80.0, on_demand_price=20.0, compute_cost=20.0 * 1875 / 3600, storage_cost=0.0,
         transfer_cost=0.0, spot_price=None, spot_hours=None, spot_outcome="no spot price", spot_total=None,
         meets_deadline=True, notes=(), price_as_of="2026-11",
@@ -297,7 +297,8 @@ EXAMPLE_PLANS = (
 )
 """Two plans for the examples, worked by hand (``tests/test_cost_to_train.py``'s small case): 6e17 FLOPs at
 100 TFLOPS a GPU and MFU 0.5 take 12,000 s = 3.33 h on one GPU at $2/h ($6.67; on spot at $0.50/h, $1.67), and
-1,875 s = 0.52 h on one machine of eight GPUs that keep 0.8 of their speed, at $20/h ($10.42), priced in 2026-11."""
+1,875 s = 0.52 h on one machine of eight GPUs that keep 0.8 of their speed, at $20/h ($10.42), priced in 2026-11.
+Memory counts the states only: 16 B × 1e8 parameters = 1.6 GB, or 0.2 GB a GPU sharded over eight."""
 
 
 def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:

@@ -394,7 +394,7 @@ def rate_points(outlook: SpotOutlook) -> list[tuple[float, float]]:
 
     The rarest interruptions drawn, 0.01 a month (one every 73,000 h), add about 0.07 h to the 96: a one-minute
     checkpoint every √(2 × 1/60 × 73,000) = 49.3 h, and 96 / 73,000 = 0.0013 interruptions losing half an interval
-    each; 96.07 h × $0.40 = $38.43. The 81 steps of the grid and the break-even make 82 points:
+    each; 96.07 h × $0.40 = $38.43. The grid's 81 points and the break-even make 82:
 
     >>> points = rate_points(outlook_from_values(EXAMPLE))
     >>> len(points), points[0][0], round(points[0][1], 1)
