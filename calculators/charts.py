@@ -51,6 +51,7 @@ __all__ = [
     "chart_frames",
     "label_positions",
     "legend_rows",
+    "log_grid",
     "nice_ticks",
     "shows_legend",
     "to_plotly",
@@ -161,6 +162,17 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         ticks.append(int(round(value)) if float(rounded).is_integer() else rounded)
         value += step
     return ticks
+
+
+def log_grid(low: float, high: float, steps: int) -> list[float]:
+    """Where does a curve on a log axis from ``low`` to ``high`` take its ``steps + 1`` points? Evenly in the log.
+
+    From 1 to 1,000 in three steps: 1, 10, 100 and 1,000 (up to float rounding):
+
+    >>> [round(x, 9) for x in log_grid(1, 1000, 3)]
+    [1.0, 10.0, 100.0, 1000.0]
+    """
+    return [low * (high / low) ** (i / steps) for i in range(steps + 1)]
 
 
 def _tick_text(value: float, prefix: str) -> str:

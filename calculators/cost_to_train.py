@@ -16,17 +16,17 @@ from dataclasses import dataclass
 
 from ._declare import Calculator, Input, PricingChoices, assumption
 from ._numbers import format_range, format_value, number_text
-from ._pricing import Pricing, months_between, stale_offer
+from ._pricing import Observation, Pricing, months_between, stale_offer
 from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
 from ._ways_to_pay import KIND_LABELS, PRICE_KINDS, committed_offers, kinds_chosen, offer_cost, payment_view, price_age
 from .charts import Chart, Series, auto_axis
-from .models.calibration import estimate_range
+from .models.calibration import estimate_range, within_range
 from .models.cluster import plan_on
 from .models.machines import Exclusion, machine, price_observation, require_machine
 from .models.planning import cluster_job, spot_interruptions_per_hour
-from .models.storage import BYTES_PER_GB, storage_cost
-from .models.training import CHECKPOINT_BYTES_PER_PARAMETER, TrainingRun, model_state_bytes, pareto_front
+from .models.storage import BYTES_PER_GB, storage_cost, transfer_cost
+from .models.training import TrainingRun, model_state_bytes, pareto_front, run_storage_gb
 
 HARDWARE = "Hardware and price"
 """The form group that picks machines and prices."""
@@ -106,28 +106,86 @@ class InstanceEstimate:
         return self.lost_hours * self.machines * self.on_demand_price
 
 
+def _spot_fields(outcome: str, price: float | None = None, hours: float | None = None, total: float | None = None,
+                 compute: float | None = None, as_of: str = "") -> dict:
+    """Which spot fields does an estimate get? The outcome, and the price, hours, total, compute and date when there
+    are any.
+
+    >>> _spot_fields("no spot price")["spot_total"] is None
+    True
+    """
+    return {"spot_outcome": outcome, "spot_price": price, "spot_hours": hours, "spot_total": total,
+            "spot_compute": compute, "spot_as_of": as_of}
+
+
 def _spot(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, stored: tuple[float, float],
-          transfer: float) -> tuple[float | None, float | None, str, float | None, list[str], float | None, str]:
-    """Spot price, wall hours, outcome, total, a note on an old price, compute cost and the price's date of the plan's
-    machines on spot. A spot price used as today's but older than the oldest price asked for is not used."""
-    name = found.spec.name
+          transfer: float) -> tuple[dict, list[str]]:
+    """What do the plan's machines cost on spot, and how long do they take, spot interruptions added to the failures?
+
+    Returns the estimate's spot fields and a note on a price from an earlier year. A spot price used as today's but
+    older than the oldest price asked for is not used. With no interruptions, nothing stored and nothing moved in,
+    the nanoGPT run's spot total on p4d.24xlarge is its compute:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE}) | {"interruption_rate": 0.0}
+    >>> run = training_run(values, pricing)
+    >>> found = plan_machine(machine(pricing, "p4d.24xlarge"), run, values, pricing, 33.05)
+    >>> fields, notes = _spot(found, run, values, pricing, (0.0, 0.0), 0.0)
+    >>> fields["spot_outcome"], fields["spot_total"] == fields["spot_compute"]
+    ('no interruptions', True)
+    """
+    name, basis = found.spec.name, values["price_basis"]
     if "spot" not in pricing.section("instances")[name]:
-        return None, None, "no spot price", None, [], None, ""
-    observation, fell_back = price_observation(pricing, f"/instances/{name}/spot", values["price_basis"])
-    if (values["price_basis"] == "current" or fell_back) and stale_offer(pricing, f"/instances/{name}/spot", values["price_age_months"]):
-        return None, None, f"spot price from {observation.as_of}, too old to use", None, [], None, observation.as_of
+        return _spot_fields("no spot price"), []
+    observation, fell_back = price_observation(pricing, f"/instances/{name}/spot", basis)
+    if (basis == "current" or fell_back) and stale_offer(pricing, f"/instances/{name}/spot", values["price_age_months"]):
+        return _spot_fields(f"spot price from {observation.as_of}, too old to use", as_of=observation.as_of), []
     notes = [f"spot price from {observation.as_of[:4]}"] if observation.as_of[:4] < pricing.snapshot_date[:4] else []
     job = cluster_job(run, found.fit, found.spec.gpu_count, found.gpu_flops, found.per_doubling, reliability(values),
                       observation.value, spot_interruptions_per_hour(values["interruption_rate"]))
     plan = plan_on(job, found.plan.machines)
     if not math.isfinite(plan.wall_hours):
-        return observation.value, None, "never finishes", None, notes, None, observation.as_of
+        return _spot_fields("never finishes", observation.value, as_of=observation.as_of), notes
     outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
-    return observation.value, plan.wall_hours, outcome, total, notes, plan.cost, observation.as_of
+    return _spot_fields(outcome, observation.value, plan.wall_hours, total, plan.cost, observation.as_of), notes
+
+
+def _data_costs(run: TrainingRun, values: dict, pricing: Pricing) -> tuple[float, float, float]:
+    """How many GB does the run keep, at what price a GB-month, and what does moving its data in cost?
+
+    The nanoGPT note's 100 GB and one checkpoint of 124M parameters: 100 + 12 × 124e6 / 1e9 = 101.488 GB on EBS gp3;
+    moving data into AWS is free:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> kept, price, transfer = _data_costs(training_run(values, pricing), values, pricing)
+    >>> round(kept, 3), price == pricing.value("/storage/ebs-gp3/price"), transfer
+    (101.488, True, 0.0)
+    """
+    basis = values["price_basis"]
+    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
+    transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
+    kept = run_storage_gb(values["dataset_gb"], values["checkpoints_kept"], run.parameters)
+    return kept, store_price, transfer_cost(values["dataset_gb"], transfer_price)
 
 
 def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
+    """Which plan does the run get on machines of type ``name``, at which price? Or why is the machine left out?
+
+    The nanoGPT run fits one p4d.24xlarge, priced at the note's $33.05/h (2024); a c5.2xlarge has no GPU:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> plan = _estimate("p4d.24xlarge", training_run(values, pricing), values, pricing)
+    >>> plan.machines, plan.on_demand_price, plan.price_as_of
+    (1, 33.05, '2024')
+    >>> _estimate("c5.2xlarge", training_run(values, pricing), values, pricing).reason
+    'no GPU model listed'
+    """
     basis = values["price_basis"]
     spec = machine(pricing, name, include_retired=basis != "current")
     if isinstance(spec, Exclusion):
@@ -140,22 +198,36 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
     found = plan_machine(spec, run, values, pricing, on_demand.value)
     if isinstance(found, Exclusion):
         return found
-    plan = found.plan
-    if not math.isfinite(plan.wall_hours):
+    if not math.isfinite(found.plan.wall_hours):
         return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}",
-                         f"never finishes on {number_text(plan.machines)}: failures come faster than it can checkpoint")
-    notes = list(found.notes)
-    if basis != "current" and not fell_back:
-        notes.append(f"{basis} price")
-    store_price = price_observation(pricing, f"/storage/{values['dataset_store']}/price", basis)[0].value
-    transfer_price = price_observation(pricing, "/transfer/aws-transfer-in/price", basis)[0].value
-    stored_gb = values["dataset_gb"] + values["checkpoints_kept"] * CHECKPOINT_BYTES_PER_PARAMETER * run.parameters / BYTES_PER_GB
-    transfer = values["dataset_gb"] * transfer_price
-    spot_price, spot_hours, outcome, spot_total, spot_notes, spot_compute, spot_as_of = _spot(
-        found, run, values, pricing, (stored_gb, store_price), transfer)
-    speed = found.speed
+                         f"never finishes on {number_text(found.plan.machines)}: failures come faster than it can checkpoint")
+    notes = list(found.notes) + ([f"{basis} price"] if basis != "current" and not fell_back else [])
+    return _priced(found, run, values, pricing, on_demand, notes, today)
+
+
+def _priced(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, on_demand: Observation,
+            notes: list[str], today: bool) -> InstanceEstimate:
+    """What does the plan cost on demand and on spot, with its storage, transfer and other ways to pay?
+
+    The nanoGPT run on one p4d.24xlarge at the note's $33.05/h: its compute is its hours × $33.05; moving the data in
+    is free; a note's price has no other ways to pay:
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> values = CALCULATOR.defaults(pricing, {"preset": NOTE})
+    >>> run = training_run(values, pricing)
+    >>> found = plan_machine(machine(pricing, "p4d.24xlarge"), run, values, pricing, 33.05)
+    >>> price = price_observation(pricing, "/instances/p4d.24xlarge/on_demand", "note-nanogpt")[0]
+    >>> plan = _priced(found, run, values, pricing, price, [], False)
+    >>> plan.compute_cost == plan.hours * 33.05, plan.transfer_cost, plan.offers
+    (True, 0.0, ())
+    """
+    spec, plan, speed = found.spec, found.plan, found.speed
+    kept, store_price, transfer = _data_costs(run, values, pricing)
+    spot, spot_notes = _spot(found, run, values, pricing, (kept, store_price), transfer)
+    pointer = f"/instances/{spec.name}/on_demand"
     return InstanceEstimate(
-        instance=name,
+        instance=spec.name,
         provider=spec.provider,
         gpu=spec.gpu,
         gpu_label=spec.gpu_label,
@@ -170,19 +242,14 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
         memory_per_gpu_gb=spec.memory_gb,
         on_demand_price=on_demand.value,
         compute_cost=plan.cost,
-        storage_cost=storage_cost(stored_gb, store_price, plan.wall_hours),
+        storage_cost=storage_cost(kept, store_price, plan.wall_hours),
         transfer_cost=transfer,
-        spot_price=spot_price,
-        spot_hours=spot_hours,
-        spot_outcome=outcome,
-        spot_total=spot_total,
         meets_deadline=found.meets_deadline,
         notes=tuple(notes + spot_notes),
         sold_as=pricing.quantity(pointer).offer["kind"],
         price_as_of=on_demand.as_of,
-        spot_as_of=spot_as_of,
-        spot_compute=spot_compute,
-        offers=committed_offers(pricing, name, values["price_age_months"]) if today else (),
+        offers=committed_offers(pricing, spec.name, values["price_age_months"]) if today else (),
+        **spot,
     )
 
 
@@ -211,8 +278,37 @@ def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEst
     return ranked, excluded
 
 
+EXAMPLE_PLANS = (
+    InstanceEstimate(
+        instance="one-big", provider="aws", gpu="G100", gpu_label="G100", gpu_count=1, machines=1, peak_tflops=100.0,
+        precision_used="bf16", mfu=0.5, hours=12_000 / 3600, work_hours=12_000 / 3600, memory_needed_gb=1.6,
+        memory_per_gpu_gb=80.0, on_demand_price=2.0, compute_cost=2.0 * 12_000 / 3600, storage_cost=0.0,
+        transfer_cost=0.0, spot_price=0.5, spot_hours=12_000 / 3600, spot_outcome="no interruptions",
+        spot_total=0.5 * 12_000 / 3600, meets_deadline=True, notes=(), price_as_of="2026-11", spot_as_of="2026-11",
+        spot_compute=0.5 * 12_000 / 3600,
+    ),
+    InstanceEstimate(
+        instance="eight-big", provider="aws", gpu="G100", gpu_label="G100", gpu_count=8, machines=1, peak_tflops=100.0,
+        precision_used="bf16", mfu=0.5, hours=1875 / 3600, work_hours=1875 / 3600, memory_needed_gb=0.2,
+        memory_per_gpu_gb=80.0, on_demand_price=20.0, compute_cost=20.0 * 1875 / 3600, storage_cost=0.0,
+        transfer_cost=0.0, spot_price=None, spot_hours=None, spot_outcome="no spot price", spot_total=None,
+        meets_deadline=True, notes=(), price_as_of="2026-11",
+    ),
+)
+"""Two plans for the examples, worked by hand (``tests/test_cost_to_train.py``'s small case): 6e17 FLOPs at
+100 TFLOPS a GPU and MFU 0.5 take 12,000 s = 3.33 h on one GPU at $2/h ($6.67; on spot at $0.50/h, $1.67), and
+1,875 s = 0.52 h on one machine of eight GPUs that keep 0.8 of their speed, at $20/h ($10.42), priced in 2026-11.
+Memory counts the states only: 16 B × 1e8 parameters = 1.6 GB, or 0.2 GB a GPU sharded over eight."""
+
+
 def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:
-    """The plans of machines sold on demand, cheapest first, each with its price's date and age at the snapshot."""
+    """Which plans of machines sold on demand hold the run, cheapest first: machines, speed, time, cost on demand and
+    on spot, and each price's date and age at the snapshot?
+
+    >>> print(" | ".join(_ranked_table(list(EXAMPLE_PLANS), "2026-11").texts[0]))  # doctest: +NORMALIZE_WHITESPACE
+    1 | one-big | 1 | 1 × G100 | 100 TFLOPS | bf16 | 50% | 0.14 days | 3 h | 0 h | $6.67 | $1.67 | 3.33 h | — |
+    2026-11 (under a month)
+    """
     ranked = [item for item in ranked if item.sold_as == "on_demand"]
     columns = (
         Column("rank", "count"), Column("instance"), Column("provider", shown=False), Column("GPU", shown=False),
@@ -232,7 +328,15 @@ def _ranked_table(ranked: list[InstanceEstimate], snapshot: str = "") -> Table:
 
 
 def _unranked_table(ranked: list[InstanceEstimate], snapshot: str) -> Table:
-    """Plans of machines not sold on demand (reservation only, marketplace): priced, never ranked as on demand."""
+    """Which plans are of machines not sold on demand (reservation only, marketplace), and what would they cost at the
+    listed hourly price? They are priced, never ranked as on demand.
+
+    Eight GPUs for 0.52 h (0.02 days) at a marketplace's $20/h, $10.42:
+
+    >>> from dataclasses import replace
+    >>> _unranked_table([replace(EXAMPLE_PLANS[1], sold_as="marketplace")], "2026-11").texts
+    (('eight-big', 'Marketplace', '1', '0.02 days', '$10.42', '2026-11 (under a month)'),)
+    """
     rows = [(item.instance, KIND_LABELS[item.sold_as], item.machines, item.days, item.on_demand_total,
              price_age(item.price_as_of, snapshot)) for item in ranked if item.sold_as != "on_demand"]
     columns = (Column("instance"), Column("sold as"), Column("machines", "count"), Column("days", "days"),
@@ -241,6 +345,11 @@ def _unranked_table(ranked: list[InstanceEstimate], snapshot: str) -> Table:
 
 
 def _excluded_table(excluded: list[Exclusion]) -> Table:
+    """Which machines are left out, and why?
+
+    >>> _excluded_table([Exclusion("c5.2xlarge", "none", "no GPU model listed")]).texts
+    (('c5.2xlarge', 'none', 'no GPU model listed'),)
+    """
     rows = [(item.instance, item.gpu, item.reason) for item in excluded]
     return Table("excluded", "Machines left out, and why", (Column("instance"), Column("GPUs"), Column("reason")), rows)
 
@@ -315,10 +424,16 @@ def best_per_provider(found: list[Option]) -> list[tuple[str, Option, Option]]:
 
 
 def _figure(found: list[Option]) -> Figure:
-    """Every option by wall time and total cost, with the options no other beats on both joined.
+    """How do the options trade time against cost, and which are not beaten on both?
 
-    When some options meet the deadline, only they are drawn: a machine type that cannot keep up would stretch
-    the time axis across years (it is in the ranking, with its note).
+    Every option by wall time and total cost, with the options no other beats on both joined. When some options meet
+    the deadline, only they are drawn: a machine type that cannot keep up would stretch the time axis across years
+    (it is in the ranking, with its note). Eight GPUs (0.52 h, $10.42) and one on spot (3.33 h, $1.67) are the best
+    trade-offs; one GPU on demand (3.33 h, $6.67) is beaten by spot:
+
+    >>> figure = _figure(options(list(EXAMPLE_PLANS), ("on_demand", "spot")))
+    >>> [series.name for series in figure.chart.series][:2], figure.chart.series[-1].labels
+    (['On demand', 'Spot'], ['eight-big', 'one-big spot'])
     """
     if any(o.meets_deadline for o in found):
         found = [o for o in found if o.meets_deadline]
@@ -341,21 +456,43 @@ def _figure(found: list[Option]) -> Figure:
         auto_axis("total cost (USD)", [p[2] for p in everything], prefix="$"),
         series,
     )
+    return Figure("cost_vs_time", chart, _figure_alt(everything, front))
+
+
+def _figure_alt(everything: list[tuple[str, float, float]], front: list[tuple[str, float, float]]) -> str:
+    """What does the cost-time chart show, in words? How many options, and which are the best trade-offs.
+
+    >>> _figure_alt([("a", 1.0, 9.0), ("b", 2.0, 3.0), ("c", 2.0, 5.0)], [("a", 1.0, 9.0), ("b", 2.0, 3.0)])
+    'Training time against total cost for 3 options; the best trade-offs are a, b. Every option is in the table below.'
+    """
     if not everything:
-        alt = "No plan that holds this run passes the filters, so there is nothing to plot."
-    else:
-        best = ", ".join(label for label, _, _ in front)
-        alt = (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
-               "Every option is in the table below.")
-    return Figure("cost_vs_time", chart, alt)
+        return "No plan that holds this run passes the filters, so there is nothing to plot."
+    best = ", ".join(label for label, _, _ in front)
+    return (f"Training time against total cost for {len(everything)} options; the best trade-offs are {best}. "
+            "Every option is in the table below.")
 
 
 def _wanted(item: InstanceEstimate, values: dict) -> bool:
-    """Whether a plan passes the reader's provider and GPU filters."""
+    """Does a plan pass the reader's provider and GPU filters?
+
+    >>> _wanted(EXAMPLE_PLANS[0], {"provider_filter": "aws", "gpu_filter": "all"})
+    True
+    >>> _wanted(EXAMPLE_PLANS[0], {"provider_filter": "all", "gpu_filter": "H100"})
+    False
+    """
     return values["provider_filter"] in ("all", item.provider) and values["gpu_filter"] in ("all", item.gpu)
 
 
 def _provider_table(found: list[Option], pricing: Pricing) -> Table:
+    """Where to train: which option is the cheapest at each provider, and which the fastest?
+
+    At AWS the cheapest is one GPU on spot ($1.67, 3.33 h = 0.14 days), the fastest eight GPUs on demand (0.52 h =
+    0.02 days, $10.42):
+
+    >>> from calculators import load_pricing
+    >>> _provider_table(options(list(EXAMPLE_PLANS), ("on_demand", "spot")), load_pricing()).texts
+    (('Amazon Web Services', 'one-big spot', '$1.67', '0.14 days', 'eight-big', '0.02 days', '$10.42'),)
+    """
     columns = (
         Column("provider"), Column("provider id", shown=False), Column("cheapest"), Column("cheapest cost", "USD"),
         Column("cheapest time", "days"), Column("fastest"), Column("fastest time", "days"), Column("fastest cost", "USD"),
@@ -369,7 +506,17 @@ def _provider_table(found: list[Option], pricing: Pricing) -> Table:
 
 
 def _run_values(run: TrainingRun) -> list[Value]:
-    """What the run is: its tokens, its compute, and its memory before it is split over GPUs."""
+    """What is the run: its tokens, its compute, and its memory before it is split over GPUs?
+
+    nanoGPT's GPT-2 124M: 600,000 steps of 491,520 tokens = 294.9 B tokens; 6 × 124M + 12 × 12 layers × 1,024 × 768
+    = 857.2 MFLOP a token, 252.8 EFLOP in all; 16 B × 124M = 1.98 GB of states; 0.32 GB of activations with flash
+    attention (``tests/test_cost_to_train.py::test_memory_model_for_gpt2_small``):
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> [value.text for value in _run_values(training_run(CALCULATOR.defaults(pricing, {"preset": NOTE}), pricing))]
+    ['294.9 B tokens', '857.2 MFLOP', '252.8 EFLOP', '1.98 GB', '0.32 GB']
+    """
     tokens, flops = run.tokens, run.flops
     return [
         Value("tokens", "Training tokens", tokens / 1e9, "B tokens"),
@@ -380,8 +527,24 @@ def _run_values(run: TrainingRun) -> list[Value]:
     ]
 
 
+def _ranking_values(ranked: list[InstanceEstimate], values: dict) -> list[Value]:
+    """How many machine types have a plan after the filters, and how old may a price be?
+
+    >>> [value.text for value in _ranking_values(list(EXAMPLE_PLANS), {"price_age_months": 12})]
+    ['2', '12 months']
+    """
+    return [
+        Value("machines_ranked", "Machine types with a plan (after the filters)", len(ranked), "count"),
+        Value("price_age_limit", "Prices used: confirmed within", values["price_age_months"], "months"),
+    ]
+
+
 def _plan_values(prefix: str, label: str, item: InstanceEstimate, subject: str) -> list[Value]:
-    """The three figures of a plan the page exposes: machines, GPU-hours (failures included) and wall days."""
+    """How many machines does a plan take, how many GPU-hours (failures included), and how many days?
+
+    >>> [value.text for value in _plan_values("cheapest_", "Cheapest", EXAMPLE_PLANS[0], "one-big")]
+    ['1', '3.33 h', '0.14 days']
+    """
     return [
         Value(f"{prefix}machines", f"{label}: machines", item.machines, "count", subject=subject),
         Value(f"{prefix}gpu_hours", f"{label}: GPU-hours, failures included", item.gpu_hours, "h", subject=subject),
@@ -390,25 +553,46 @@ def _plan_values(prefix: str, label: str, item: InstanceEstimate, subject: str) 
 
 
 def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, snapshot: str) -> list[Value]:
-    """The cheapest plan on demand (with its range and its price's age), the cheapest on spot, and the fastest."""
+    """What does the cheapest plan on demand cost and take (with its range and its price's age), and what do the
+    cheapest on spot and the fastest cost?
+
+    With a range of 0.8 to 1.25 times the estimate: one GPU on demand, $6.67 ($5.33 to $8.33); on spot, $1.67; the
+    fastest, eight GPUs, 0.52 h for $10.42:
+
+    >>> shown = _cheapest_values(list(EXAMPLE_PLANS), 0.8, 1.25, "2026-11")
+    >>> [(value.text, value.note) for value in shown if value.name in ("cheapest_cost", "cheapest_spot_cost")]
+    [('$6.67', '$5.3–$8.3'), ('$1.67', '3.33 h with interruptions')]
+    >>> shown[-1].text, shown[-1].subject, shown[-1].note
+    ('0.52 h', 'eight-big', '$10.42 on demand')
+    """
     best = ranked[0]
+    cost = within_range(best.on_demand_total, (low, high))
+    days, hours = format_range(*within_range(best.days, (low, high)), "days"), within_range(best.hours, (low, high))
     shown = [
         Value("cheapest_cost", f"Cheapest: {best.label} on demand", best.on_demand_total, "USD", subject=best.instance,
-              note=format_range(best.on_demand_total * low, best.on_demand_total * high, "USD")),
-        Value("cheapest_hours", f"Cheapest: {best.label} time", best.hours, "h", subject=best.instance,
-              note=format_range(best.days * low, best.days * high, "days")),
+              note=format_range(*cost, "USD")),
+        Value("cheapest_hours", f"Cheapest: {best.label} time", best.hours, "h", subject=best.instance, note=days),
         Value("cheapest_days", f"Cheapest: {best.label} time in days", best.days, "days", subject=best.instance),
         Value("cheapest_time", f"Cheapest: {best.label} time", *((best.days, "days") if best.hours >= 48 else (best.hours, "h")),
-              note=format_range(best.days * low, best.days * high, "days") if best.hours >= 48
-              else format_range(best.hours * low, best.hours * high, "h"), subject=best.instance),
-        Value("cheapest_cost_low", "Cheapest on demand, low end of the range", best.on_demand_total * low, "USD", subject=best.instance),
-        Value("cheapest_cost_high", "Cheapest on demand, high end of the range", best.on_demand_total * high, "USD", subject=best.instance),
+              note=days if best.hours >= 48 else format_range(*hours, "h"), subject=best.instance),
+        Value("cheapest_cost_low", "Cheapest on demand, low end of the range", cost[0], "USD", subject=best.instance),
+        Value("cheapest_cost_high", "Cheapest on demand, high end of the range", cost[1], "USD", subject=best.instance),
         Value("cheapest_lost_hours", f"Cheapest: {best.label} time lost to failures", best.lost_hours, "h",
               note=format_value(best.lost_cost, "USD"), subject=best.instance),
         *_plan_values("cheapest_", "Cheapest", best, best.instance),
         Value("cheapest_price_age", f"Cheapest: {best.label}'s price confirmed, months before the snapshot",
               float(months_between(best.price_as_of, snapshot)), "months", subject=best.price_as_of),
     ]
+    return shown + _spot_and_fastest_values(ranked)
+
+
+def _spot_and_fastest_values(ranked: list[InstanceEstimate]) -> list[Value]:
+    """Which plan is cheapest on spot, and which is the fastest, with what each costs?
+
+    >>> [(value.name, value.subject) for value in _spot_and_fastest_values(list(EXAMPLE_PLANS))]
+    [('cheapest_spot_cost', 'one-big'), ('fastest_hours', 'eight-big')]
+    """
+    shown = []
     spot_options = [item for item in ranked if item.spot_total is not None]
     if spot_options:
         spot_best = min(spot_options, key=lambda item: (item.spot_total, item.instance))
@@ -420,22 +604,19 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float, sn
     return shown
 
 
-def compute(values: dict, pricing: Pricing) -> Result:
-    """The plans for every machine type, the cheapest and the chosen one, the exclusions and the cost-time chart."""
-    require_machine(pricing, values["instance"])
-    run = training_run(values, pricing)
-    every, excluded = estimate_instances(values, pricing)
-    ranked = [item for item in every if _wanted(item, values)]
-    sold = [item for item in ranked if item.sold_as == "on_demand"]
-    found = options(ranked, kinds_chosen(values["price_kind"]), values["deadline_days"] * 24.0)
-    low, high = estimate_range(pricing, run.efficiency, run.is_moe)
-    shown = [*_run_values(run), Value("machines_ranked", "Machine types with a plan (after the filters)", len(ranked), "count")]
+def _ranking_notes(tokens: float, every: list[InstanceEstimate], ranked: list[InstanceEstimate]) -> list[str]:
+    """What should a reader know about the ranking: a run of no tokens, no plan, no plan through the filters, or no
+    spot plan that finishes?
+
+    >>> for note in _ranking_notes(6e11, list(EXAMPLE_PLANS), []):
+    ...     print(note)
+    No plan that holds the run passes the provider and GPU filters.
+    2 plans that hold the run are hidden by the provider and GPU filters.
+    """
     notes: list[str] = []
-    if run.tokens == 0:
+    if tokens == 0:
         notes.append("No tokens to train: every plan takes 0 hours, and only the transfer in costs anything.")
-    shown.append(Value("price_age_limit", "Prices used: confirmed within", values["price_age_months"], "months"))
-    if sold:
-        shown += _cheapest_values(sold, low, high, pricing.snapshot_date)
+    if any(item.sold_as == "on_demand" for item in ranked):
         if not any(item.spot_total is not None for item in ranked):
             notes.append("No plan that holds the run has a spot price that finishes.")
     elif every:
@@ -444,38 +625,85 @@ def compute(values: dict, pricing: Pricing) -> Result:
         notes.append("No machine in pricing.json can hold this run: see the excluded list for what each one lacks.")
     if len(ranked) < len(every):
         notes.append(f"{len(every) - len(ranked)} plans that hold the run are hidden by the provider and GPU filters.")
-    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
-    shown += chosen_values
-    notes += chosen_notes
-    chosen = next((item for item in every if item.instance == values["instance"]), None)
-    paying_values, paying_table, paying_figure = payment_view(chosen, chosen.offers, pricing) if chosen else ([], (), ())
-    shown += paying_values
-    notes.append(f"The range is the spread of the published runs around their estimates: from {low - 1:+.0%} to "
-                 f"{high - 1:+.0%} (the table of published runs below).")
+    return notes
+
+
+def _closing_notes(values: dict, pricing: Pricing, bounds: tuple[float, float]) -> list[str]:
+    """What does the estimate's range mean, which prices are used, and where is the data stored?
+
+    >>> from calculators import load_pricing
+    >>> for note in _closing_notes({"price_basis": "current", "dataset_store": "ebs-gp3"}, load_pricing(), (0.8, 1.25)):
+    ...     print(note)  # doctest: +NORMALIZE_WHITESPACE
+    The range is the spread of the published runs around their estimates: from -20% to +25%
+    (the table of published runs below).
+    Storage is priced on Amazon EBS gp3 (General Purpose SSD) for every plan, for as long as the run lasts.
+    """
+    low, high = bounds
+    notes = [(f"The range is the spread of the published runs around their estimates: from {low - 1:+.0%} to "
+              f"{high - 1:+.0%} (the table of published runs below).")]
     if values["price_basis"] != "current":
         notes.append(f"Plans marked '{values['price_basis']} price' use that source's price; the others use their newest price.")
     store = pricing.section("storage")[values["dataset_store"]].get("label", values["dataset_store"])
     notes.append(f"Storage is priced on {store} for every plan, for as long as the run lasts.")
-    return Result(
-        tuple(shown),
-        (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
-         _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else [])),
-        (_figure(found), *([paying_figure] if chosen else [])),
-        tuple(notes),
-        answer=_answer(ranked, found, bool(every), (low, high), values),
-    )
+    return notes
+
+
+def compute(values: dict, pricing: Pricing) -> Result:
+    """Which machines can train the run, in what time and at what cost; which is the cheapest, where, and what does
+    the chosen machine's plan cost every way it can be paid for?
+
+    nanoGPT's run on p4d.24xlarge is priced at the note's $33.05 an hour:
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> result.value("instance_compute") == result.value("instance_hours") * 33.05
+    True
+    """
+    require_machine(pricing, values["instance"])
+    run = training_run(values, pricing)
+    every, excluded = estimate_instances(values, pricing)
+    ranked = [item for item in every if _wanted(item, values)]
+    sold = [item for item in ranked if item.sold_as == "on_demand"]
+    found = options(ranked, kinds_chosen(values["price_kind"]), values["deadline_days"] * 24.0)
+    low, high = estimate_range(pricing, run.efficiency, run.is_moe)
+    chosen_values, chosen_notes = _chosen_values(values["instance"], every, excluded)
+    chosen = next((item for item in every if item.instance == values["instance"]), None)
+    paying_values, paying_table, paying_figure = payment_view(chosen, chosen.offers, pricing) if chosen else ([], (), ())
+    cheapest_values = _cheapest_values(sold, low, high, pricing.snapshot_date) if sold else []
+    shown = [*_run_values(run), *_ranking_values(ranked, values), *cheapest_values, *chosen_values, *paying_values]
+    notes = [*_ranking_notes(run.tokens, every, ranked), *chosen_notes, *_closing_notes(values, pricing, (low, high))]
+    tables = (_ranked_table(ranked, pricing.snapshot_date), _excluded_table(excluded), _provider_table(found, pricing),
+              _unranked_table(ranked, pricing.snapshot_date), *([paying_table] if chosen else []))
+    return Result(tuple(shown), tables, (_figure(found), *([paying_figure] if chosen else [])), tuple(notes),
+                  answer=_answer(ranked, found, bool(every), (low, high), values))
 
 
 def _span(item_hours: float, total: float, bounds: tuple[float, float]) -> str:
-    """'for 26–31 days: $2.1M–$2.7M', in hours below two days."""
-    low, high = bounds
+    """How long, and for how much, within the estimate's range? In hours below two days.
+
+    >>> _span(12_000 / 3600, 2.0 * 12_000 / 3600, (0.8, 1.25)), _span(40 * 24, 2e6, (0.8, 1.25))
+    ('for 2.7–4.2 h: $5.3–$8.3', 'for 32–50 days: $1.6M–$2.5M')
+    """
     days = item_hours / 24.0
-    time = format_range(days * low, days * high, "days") if days >= 2 else format_range(item_hours * low, item_hours * high, "h")
-    return f"for {time}: {format_range(total * low, total * high, 'USD')}"
+    if days >= 2:
+        time = format_range(*within_range(days, bounds), "days")
+    else:
+        time = format_range(*within_range(item_hours, bounds), "h")
+    return f"for {time}: {format_range(*within_range(total, bounds), 'USD')}"
 
 
 def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool, bounds: tuple[float, float], values: dict) -> str:
-    """The cheapest plan with its range and what failures cost it; a cheaper spot plan, or a faster single machine."""
+    """Which plan is the cheapest, with its range and what failures cost it; is one on spot cheaper, or a single
+    machine faster?
+
+    One GPU on demand, 3.33 h for $6.67 (0.8 to 1.25 times: 2.7–4.2 h, $5.3–$8.3); on spot $1.67 ($1.3–$2.1); eight
+    GPUs are faster, 0.52 h for $10.42 (0.42–0.65 h, $8.3–$13):
+
+    >>> print(_answer(list(EXAMPLE_PLANS), options(list(EXAMPLE_PLANS), ("on_demand", "spot")), True, (0.8, 1.25),
+    ...               {"deadline_days": 30}))  # doctest: +NORMALIZE_WHITESPACE
+    Cheapest: one-big on demand for 2.7–4.2 h: $5.3–$8.3; on spot, one-big for 2.7–4.2 h: $1.3–$2.1;
+    fastest: eight-big for 0.42–0.65 h: $8.3–$13.
+    """
     if not any_plan:
         return ("No machine in our price list can hold this run, even in the largest cluster its provider is sourced "
                 "to offer (see the machines left out, and why).")
@@ -503,6 +731,16 @@ def _answer(ranked: list[InstanceEstimate], found: list[Option], any_plan: bool,
 
 
 def _chosen_values(name: str, ranked: list[InstanceEstimate], excluded: list) -> tuple[list[Value], list[str]]:
+    """What does the chosen machine's plan take and cost, on demand and on spot? Only a note when it cannot be planned.
+
+    One GPU: 3.33 h, no time lost, $6.67 on demand at $2/h, $1.67 on spot:
+
+    >>> shown, notes = _chosen_values("one-big", list(EXAMPLE_PLANS), [])
+    >>> [value.text for value in shown], notes
+    (['1', '3.33 h', '0.14 days', '3.33 h', '0.14 days', '0 h', '$6.67', '$6.67', '$1.67'], [])
+    >>> _chosen_values("c5.2xlarge", [], [Exclusion("c5.2xlarge", "none", "no GPU model listed")])
+    ([], ['c5.2xlarge cannot be planned: no GPU model listed.'])
+    """
     item = next(item for item in ranked + excluded if item.instance == name)
     if isinstance(item, Exclusion):
         return [], [f"{name} cannot be planned: {item.reason}."]

@@ -19,15 +19,15 @@ Dates. A price is placed on a decimal-year axis: "2017-03-16" is 2017.2, "2026-1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from ._declare import Calculator, Input, PricingChoices
-from ._errors import PricingError
-from ._pricing import Observation, Pricing
+from ._pricing import Pricing
 from ._numbers import format_change, format_value
 from ._result import Column, Figure, Result, Table, Value
 from ._training_inputs import MODEL_PRESETS, NOTE, RUN_INPUTS, plan_machine, training_run
 from .charts import Axis, Chart, Series, auto_axis
+from .models.comparison import cost_change
+from .models.history import PricePoint, decimal_year, price_points
 from .models.machines import Exclusion, machine, require_machine
 
 PRICE_KINDS = (("on_demand", "on demand"), ("spot", "spot"))
@@ -47,75 +47,11 @@ __all__ = [
     "price_history",
     "CALCULATOR",
 ]
+# PricePoint, decimal_year, price_points and cost_change are the models' (models.history, models.comparison), named
+# here as the page has always named them.
 
 
-# --- dates and prices ----------------------------------------------------------------------
-
-
-def decimal_year(as_of: str) -> float:
-    """Where does an as-of date sit on a year axis, to two decimals?
-
-    A missing month or day counts as the first one.
-
-    >>> decimal_year("2017-03-16"), decimal_year("2024"), decimal_year("2026-11"), decimal_year("2015-11-22")
-    (2017.2, 2024.0, 2026.83, 2015.89)
-    >>> decimal_year("2017-13")
-    Traceback (most recent call last):
-    ...
-    calculators._errors.PricingError: as_of '2017-13' is not a calendar date
-    """
-    try:
-        pieces = [int(piece) for piece in as_of.split("-")]
-        year, month, day = (pieces + [1, 1])[:3]
-        start = date(year, 1, 1)
-        elapsed = (date(year, month, day) - start).days
-    except ValueError:
-        raise PricingError(f"as_of {as_of!r} is not a calendar date", "as_of") from None
-    length = (date(year + 1, 1, 1) - start).days
-    return round(year + elapsed / length, 2)
-
-
-@dataclass(frozen=True)
-class PricePoint:
-    """The job's cost at one dated price."""
-
-    as_of: str
-    year: float
-    price: float
-    cost: float
-    source: str
-    region: str
-
-
-def price_points(hours: float, observations: tuple[Observation, ...] | list[Observation]) -> tuple[PricePoint, ...]:
-    """What does a job of ``hours`` cost at each of these dated prices, oldest first?
-
-    96 hours on g2.2xlarge spot at the 2015 note's $0.10/h and at the v3 catalog's $0.3108/h (2022-10):
-
-    >>> from calculators import load_pricing
-    >>> spot = load_pricing().quantity("/instances/g2.2xlarge/spot").observations
-    >>> [(p.as_of, round(p.cost, 4)) for p in price_points(96, spot)]
-    [('2015-11-22', 9.6), ('2022-10', 29.8368)]
-    """
-    ordered = sorted(observations, key=lambda obs: obs.as_of)
-    return tuple(
-        PricePoint(obs.as_of, decimal_year(obs.as_of), obs.value, hours * obs.value, obs.source, obs.region)
-        for obs in ordered
-    )
-
-
-def cost_change(oldest: float, newest: float) -> float | None:
-    """By what fraction did the cost change from the oldest price to the newest?
-
-    ``None`` when the oldest cost is zero (a job of no hours, or a free machine): no change
-    can be stated as a share of nothing.
-
-    >>> round(cost_change(0.1, 0.3108), 4), cost_change(14.4, 14.4), cost_change(0, 0)
-    (2.108, 0.0, None)
-    """
-    if oldest == 0:
-        return None
-    return newest / oldest - 1.0
+# --- the job at each dated price -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -173,6 +109,11 @@ class History:
 
 
 def _kinds(choice: str) -> tuple[str, ...]:
+    """Which kinds of price does the reader's choice take in?
+
+    >>> _kinds("both"), _kinds("spot")
+    (('on_demand', 'spot'), ('spot',))
+    """
     return tuple(kind for kind, _ in PRICE_KINDS) if choice == "both" else (choice,)
 
 
@@ -196,7 +137,7 @@ def machine_hours(values: dict, pricing: Pricing) -> tuple[dict[str, float], lis
         if isinstance(found, Exclusion):
             left_out.append((name, found.reason))
         else:
-            hours[name] = found.plan.wall_hours * found.plan.machines
+            hours[name] = found.plan.machine_hours
             labels[name] = found.label
     return hours, left_out, labels
 
@@ -233,7 +174,29 @@ def price_history(values: dict, pricing: Pricing) -> History:
 # --- the result ----------------------------------------------------------------------------
 
 
-def _table(history: History, pricing: Pricing) -> Table:
+def _g2_spot_history(pricing: Pricing) -> History:
+    """Which history do the examples use? One worked by hand: a 96-hour job on g2.2xlarge spot at the 2015 note's
+    $0.10/h (96 × $0.10 = $9.60) and at the v3 catalog's $0.3108/h of 2022-10 (96 × $0.3108 = $29.8368), a change of
+    0.3108 / 0.10 - 1 = +210.8%; c5.2xlarge left out for having no GPU.
+
+    >>> from calculators import load_pricing
+    >>> [round(point.cost, 4) for point in _g2_spot_history(load_pricing()).series[0].points]
+    [9.6, 29.8368]
+    """
+    spot = pricing.quantity("/instances/g2.2xlarge/spot").observations
+    return History((PriceSeries("g2.2xlarge", "spot", 96.0, price_points(96.0, spot)),),
+                   (("c5.2xlarge", "no GPU model listed"),), (("g2.2xlarge", 96.0),), (("g2.2xlarge", "g2.2xlarge"),))
+
+
+def history_table(history: History, pricing: Pricing) -> Table:
+    """Which dated prices were used, where and from what source, and what does the job cost at each?
+
+    >>> from calculators import load_pricing
+    >>> for row in history_table(_g2_spot_history(load_pricing()), load_pricing()).texts:
+    ...     print(row[0], row[1], row[2], row[4], row[5])
+    g2.2xlarge spot 2015-11-22 $0.10/h $9.60
+    g2.2xlarge spot 2022-10 $0.3108/h $29.84
+    """
     columns = (
         Column("machine"), Column("price"), Column("price kind", shown=False), Column("as of"),
         Column("year", "count", shown=False), Column("region"), Column("price per hour", "USD/h"),
@@ -248,7 +211,17 @@ def _table(history: History, pricing: Pricing) -> Table:
     return Table("observations", "Every dated price used, and the job's cost at it", columns, rows)
 
 
-def _figure(history: History) -> Figure:
+def history_figure(history: History) -> Figure:
+    """What did the same job cost on each machine at each dated price? A line a machine and kind, over the years.
+
+    >>> from calculators import load_pricing
+    >>> figure = history_figure(_g2_spot_history(load_pricing()))
+    >>> figure.chart.series[0].x
+    [2015.89, 2022.75]
+    >>> print(figure.alt)  # doctest: +NORMALIZE_WHITESPACE
+    Cost of the same job at each dated price, by machine.
+    g2.2xlarge spot: $9.60 (2015-11-22), $29.84 (2022-10), +210.8%.
+    """
     charted = history.charted
     series = tuple(
         Series(item.label, [p.year for p in item.points], [p.cost for p in item.points], style="line+markers",
@@ -263,64 +236,103 @@ def _figure(history: History) -> Figure:
         auto_axis("job cost (USD)", [p.cost for item in charted for p in item.points], prefix="$"),
         series,
     )
-    if charted:
-        parts = [
-            f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
-            + ("" if item.change is None else f", {format_change(item.change)}")
-            for item in charted
-        ]
-        alt = f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
-    else:
-        alt = "No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot."
-    return Figure("price_history", chart, alt)
+    return Figure("price_history", chart, history_alt(charted))
 
 
-def _chosen(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[Value], list[str]]:
-    """The chosen machine's costs at its oldest and newest price, and its change, for each kind."""
+def history_alt(charted: tuple[PriceSeries, ...]) -> str:
+    """What does the chart show, in words? Each line's costs with their dates, and its change.
+
+    >>> history_alt(())
+    'No machine that can hold the run has two or more dated prices of this kind, so there is nothing to plot.'
+    """
+    if not charted:
+        return ("No machine that can hold the run has two or more dated prices of this kind, so there is nothing "
+                "to plot.")
+    parts = [
+        f"{item.label}: " + ", ".join(f"{format_value(p.cost, 'USD')} ({p.as_of})" for p in item.points)
+        + ("" if item.change is None else f", {format_change(item.change)}")
+        for item in charted
+    ]
+    return f"Cost of the same job at each dated price, by machine. {'; '.join(parts)}."
+
+
+def hours_values(name: str, history: History) -> list[Value]:
+    """How long does the run take on the chosen machine: its training time, or its machine-hours on a cluster?
+
+    >>> from calculators import load_pricing
+    >>> [(value.label, value.text) for value in hours_values("g2.2xlarge", _g2_spot_history(load_pricing()))]
+    [('g2.2xlarge: training time', '96 h')]
+    """
+    if name not in dict(history.hours):
+        return []
+    label = dict(history.labels).get(name, name)
+    what = "training time" if label == name else "machine-hours (machines × hours)"
+    return [Value("hours", f"{label}: {what}", dict(history.hours)[name], "h")]
+
+
+def kind_values(name: str, kind: str, item: PriceSeries | None) -> tuple[list[Value], list[str]]:
+    """What did the job cost on the chosen machine at its oldest and newest price of one kind, and by how much did
+    that change? With a note when there is no such price, only one, or no change to state.
+
+    >>> from calculators import load_pricing
+    >>> shown, notes = kind_values("g2.2xlarge", "spot", _g2_spot_history(load_pricing()).find("g2.2xlarge", "spot"))
+    >>> [(value.name, value.text) for value in shown], notes
+    ([('spot_oldest', '$9.60'), ('spot_newest', '$29.84'), ('spot_change', '210.8%')], [])
+    >>> kind_values("g2.2xlarge", "on_demand", None)
+    ([], ['g2.2xlarge has no on demand price in pricing.json.'])
+    """
+    if item is None:
+        return [], [f"{name} has no {dict(PRICE_KINDS)[kind]} price in pricing.json."]
+    oldest, newest = item.oldest, item.newest
+    newest_value = Value(f"{kind}_newest", f"{item.label} at its {newest.as_of} price", newest.cost, "USD",
+                         note=format_value(newest.price, "USD/h"))
+    if not item.has_history:
+        only_one = f"{item.label}: only one dated price ({newest.as_of}), so there is no history to compare."
+        return [newest_value], [only_one]
+    shown = [
+        Value(f"{kind}_oldest", f"{item.label} at its {oldest.as_of} price", oldest.cost, "USD",
+              note=format_value(oldest.price, "USD/h")),
+        newest_value,
+    ]
+    if item.change is None:
+        return shown, [f"{item.label}: the job costs nothing at its oldest price, so no change can be stated."]
+    shown.append(Value(f"{kind}_change", f"{item.label}: change from {oldest.as_of} to {newest.as_of}",
+                       item.change, "fraction"))
+    return shown, []
+
+
+def chosen_values(name: str, history: History, kinds: tuple[str, ...]) -> tuple[list[Value], list[str]]:
+    """What did the job cost on the chosen machine at its oldest and newest price of each kind, and how long does it
+    take there? Only a note when the machine is left out.
+
+    >>> from calculators import load_pricing
+    >>> history = _g2_spot_history(load_pricing())
+    >>> [value.name for value in chosen_values("g2.2xlarge", history, ("spot",))[0]]
+    ['hours', 'spot_oldest', 'spot_newest', 'spot_change']
+    >>> chosen_values("c5.2xlarge", history, ("spot",))
+    ([], ['c5.2xlarge is left out: no GPU model listed.'])
+    """
     left_out = dict(history.left_out)
     if name in left_out:
         return [], [f"{name} is left out: {left_out[name]}."]
-    values: list[Value] = []
-    notes: list[str] = []
-    if name in dict(history.hours):
-        label = dict(history.labels).get(name, name)
-        what = "training time" if label == name else "machine-hours (machines × hours)"
-        values.append(Value("hours", f"{label}: {what}", dict(history.hours)[name], "h"))
+    shown, notes = hours_values(name, history), []
     for kind in kinds:
-        item = history.find(name, kind)
-        kind_text = dict(PRICE_KINDS)[kind]
-        if item is None:
-            notes.append(f"{name} has no {kind_text} price in pricing.json.")
-            continue
-        newest = item.newest
-        if not item.has_history:
-            values.append(Value(f"{kind}_newest", f"{item.label} at its {newest.as_of} price", newest.cost, "USD",
-                                note=format_value(newest.price, "USD/h")))
-            notes.append(f"{item.label}: only one dated price ({newest.as_of}), so there is no history to compare.")
-            continue
-        oldest = item.oldest
-        values += [
-            Value(f"{kind}_oldest", f"{item.label} at its {oldest.as_of} price", oldest.cost, "USD",
-                  note=format_value(oldest.price, "USD/h")),
-            Value(f"{kind}_newest", f"{item.label} at its {newest.as_of} price", newest.cost, "USD",
-                  note=format_value(newest.price, "USD/h")),
-        ]
-        if item.change is None:
-            notes.append(f"{item.label}: the job costs nothing at its oldest price, so no change can be stated.")
-        else:
-            values.append(Value(f"{kind}_change", f"{item.label}: change from {oldest.as_of} to {newest.as_of}",
-                                item.change, "fraction"))
-    return values, notes
+        kind_shown, kind_notes = kind_values(name, kind, history.find(name, kind))
+        shown += kind_shown
+        notes += kind_notes
+    return shown, notes
 
 
-def compute(values: dict, pricing: Pricing) -> Result:
-    """The chosen machine's costs then and now, every dated price as a table, and the chart over time."""
-    require_machine(pricing, values["instance"])
-    history = price_history(values, pricing)
-    kinds = _kinds(values["price_kind"])
-    shown, notes = _chosen(values["instance"], history, kinds)
-    charted = history.charted
-    shown.append(Value("machines_with_history", "Machine prices with two or more dates", len(charted), "count"))
+def history_notes(values: dict, history: History, pricing: Pricing, kinds: tuple[str, ...]) -> list[str]:
+    """What should a reader know about the other machines and about what is priced? A run of no tokens, prices with
+    one date, machines with a history that are left out, and what the costs leave out.
+
+    >>> from calculators import load_pricing
+    >>> pricing = load_pricing()
+    >>> history_notes({"steps": 0, "instance": "g2.2xlarge"}, _g2_spot_history(pricing), pricing, ("spot",))[0]
+    'No tokens to train: the job takes 0 hours, so it costs $0 at every price.'
+    """
+    notes = []
     if values["steps"] == 0:
         notes.append("No tokens to train: the job takes 0 hours, so it costs $0 at every price.")
     single = [item for item in history.series if not item.has_history]
@@ -334,12 +346,37 @@ def compute(values: dict, pricing: Pricing) -> Result:
                  "uninterrupted hours; interruptions would add to them.")
     notes.append("Prices come from different sources and regions (see the table), so part of a change may be "
                  "a difference of region or of source.")
-    return Result(tuple(shown), (_table(history, pricing),), (_figure(history),), tuple(notes),
-                  answer=_answer(values["instance"], history, kinds))
+    return notes
 
 
-def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
-    """What the chosen machine's job cost at its oldest and its newest price, in a sentence."""
+def compute(values: dict, pricing: Pricing) -> Result:
+    """What did the chosen machine's job cost then and now, at every dated price as a table, and over time?
+
+    nanoGPT's run on p4d.24xlarge: 93.82 h, which cost 93.82 × $33.05 at the note's price (2024):
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> round(result.value("hours"), 2), result.value("on_demand_oldest") == result.value("hours") * 33.05
+    (93.82, True)
+    """
+    require_machine(pricing, values["instance"])
+    history = price_history(values, pricing)
+    kinds = _kinds(values["price_kind"])
+    shown, notes = chosen_values(values["instance"], history, kinds)
+    shown.append(Value("machines_with_history", "Machine prices with two or more dates", len(history.charted),
+                       "count"))
+    notes += history_notes(values, history, pricing, kinds)
+    return Result(tuple(shown), (history_table(history, pricing),), (history_figure(history),), tuple(notes),
+                  answer=answer(values["instance"], history, kinds))
+
+
+def answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
+    """What did the chosen machine's job cost at its oldest and its newest price, in a sentence?
+
+    >>> from calculators import load_pricing
+    >>> answer("g2.2xlarge", _g2_spot_history(load_pricing()), ("spot",))
+    'The same job on g2.2xlarge spot $9.60 at its 2015-11-22 price and $29.84 at its 2022-10 price (+210.8%).'
+    """
     series = [item for item in (history.find(name, kind) for kind in kinds) if item is not None and item.has_history]
     if not series:
         return f"{name} has no price with two or more dates, so there is no change to show; the chart shows the others."
@@ -352,7 +389,14 @@ def _answer(name: str, history: History, kinds: tuple[str, ...]) -> str:
 
 
 def _has_history(pricing: Pricing, name: str, kinds: tuple[str, ...]) -> bool:
-    """Whether a machine has two or more dated prices of one of these kinds."""
+    """Has a machine two or more dated prices of one of these kinds?
+
+    g2.2xlarge has two spot prices (2015 and 2022):
+
+    >>> from calculators import load_pricing
+    >>> _has_history(load_pricing(), "g2.2xlarge", ("spot",))
+    True
+    """
     entry = pricing.section("instances")[name]
     return any(len(pricing.quantity(f"/instances/{name}/{kind}").observations) > 1 for kind in kinds if kind in entry)
 

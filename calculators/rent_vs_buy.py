@@ -16,17 +16,29 @@ from dataclasses import dataclass
 
 from ._declare import Calculator, Input, assumption
 from .charts import Axis, Chart, Series
-from .models.lines import CostLine, break_even
+from .models.lines import CostLine
+from .models.ownership import (
+    CLOUD,
+    DESKTOP,
+    Payoff,
+    calendar_days,
+    cheaper_option,
+    cloud_cost,
+    desktop_cost,
+    desktop_payoff,
+    electricity_cost,
+    electricity_per_hour,
+    lines_per_day,
+    net_purchase,
+    planned_gpu_hours,
+    total_watts,
+)
 from ._numbers import format_value
 from ._pricing import Pricing
 from ._result import Column, Figure, Result, Table, Value
 
 NOTE = "desktop-2019-note"
 TODAY = "today-desktop-gpu"
-CLOUD, DESKTOP = "Cloud", "Desktop"
-HOURS_PER_DAY = 24
-IDLE_BELOW = 1e-6
-"""A utilisation below this counts as a machine that never trains (it keeps calendar days finite)."""
 CHART_POINTS = 366
 """At most this many days are drawn per curve; the curves are straight, so more would add nothing."""
 
@@ -40,123 +52,171 @@ __all__ = [
     "electricity_per_hour",
     "planned_gpu_hours",
 ]
+# Every name but CALCULATOR is the model's (models.ownership), named here as the page has always named them.
+
+NOTE_VALUES = {
+    "cloud_price": 0.75, "desktop_price": 2000, "resale_fraction": 0, "gpu_watts": 250, "cpu_watts": 105,
+    "other_watts": 0, "electricity_price": 0.16, "utilisation": 1, "projects": 10, "days_per_project": 12,
+    "horizon_days": 365,
+}
+"""The note's plan for the examples, with electricity at the 2023 US average of $0.16/kWh (as the tests take it):
+10 × 12 × 24 = 2,880 GPU-hours; 355 W × $0.16 = $0.0568 an hour; the cloud $0.75 × 2,880 = $2,160, the desktop
+$2,000 + 2,880 × $0.0568 = $2,163.584; it pays off after 2,000 / (0.75 - 0.0568) = 2,885.17 h, day 120.22."""
 
 
 @dataclass(frozen=True)
-class Payoff:
-    """When the desktop's total cost drops to the cloud's.
+class PlannedWork:
+    """The planned work both ways: its GPU-hours and calendar days, the desktop's power, electricity and net price,
+    each option's total, and when (in GPU-hours and calendar days) the desktop pays off."""
 
-    ``outcome`` is one of:
+    cloud_price: float
+    utilisation: float
+    gpu_hours: float
+    days: float | None
+    watts: float
+    electricity: float
+    electricity_total: float
+    net_purchase: float
+    cloud_total: float
+    desktop_total: float
+    payoff: Payoff
+    payoff_days: float | None
 
-    - ``pays_off``: the curves cross after ``gpu_hours`` of training;
-    - ``never``: an hour of electricity costs as much as an hour of cloud or more, so the desktop never
-      catches up;
-    - ``at_once``: the desktop costs nothing net up front and less per hour, so it is cheaper from the start;
-    - ``identical``: nothing up front and the same per hour as the cloud.
+
+def planned_work(values: dict) -> PlannedWork:
+    """What does the planned work take, what does it cost rented and owned, and when does the desktop pay off?
+
+    >>> work = planned_work(NOTE_VALUES)
+    >>> work.gpu_hours, work.days, round(work.desktop_total, 3)
+    (2880, 120.0, 2163.584)
+    >>> round(work.payoff.gpu_hours, 2), round(work.payoff_days, 2)
+    (2885.17, 120.22)
     """
+    watts = total_watts(values["gpu_watts"], values["cpu_watts"], values["other_watts"])
+    hours = planned_gpu_hours(values["projects"], values["days_per_project"])
+    net_price = net_purchase(values["desktop_price"], values["resale_fraction"])
+    electricity = electricity_per_hour(watts, values["electricity_price"])
+    payoff = desktop_payoff(values["cloud_price"], net_price, electricity)
+    return PlannedWork(
+        cloud_price=values["cloud_price"],
+        utilisation=values["utilisation"],
+        gpu_hours=hours,
+        days=calendar_days(hours, values["utilisation"]),
+        watts=watts,
+        electricity=electricity,
+        electricity_total=electricity_cost(watts, values["electricity_price"], hours),
+        net_purchase=net_price,
+        cloud_total=cloud_cost(values["cloud_price"], hours),
+        desktop_total=desktop_cost(values["desktop_price"], values["resale_fraction"], watts,
+                                   values["electricity_price"], hours),
+        payoff=payoff,
+        payoff_days=calendar_days(payoff.gpu_hours, values["utilisation"]) if payoff.outcome == "pays_off" else None,
+    )
 
-    outcome: str
-    gpu_hours: float | None = None
 
+def plan_values(work: PlannedWork) -> list[Value]:
+    """What does the planned work take (GPU-hours, calendar days, power) and cost both ways, and which is cheaper?
 
-def planned_gpu_hours(projects: float, days_per_project: float) -> float:
-    """How many GPU-hours does the planned work take, counting full days of training?
+    The cloud's $2,160 beats the desktop's $2,163.58 by $3.58:
 
-    The note's ten projects of twelve complete days:
-
-    >>> planned_gpu_hours(10, 12)
-    2880
+    >>> [value.text for value in plan_values(planned_work(NOTE_VALUES))]
+    ['2,880 GPU-hours', '120 days', '355 W', '$0.0568/h', '$2,160.00', '$2,163.58', '$163.58', '$3.58']
     """
-    return projects * days_per_project * HOURS_PER_DAY
+    shown = [
+        Value("planned_gpu_hours", "Planned training (projects × days × 24 h)", work.gpu_hours, "GPU-hours"),
+        Value("watts", "Power drawn while training", work.watts, "W"),
+        Value("electricity_per_hour", "Desktop electricity per GPU-hour", work.electricity, "USD/h"),
+        Value("cloud_cost", f"{CLOUD}: planned work", work.cloud_total, "USD"),
+        Value("desktop_cost", f"{DESKTOP}: planned work, electricity included", work.desktop_total, "USD"),
+        Value("desktop_electricity", f"{DESKTOP}: of which electricity", work.electricity_total, "USD"),
+    ]
+    if work.days is not None:
+        shown.insert(1, Value("planned_days", "Calendar days the planned work takes", work.days, "days"))
+    cheaper = cheaper_option(work.cloud_total, work.desktop_total)
+    if cheaper is None:
+        shown.append(Value("saving", "Neither is cheaper for the planned work", 0.0, "USD"))
+    else:
+        gap = abs(work.cloud_total - work.desktop_total)
+        shown.append(Value("saving", f"{cheaper} is cheaper for the planned work by", gap, "USD"))
+    return shown
 
 
-def cloud_cost(hourly_price: float, gpu_hours: float) -> float:
-    """What does renting cost for ``gpu_hours`` of training?
+def payoff_values(work: PlannedWork) -> list[Value]:
+    """After how many GPU-hours, and calendar days, has the desktop cost no more than renting? Nothing when it never
+    does; no days when the machine never trains.
 
-    2,880 hours of g3s.xlarge at the note's $0.75/h:
-
-    >>> cloud_cost(0.75, 2880)
-    2160.0
+    >>> [value.text for value in payoff_values(planned_work(NOTE_VALUES))]
+    ['2,885.2 GPU-hours', '120.2 days']
     """
-    return hourly_price * gpu_hours
+    if work.payoff.outcome != "pays_off":
+        return []
+    shown = [Value("break_even_hours", "Desktop pays off after", work.payoff.gpu_hours, "GPU-hours")]
+    if work.payoff_days is not None:
+        shown.append(Value("break_even_days", "Desktop pays off after (calendar)", work.payoff_days, "days"))
+    return shown
 
 
-def electricity_per_hour(watts: float, usd_per_kwh: float) -> float:
-    """What does one hour of training cost in electricity?
+def plan_table(work: PlannedWork) -> Table:
+    """What does each option cost up front and per GPU-hour, and for the planned work?
 
-    A 250 W GPU and a 105 W CPU at $0.16 per kWh:
-
-    >>> round(electricity_per_hour(250 + 105, 0.16), 4)
-    0.0568
+    >>> plan_table(planned_work(NOTE_VALUES)).texts
+    (('Cloud', '$0.00', '$0.75/h', '$2,160.00'), ('Desktop', '$2,000.00', '$0.0568/h', '$2,163.58'))
     """
-    return watts / 1000 * usd_per_kwh
+    return Table(
+        "plan",
+        "The planned work both ways",
+        (Column("option"), Column("up front", "USD"), Column("per GPU-hour", "USD/h"), Column("planned work", "USD")),
+        [
+            (CLOUD, 0.0, work.cloud_price, work.cloud_total),
+            (DESKTOP, work.net_purchase, work.electricity, work.desktop_total),
+        ],
+    )
 
 
-def desktop_cost(
-    purchase_price: float, resale_fraction: float, watts: float, usd_per_kwh: float, gpu_hours: float
-) -> float:
-    """What does owning cost after ``gpu_hours`` of training: purchase, less resale, plus electricity?
+def payoff_table(work: PlannedWork) -> Table:
+    """When does the desktop pay off, in GPU-hours and in calendar days, in words and with the outcome?
 
-    The note's $2,000 desktop drawing 355 W for 2,880 hours at $0.16/kWh, sold for nothing:
-
-    >>> round(desktop_cost(2000, 0, 355, 0.16, 2880), 2)
-    2163.58
+    >>> [row[1] for row in payoff_table(planned_work(NOTE_VALUES)).texts]
+    ['2,885.2 GPU-hours: the desktop is cheaper after that', '120.2 days at this utilisation']
     """
-    return purchase_price * (1 - resale_fraction) + electricity_per_hour(watts, usd_per_kwh) * gpu_hours
+    hours_text, days_text = _payoff_texts(work.payoff, work.payoff_days)
+    return Table(
+        "break_even",
+        "When the desktop pays off",
+        (Column("measured in"), Column("break-even"), Column("outcome", shown=False),
+         Column("after", "count", shown=False)),  # in the measure of its row
+        [
+            ("GPU-hours", hours_text, work.payoff.outcome, work.payoff.gpu_hours),
+            ("calendar days", days_text, _days_outcome(work.payoff, work.payoff_days), work.payoff_days),
+        ],
+    )
 
 
-def desktop_payoff(cloud_price: float, net_purchase: float, electricity_hourly: float) -> Payoff:
-    """After how many GPU-hours has the desktop cost no more than renting?
+def compute(values: dict, pricing: Pricing) -> Result:
+    """What does the planned work cost rented and owned, when does the desktop pay off, and how do the costs add up
+    over calendar days?
 
-    $2,000 up front and $0.0568/h of electricity against $0.75/h of cloud:
-
-    >>> round(desktop_payoff(0.75, 2000, 0.0568).gpu_hours, 1)
-    2885.2
-    >>> desktop_payoff(0.05, 2000, 0.0568).outcome
-    'never'
+    >>> from calculators import load_pricing
+    >>> result = compute(NOTE_VALUES, load_pricing())
+    >>> result.value("cloud_cost"), result.notes
+    (2160.0, ('For 2,880 GPU-hours of planned training the cloud is cheaper: cloud $2,160.00, desktop $2,163.58.',))
     """
-    meeting = break_even(CostLine(CLOUD, 0.0, cloud_price), CostLine(DESKTOP, net_purchase, electricity_hourly))
-    if meeting.outcome == "crosses":
-        # A per-hour gap too small to represent puts the meeting beyond any number: it never comes.
-        return Payoff("pays_off", meeting.x) if math.isfinite(meeting.x) else Payoff("never")
-    if meeting.outcome == "identical":
-        return Payoff("identical")
-    return Payoff("at_once" if meeting.cheaper == DESKTOP else "never")
-
-
-def calendar_days(gpu_hours: float, utilisation: float) -> float | None:
-    """How many calendar days do ``gpu_hours`` take when the machine trains ``utilisation`` of each day?
-
-    Returns None when there is work to do and the machine never trains: utilisation 0, or below
-    ``IDLE_BELOW`` (a millionth of a day, under a tenth of a second).
-
-    >>> calendar_days(2880, 1.0), calendar_days(2880, 0.5)
-    (120.0, 240.0)
-    >>> calendar_days(2880, 0) is None
-    True
-    """
-    if gpu_hours == 0:
-        return 0.0
-    if utilisation < IDLE_BELOW:
-        return None
-    return gpu_hours / (HOURS_PER_DAY * utilisation)
-
-
-def _watts(values: dict) -> float:
-    return values["gpu_watts"] + values["cpu_watts"] + values["other_watts"]
-
-
-def _lines_per_day(values: dict) -> tuple[CostLine, CostLine]:
-    """Cloud and desktop as cost lines over calendar days at the chosen utilisation."""
-    hours_per_day = HOURS_PER_DAY * values["utilisation"]
-    electricity = electricity_per_hour(_watts(values), values["electricity_price"])
-    return (
-        CostLine(CLOUD, 0.0, values["cloud_price"] * hours_per_day),
-        CostLine(DESKTOP, values["desktop_price"] * (1 - values["resale_fraction"]), electricity * hours_per_day),
+    work = planned_work(values)
+    return Result(
+        (*plan_values(work), *payoff_values(work)),
+        (plan_table(work), payoff_table(work)),
+        (cumulative_figure(work, values["horizon_days"]),),
+        (verdict(work),),
     )
 
 
 def _day_grid(span: int) -> list[float]:
+    """Which days does a curve over ``span`` days take its points at? Every day up to a year; beyond, evenly spaced
+    whole days (at most ``CHART_POINTS``), the last day always included.
+
+    >>> len(_day_grid(365)), _day_grid(1000)[:3], _day_grid(1000)[-2:]
+    (366, [0, 3, 6], [999, 1000])
+    """
     step = max(1, math.ceil(span / (CHART_POINTS - 1)))
     days = list(range(0, span + 1, step))
     if days[-1] != span:
@@ -165,12 +225,23 @@ def _day_grid(span: int) -> list[float]:
 
 
 def _days_outcome(payoff: Payoff, days: float | None) -> str:
-    """The calendar outcome: as in GPU-hours, except ``idle`` when the hours are never reached."""
+    """When does the desktop pay off in calendar days? As in GPU-hours, except ``idle`` when a machine that never
+    trains never reaches the hours.
+
+    >>> _days_outcome(Payoff("pays_off", 2885.17), 120.22), _days_outcome(Payoff("pays_off", 2885.17), None)
+    ('pays_off', 'idle')
+    """
     return "idle" if payoff.outcome == "pays_off" and days is None else payoff.outcome
 
 
 def _payoff_texts(payoff: Payoff, days: float | None) -> tuple[str, str]:
-    """The break-even in GPU-hours and in calendar days, in words."""
+    """When does the desktop pay off, in GPU-hours and in calendar days, in words?
+
+    >>> _payoff_texts(Payoff("pays_off", 2885.17), None)
+    ('2,885.2 GPU-hours: the desktop is cheaper after that', 'never: at this utilisation the machine never trains')
+    >>> _payoff_texts(Payoff("at_once"), None)[0]
+    'from the first hour: the desktop costs nothing net up front'
+    """
     if payoff.outcome == "never":
         never = "never: an hour of electricity costs at least an hour of cloud"
         return never, never
@@ -186,106 +257,66 @@ def _payoff_texts(payoff: Payoff, days: float | None) -> tuple[str, str]:
     return hours_text, f"{format_value(days, 'days')} at this utilisation"
 
 
-def compute(values: dict, pricing: Pricing) -> Result:
-    """Cost of the planned work both ways, the break-even and the cumulative cost over calendar days."""
-    watts = _watts(values)
-    hours = planned_gpu_hours(values["projects"], values["days_per_project"])
-    net_purchase = values["desktop_price"] * (1 - values["resale_fraction"])
-    electricity = electricity_per_hour(watts, values["electricity_price"])
-    cloud_total = cloud_cost(values["cloud_price"], hours)
-    desktop_total = desktop_cost(values["desktop_price"], values["resale_fraction"], watts, values["electricity_price"], hours)
-    payoff = desktop_payoff(values["cloud_price"], net_purchase, electricity)
-    payoff_days = calendar_days(payoff.gpu_hours, values["utilisation"]) if payoff.outcome == "pays_off" else None
-    planned_days = calendar_days(hours, values["utilisation"])
+def verdict(work: PlannedWork) -> str:
+    """Which is cheaper for the planned work, and what does each cost?
 
-    shown = [
-        Value("planned_gpu_hours", "Planned training (projects × days × 24 h)", hours, "GPU-hours"),
-        Value("watts", "Power drawn while training", watts, "W"),
-        Value("electricity_per_hour", "Desktop electricity per GPU-hour", electricity, "USD/h"),
-        Value("cloud_cost", f"{CLOUD}: planned work", cloud_total, "USD"),
-        Value("desktop_cost", f"{DESKTOP}: planned work, electricity included", desktop_total, "USD"),
-        Value("desktop_electricity", f"{DESKTOP}: of which electricity", electricity * hours, "USD"),
-    ]
-    if planned_days is not None:
-        shown.insert(1, Value("planned_days", "Calendar days the planned work takes", planned_days, "days"))
-    cheaper = _cheaper(cloud_total, desktop_total)
+    >>> verdict(planned_work(NOTE_VALUES))
+    'For 2,880 GPU-hours of planned training the cloud is cheaper: cloud $2,160.00, desktop $2,163.58.'
+    """
+    cheaper = cheaper_option(work.cloud_total, work.desktop_total)
+    planned = f"{format_value(work.gpu_hours, 'GPU-hours')} of planned training"
     if cheaper is None:
-        shown.append(Value("saving", "Neither is cheaper for the planned work", 0.0, "USD"))
-    else:
-        shown.append(
-            Value("saving", f"{cheaper} is cheaper for the planned work by", abs(cloud_total - desktop_total), "USD")
-        )
-    if payoff.outcome == "pays_off":
-        shown.append(Value("break_even_hours", "Desktop pays off after", payoff.gpu_hours, "GPU-hours"))
-        if payoff_days is not None:
-            shown.append(Value("break_even_days", "Desktop pays off after (calendar)", payoff_days, "days"))
-
-    hours_text, days_text = _payoff_texts(payoff, payoff_days)
-    even_table = Table(
-        "break_even",
-        "When the desktop pays off",
-        (Column("measured in"), Column("break-even"), Column("outcome", shown=False),
-         Column("after", "count", shown=False)),  # in the measure of its row
-        [
-            ("GPU-hours", hours_text, payoff.outcome, payoff.gpu_hours),
-            ("calendar days", days_text, _days_outcome(payoff, payoff_days), payoff_days),
-        ],
-    )
-    plan_table = Table(
-        "plan",
-        "The planned work both ways",
-        (Column("option"), Column("up front", "USD"), Column("per GPU-hour", "USD/h"), Column("planned work", "USD")),
-        [
-            (CLOUD, 0.0, values["cloud_price"], cloud_total),
-            (DESKTOP, net_purchase, electricity, desktop_total),
-        ],
-    )
-    figure = _figure(values, payoff_days)
-    notes = (_verdict(cheaper, hours, cloud_total, desktop_total),)
-    return Result(tuple(shown), (plan_table, even_table), (figure,), notes)
-
-
-def _cheaper(cloud_total: float, desktop_total: float) -> str | None:
-    if math.isclose(cloud_total, desktop_total, rel_tol=1e-12, abs_tol=1e-9):
-        return None
-    return CLOUD if cloud_total < desktop_total else DESKTOP
-
-
-def _verdict(cheaper: str | None, hours: float, cloud_total: float, desktop_total: float) -> str:
-    work = f"{format_value(hours, 'GPU-hours')} of planned training"
-    if cheaper is None:
-        return f"For {work} both cost {format_value(cloud_total, 'USD')}."
+        return f"For {planned} both cost {format_value(work.cloud_total, 'USD')}."
     return (
-        f"For {work} the {cheaper.lower()} is cheaper: {CLOUD.lower()} {format_value(cloud_total, 'USD')}, "
-        f"{DESKTOP.lower()} {format_value(desktop_total, 'USD')}."
+        f"For {planned} the {cheaper.lower()} is cheaper: {CLOUD.lower()} {format_value(work.cloud_total, 'USD')}, "
+        f"{DESKTOP.lower()} {format_value(work.desktop_total, 'USD')}."
     )
 
 
-def _figure(values: dict, payoff_days: float | None) -> Figure:
-    span = int(values["horizon_days"])
-    cloud, desktop = _lines_per_day(values)
+def cumulative_figure(work: PlannedWork, horizon_days: float) -> Figure:
+    """How do renting and owning add up over calendar days, and on which day do they cross?
+
+    A year of the note's plan: the cloud at $18 a day reaches 365 × $18 = $6,570; they cross on day 120.22, where both
+    stand at 120.2154 × $18 = $2,163.88 (days from 100 on are shown to one decimal):
+
+    >>> figure = cumulative_figure(planned_work(NOTE_VALUES), 365)
+    >>> figure.chart.series[0].y[-1], figure.chart.series[-1].labels
+    (6570.0, ['day 120.2'])
+    """
+    span, payoff_days = int(horizon_days), work.payoff_days
+    cloud, desktop = lines_per_day(work.cloud_price, work.net_purchase, work.electricity, work.utilisation)
     days = _day_grid(span)
-    markers = []
     series = [Series(line.label, days, [line.at(d) for d in days]) for line in (cloud, desktop)]
+    crossing = None
     if payoff_days is not None and payoff_days <= span:
-        markers.append((f"day {format_value(payoff_days, '')}", payoff_days, cloud.at(payoff_days)))
-        series.append(Series("break-even", [payoff_days], [cloud.at(payoff_days)], style="markers", symbol="diamond",
-                             labels=[markers[0][0]]))
+        crossing = (f"day {format_value(payoff_days, '')}", payoff_days, cloud.at(payoff_days))
+        series.append(Series("break-even", [payoff_days], [crossing[2]], style="markers", symbol="diamond",
+                             labels=[crossing[0]]))
     chart = Chart("Cumulative cost over calendar days", Axis("calendar days"), Axis("USD, cumulative", prefix="$"),
                   tuple(series))
+    return Figure("cumulative", chart, cumulative_alt(cloud, desktop, span, payoff_days, crossing))
+
+
+def cumulative_alt(cloud: CostLine, desktop: CostLine, span: int, payoff_days: float | None,
+                   crossing: tuple[str, float, float] | None) -> str:
+    """What does the chart of cumulative cost show, in words? Each line, the span, and where they cross.
+
+    >>> cloud, desktop = lines_per_day(0.75, 2000, 0.0568, 1)
+    >>> cumulative_alt(cloud, desktop, 100, 120.22, None).split("; ")[2:]  # a 100-day chart, crossing on day 120.22
+    ['over 0 to 100 days', 'they cross on day 120.2, beyond the chart.']
+    """
     parts = [
         f"{CLOUD}: {format_value(cloud.rate, 'USD')} a day from {format_value(0, 'USD')}",
         f"{DESKTOP}: {format_value(desktop.fixed, 'USD')} up front plus {format_value(desktop.rate, 'USD')} a day",
         f"over 0 to {span} days",
     ]
-    if markers:
-        parts.append(f"they cross on day {format_value(payoff_days, '')} at {format_value(markers[0][2], 'USD')}")
+    if crossing:
+        parts.append(f"they cross on day {format_value(payoff_days, '')} at {format_value(crossing[2], 'USD')}")
     elif payoff_days is not None:
         parts.append(f"they cross on day {format_value(payoff_days, '')}, beyond the chart")
     else:
         parts.append("they do not cross")
-    return Figure("cumulative", chart, "; ".join(parts) + ".")
-
+    return "; ".join(parts) + "."
 
 
 CALCULATOR = Calculator(

@@ -7,13 +7,14 @@ Each scenario costs a fixed amount of storage a month plus a price per training 
 
 from __future__ import annotations
 
-import math
-
 from ._declare import Calculator, Input, assumption
 from ._pricing import Pricing
 from .charts import Axis, Chart, Series
 from .models import storage
-from .models.lines import CostLine, break_even, break_even_table, cheapest
+from .models.images import pull_budget, pull_cost, pulls_within, stored_gb
+from .models.lines import BreakEven, CostLine, break_even, break_even_table, cheapest, times_cheapest
+from .models.lines import last_cheapest as last_session_cheapest
+from .models.offers import session_cost
 from ._numbers import format_value
 from ._result import Column, Figure, Result, Table, Value
 
@@ -21,28 +22,11 @@ NOTE = "aws-dl-note"
 EC2, LAMBDA_ECR, LAMBDA = "EC2 + ECR", "Lambda + ECR", "Lambda"
 
 __all__ = ["session_cost", "pull_cost", "storage_cost", "scenario_lines", "last_session_cheapest", "CALCULATOR"]
+# session_cost, pull_cost and last_session_cheapest are the models' formulas, named here as the page has always named them.
 
-
-def session_cost(hourly_price: float, train_hours: float, setup_hours: float, nodes: int = 1) -> float:
-    """What does one training session cost, setup time included?
-
-    A g5.xlarge at the note's $1/h, 6 hours of training and 1 of setup:
-
-    >>> session_cost(1.0, 6, 1)
-    7.0
-    """
-    return hourly_price * (train_hours + setup_hours) * nodes
-
-
-def pull_cost(pulls: float, image_gb: float, transfer_price: float) -> float:
-    """What does pulling the image out of the registry cost per session?
-
-    Four pulls of a 10 GB image at $0.09/GB:
-
-    >>> round(pull_cost(4, 10, 0.09), 2)
-    3.6
-    """
-    return pulls * image_gb * transfer_price
+NOTE_LINES = [CostLine(EC2, 10, 7), CostLine(LAMBDA_ECR, 10, 7.8), CostLine(LAMBDA, 20, 4.2)]
+"""The note's three scenarios, worked by hand for the examples: 100 GB at $0.10 (ECR) or $0.20 (Lambda) a GB-month,
+and 7 billed hours a session at $1/h (EC2) or $0.60/h (Lambda), plus 4 pulls × 10 GB × $0.09 = $3.60 for Lambda + ECR."""
 
 
 def storage_cost(stored_gb: float, price_per_gb_month: float) -> float:
@@ -57,63 +41,163 @@ def storage_cost(stored_gb: float, price_per_gb_month: float) -> float:
 
 
 def scenario_lines(values: dict) -> list[CostLine]:
-    """Return the three scenarios as monthly cost lines over training sessions per month.
+    """What does each scenario cost a month: its storage, plus a price per training session?
+
+    The note's preset gives the hand-worked lines above:
 
     >>> from calculators import load_pricing
-    >>> v = CALCULATOR.defaults(load_pricing(), {"preset": "aws-dl-note"})
-    >>> [(line.label, round(line.fixed, 2), round(line.rate, 2)) for line in scenario_lines(v)]
+    >>> values = CALCULATOR.defaults(load_pricing(), {"preset": "aws-dl-note"})
+    >>> [(line.label, round(line.fixed, 2), round(line.rate, 2)) for line in scenario_lines(values)]
     [('EC2 + ECR', 10.0, 7.0), ('Lambda + ECR', 10.0, 7.8), ('Lambda', 20.0, 4.2)]
     """
-    stored_gb = values["containers"] * values["image_gb"]
+    kept = stored_gb(values["containers"], values["image_gb"])
     hours = values["train_hours"], values["setup_hours"], values["nodes"]
     pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
     return [
-        CostLine(EC2, storage_cost(stored_gb, values["ecr_storage_price"]), session_cost(values["ec2_price"], *hours)),
-        CostLine(LAMBDA_ECR, storage_cost(stored_gb, values["ecr_storage_price"]), session_cost(values["lambda_price"], *hours) + pulls),
-        CostLine(LAMBDA, storage_cost(stored_gb, values["lambda_storage_price"]), session_cost(values["lambda_price"], *hours)),
+        CostLine(EC2, storage_cost(kept, values["ecr_storage_price"]), session_cost(values["ec2_price"], *hours)),
+        CostLine(LAMBDA_ECR, storage_cost(kept, values["ecr_storage_price"]), session_cost(values["lambda_price"], *hours) + pulls),
+        CostLine(LAMBDA, storage_cost(kept, values["lambda_storage_price"]), session_cost(values["lambda_price"], *hours)),
     ]
 
 
-def pulls_within(budget: float, one_pull: float) -> int:
-    """How many whole pulls cost less than the budget? 0 when a pull costs nothing: there is no count to state.
+def chart_span(values: dict) -> int:
+    """Up to how many sessions a month do the chart and the table go? The chart range, or the month asked about
+    if it is busier.
 
-    A $7.04 budget and pulls of 10 GB at $0.09/GB ($0.90 each): seven pulls ($6.30) fit, the eighth ($7.20) does not;
-    a budget of $0 fits none:
-
-    >>> pulls_within(7.042, 0.9), pulls_within(0.0, 0.9)
-    (7, 0)
+    >>> chart_span({"sessions_max": 10, "sessions": 2}), chart_span({"sessions_max": 10, "sessions": 12.5})
+    (10, 12)
     """
-    if one_pull <= 0 or not math.isfinite(budget / one_pull):
-        return 0  # a free pull (or one too cheap to count) has no number of pulls to state
-    whole = math.floor(budget / one_pull)
-    return max(whole - 1 if whole * one_pull >= budget and whole > 0 else whole, 0)
+    return int(max(values["sessions_max"], values["sessions"]))
 
 
-def last_session_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int | None:
-    """The last whole number of sessions, counting up from one, at which ``label`` is still the cheapest.
+def break_evens(lines: list[CostLine]) -> list[BreakEven]:
+    """At how many sessions a month do two scenarios cost the same: EC2 and Lambda, EC2 and Lambda + ECR, and
+    Lambda + ECR and Lambda?
 
-    At the note's numbers EC2 ($10 + $7n) stays cheapest until Lambda ($20 + $4.2n) catches up:
+    $10 + $7n = $20 + $4.2n at n = 10 / 2.8 = 3.57; EC2 and Lambda + ECR start at the same $10 and EC2 is cheaper a
+    session, so they never meet; $10 + $7.8n = $20 + $4.2n at n = 10 / 3.6 = 2.78:
 
-    >>> lines = [CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)]
-    >>> last_session_cheapest(lines, "EC2"), last_session_cheapest(lines, "Lambda")
-    (3, None)
+    >>> [(be.outcome, be.x and round(be.x, 2)) for be in break_evens(NOTE_LINES)]
+    [('crosses', 3.57), ('never', None), ('crosses', 2.78)]
     """
-    last = None
-    for sessions in range(1, limit + 1):
-        if cheapest(lines, sessions).label != label:
-            break
-        last = sessions
-    return last
-
-
-def compute(values: dict, pricing: Pricing) -> Result:
-    """Monthly cost of each scenario, the break-evens and the cheapest scenario per session count."""
-    lines = scenario_lines(values)
-    sessions = values["sessions"]
     ec2, lambda_ecr, lambda_only = lines
-    pairs = [(ec2, lambda_only), (ec2, lambda_ecr), (lambda_ecr, lambda_only)]
-    evens = [break_even(a, b) for a, b in pairs]
-    span = int(max(values["sessions_max"], sessions))
+    return [break_even(a, b) for a, b in [(ec2, lambda_only), (ec2, lambda_ecr), (lambda_ecr, lambda_only)]]
+
+
+def scenario_values(lines: list[CostLine], sessions: float) -> list[Value]:
+    """What does each scenario cost a session, a month of storage, and a month of ``sessions`` sessions?
+
+    At the note's 2 sessions: $10 + 2 × $7 = $24, $10 + 2 × $7.80 = $25.60, $20 + 2 × $4.20 = $28.40:
+
+    >>> [value.text for value in scenario_values(NOTE_LINES, 2)][-3:]
+    ['$24.00/month', '$25.60/month', '$28.40/month']
+    """
+    ec2, lambda_ecr, lambda_only = lines
+    return [
+        Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
+        Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
+        Value("lambda_session", f"{LAMBDA}: per session", lambda_only.rate, "USD/session"),
+        Value("ec2_storage", f"{EC2}: storage", ec2.fixed, "USD/month"),
+        Value("lambda_storage", f"{LAMBDA}: storage", lambda_only.fixed, "USD/month"),
+        *[
+            Value(f"monthly_{key}", f"{line.label} at {format_value(sessions, 'sessions')}/month", line.at(sessions), "USD/month")
+            for key, line in zip(("ec2", "lambda_ecr", "lambda"), lines)
+        ],
+    ]
+
+
+def pull_values(values: dict, lines: list[CostLine]) -> list[Value]:
+    """What do the pulls cost, how cheap must they be for Lambda + ECR to beat EC2, and how many pulls is that?
+
+    At the note's numbers: 4 pulls × 10 GB × $0.09 = $3.60 a session; Lambda + ECR beats EC2 only while pulls cost
+    less than $7 - ($7.80 - $3.60) = $2.80; one pull is $0.90, and 3 pulls ($2.70) cost less than $2.80, 4 ($3.60) do not:
+
+    >>> pulls = {"pulls": 4, "image_gb": 10, "ecr_transfer_price": 0.09}
+    >>> [value.text for value in pull_values(pulls, NOTE_LINES)]
+    ['$3.60/session', '$2.80/session', '$0.90', '3 pulls']
+    """
+    ec2, lambda_ecr, _ = lines
+    pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
+    budget = pull_budget(ec2.rate, lambda_ecr.rate, pulls)
+    one_pull = pull_cost(1, values["image_gb"], values["ecr_transfer_price"])
+    return [
+        Value("pull_cost", f"{LAMBDA_ECR}: image pulls", pulls, "USD/session"),
+        Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", budget, "USD/session"),
+        Value("pull_each", "One pull of the image", one_pull, "USD"),
+        Value("pulls_in_budget", "Pulls that cost less than that", pulls_within(budget, one_pull), "pulls"),
+    ]
+
+
+def cheapest_values(lines: list[CostLine], span: int) -> list[Value]:
+    """Which scenario is cheapest at one session a month and in the chart's busiest month, and at how many session
+    counts is Lambda + ECR the cheapest?
+
+    At 1 session EC2 costs $17 (Lambda + ECR $17.80, Lambda $24.20); at 10, Lambda $62 (EC2 $80, Lambda + ECR $88);
+    Lambda + ECR is never the cheapest, EC2 always beating it by $0.80 a session:
+
+    >>> [(value.text, value.subject) for value in cheapest_values(NOTE_LINES, 10)]
+    [('10 sessions', ''), ('$17.00/month', 'EC2 + ECR'), ('0', ''), ('$62.00/month', 'Lambda')]
+    """
+    fewest, busiest = cheapest(lines, 1), cheapest(lines, span)
+    return [
+        Value("busiest_sessions", "The chart's busiest month", span, "sessions"),
+        Value("fewest_cheapest", "Cheapest at one session a month", fewest.at(1), "USD/month", subject=fewest.label),
+        Value("lambda_ecr_cheapest_count", f"Session counts from 1 to {format_value(span, 'sessions')} at which {LAMBDA_ECR} "
+              "is the cheapest", times_cheapest(lines, LAMBDA_ECR, range(1, span + 1)), "count"),
+        Value("busiest_cheapest", f"Cheapest at {format_value(span, 'sessions')} a month", busiest.at(span), "USD/month",
+              subject=busiest.label),
+    ]
+
+
+def break_even_values(lines: list[CostLine], evens: list[BreakEven]) -> list[Value]:
+    """Where do the scenarios that meet cost the same, and up to how many sessions is EC2 the cheapest?
+
+    EC2 and Lambda meet at 3.57 sessions, Lambda + ECR and Lambda at 2.78; EC2 is cheapest up to 3 sessions
+    ($31 against Lambda's $32.60), Lambda from 4 ($36.80 against $38):
+
+    >>> for value in break_even_values(NOTE_LINES, break_evens(NOTE_LINES)):
+    ...     print(value.name, value.text)
+    break_even_ec2_lambda 3.57 sessions/month
+    break_even_lambda_ecr_lambda 2.78 sessions/month
+    ec2_cheapest_up_to 3 sessions/month
+    """
+    shown = [
+        Value(f"break_even_{key}", f"{be.a} and {be.b} cost the same at", be.x, "sessions/month")
+        for key, be in zip(("ec2_lambda", "ec2_lambda_ecr", "lambda_ecr_lambda"), evens)
+        if be.outcome == "crosses"
+    ]
+    last = last_session_cheapest(lines, EC2)
+    if last is not None:
+        shown.append(Value("ec2_cheapest_up_to", f"{EC2} is cheapest up to", last, "sessions/month"))
+    return shown
+
+
+def monthly_table(lines: list[CostLine], span: int) -> Table:
+    """What does each scenario cost a month at 1 to ``span`` sessions, and which is the cheapest?
+
+    At 4 sessions: EC2 $10 + 4 × $7 = $38, Lambda + ECR $10 + 4 × $7.80 = $41.20, Lambda $20 + 4 × $4.20 = $36.80:
+
+    >>> monthly_table(NOTE_LINES, 10).texts[3]
+    ('4', '$38.00', '$41.20', '$36.80', 'Lambda')
+    """
+    return Table(
+        "monthly",
+        "Monthly cost by sessions per month",
+        (Column("sessions per month", "count"), *[Column(line.label, "USD") for line in lines], Column("cheapest")),
+        [(n, *[line.at(n) for line in lines], cheapest(lines, n).label) for n in range(1, span + 1)],
+    )
+
+
+def cost_figure(lines: list[CostLine], evens: list[BreakEven], span: int) -> Figure:
+    """How does each scenario's monthly cost grow with sessions, and where do two meet within the chart?
+
+    The note's lines from 0 to 10 sessions, with a marker where EC2 meets Lambda (3.57) and Lambda + ECR meets
+    Lambda (2.78):
+
+    >>> figure = cost_figure(NOTE_LINES, break_evens(NOTE_LINES), 10)
+    >>> [series.name for series in figure.chart.series], figure.chart.series[-1].labels
+    (['EC2 + ECR', 'Lambda + ECR', 'Lambda', 'break-even'], ['3.57 sessions', '2.78 sessions'])
+    """
     counts = list(range(0, span + 1))
     crossings = [be for be in evens if be.outcome == "crosses" and be.x <= span]
     by_label = {line.label: line for line in lines}
@@ -124,62 +208,58 @@ def compute(values: dict, pricing: Pricing) -> Result:
                              labels=[f"{format_value(be.x, '')} sessions" for be in crossings]))
     chart = Chart("Monthly cost by training sessions", Axis("training sessions per month"),
                   Axis("USD per month", prefix="$"), tuple(series))
-    cost_table = Table(
-        "monthly",
-        "Monthly cost by sessions per month",
-        (Column("sessions per month", "count"), *[Column(line.label, "USD") for line in lines], Column("cheapest")),
-        [(n, *[line.at(n) for line in lines], cheapest(lines, n).label) for n in counts[1:]],
-    )
-    even_table = break_even_table(evens, "sessions/month")
-    pulls = pull_cost(values["pulls"], values["image_gb"], values["ecr_transfer_price"])
-    headroom = ec2.rate - (lambda_ecr.rate - pulls)
-    one_pull = pull_cost(1, values["image_gb"], values["ecr_transfer_price"])
-    busiest = cheapest(lines, span)
-    shown = [
-        Value("ec2_session", f"{EC2}: per session", ec2.rate, "USD/session"),
-        Value("lambda_ecr_session", f"{LAMBDA_ECR}: per session, pulls included", lambda_ecr.rate, "USD/session"),
-        Value("lambda_session", f"{LAMBDA}: per session", lambda_only.rate, "USD/session"),
-        Value("ec2_storage", f"{EC2}: storage", ec2.fixed, "USD/month"),
-        Value("lambda_storage", f"{LAMBDA}: storage", lambda_only.fixed, "USD/month"),
-        *[
-            Value(f"monthly_{key}", f"{line.label} at {format_value(sessions, 'sessions')}/month", line.at(sessions), "USD/month")
-            for key, line in zip(("ec2", "lambda_ecr", "lambda"), lines)
-        ],
-        Value("pull_cost", f"{LAMBDA_ECR}: image pulls", pulls, "USD/session"),
-        Value("pull_budget", f"{LAMBDA_ECR} beats {EC2} only if pulls cost less than", max(headroom, 0.0), "USD/session"),
-        Value("pull_each", "One pull of the image", one_pull, "USD"),
-        Value("pulls_in_budget", "Pulls that cost less than that", pulls_within(max(headroom, 0.0), one_pull), "pulls"),
-        Value("busiest_sessions", "The chart's busiest month", span, "sessions"),
-        Value("fewest_cheapest", "Cheapest at one session a month", cheapest(lines, 1).at(1), "USD/month",
-              subject=cheapest(lines, 1).label),
-        Value("lambda_ecr_cheapest_count", f"Session counts from 1 to {format_value(span, 'sessions')} at which {LAMBDA_ECR} "
-              "is the cheapest", sum(cheapest(lines, n).label == LAMBDA_ECR for n in counts[1:]), "count"),
-        Value("busiest_cheapest", f"Cheapest at {format_value(span, 'sessions')} a month", busiest.at(span), "USD/month",
-              subject=busiest.label),
-        *[
-            Value(f"break_even_{key}", f"{be.a} and {be.b} cost the same at", be.x, "sessions/month")
-            for key, be in zip(("ec2_lambda", "ec2_lambda_ecr", "lambda_ecr_lambda"), evens)
-            if be.outcome == "crosses"
-        ],
-    ]
-    last = last_session_cheapest(lines, EC2)
-    if last is not None:
-        shown.append(Value("ec2_cheapest_up_to", f"{EC2} is cheapest up to", last, "sessions/month"))
-    best = cheapest(lines, sessions)
-    notes = (f"At {format_value(sessions, 'sessions')} a month the cheapest is {best.label}.",)
-    return Result(
-        tuple(shown),
-        (cost_table, even_table),
-        (Figure("break_even", chart, _alt(lines, evens)),),
-        notes,
-    )
+    return Figure("break_even", chart, figure_alt(lines, evens))
 
 
-def _alt(lines: list[CostLine], evens) -> str:
+def figure_alt(lines: list[CostLine], evens: list[BreakEven]) -> str:
+    """What does the chart show, in words? Each scenario's line, and where two meet.
+
+    >>> for part in figure_alt(NOTE_LINES[::2], [break_even(NOTE_LINES[0], NOTE_LINES[2])]).split("; "):
+    ...     print(part)
+    EC2 + ECR: $10.00 a month plus $7.00 a session
+    Lambda: $20.00 a month plus $4.20 a session
+    EC2 + ECR and Lambda meet at 3.57 sessions.
+    """
     parts = [f"{line.label}: {format_value(line.fixed, 'USD')} a month plus {format_value(line.rate, 'USD')} a session" for line in lines]
     crossings = [f"{be.a} and {be.b} meet at {format_value(be.x, 'sessions')}" for be in evens if be.outcome == "crosses"]
     return "; ".join(parts + crossings) + "."
 
+
+def answer(lines: list[CostLine], sessions: float) -> str:
+    """Which scenario is cheapest at the sessions asked about?
+
+    At 2 sessions EC2's $24 beats Lambda + ECR's $25.60 and Lambda's $28.40:
+
+    >>> answer(NOTE_LINES, 2)
+    'At 2 sessions a month the cheapest is EC2 + ECR.'
+    """
+    return f"At {format_value(sessions, 'sessions')} a month the cheapest is {cheapest(lines, sessions).label}."
+
+
+def compute(values: dict, pricing: Pricing) -> Result:
+    """What does each scenario cost a month, where do they break even, and which is cheapest at each session count?
+
+    The note's preset: $7 a session on EC2, cheapest at its 2 sessions ($24 against $25.60 and $28.40):
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> round(result.value("ec2_session"), 2), result.notes
+    (7.0, ('At 2 sessions a month the cheapest is EC2 + ECR.',))
+    """
+    lines, sessions, span = scenario_lines(values), values["sessions"], chart_span(values)
+    evens = break_evens(lines)
+    shown = [
+        *scenario_values(lines, sessions),
+        *pull_values(values, lines),
+        *cheapest_values(lines, span),
+        *break_even_values(lines, evens),
+    ]
+    return Result(
+        tuple(shown),
+        (monthly_table(lines, span), break_even_table(evens, "sessions/month")),
+        (cost_figure(lines, evens, span),),
+        (answer(lines, sessions),),
+    )
 
 
 CALCULATOR = Calculator(

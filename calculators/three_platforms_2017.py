@@ -9,21 +9,27 @@ is given on the baseline machine, an EC2 g2.2xlarge (one GRID K520), whose relat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ._declare import Calculator, Input
-from ._errors import CalculatorError
 from ._pricing import Pricing
-from ._numbers import format_value, number_text
+from ._numbers import format_value
 from ._result import Column, Figure, Result, Table, Value
 from .charts import Axis, Chart, Series
-from .models.lines import BreakEven, CostLine, break_even, break_even_table
+from .models.lines import BreakEven, CostLine, break_even_table
+from .models.platforms import (
+    JobCost,
+    ProviderTerms,
+    billed_hours,
+    cost_line,
+    credit_runs_out,
+    credited_cost,
+    job_break_even,
+    job_cost,
+    ranked,
+)
 
 NOTE = "cost-of-dl-note"
 EC2, GCP, RESCALE = "EC2", "Google Cloud ML", "Rescale"
 PROVIDERS = (("ec2", EC2), ("gcp", GCP), ("rescale", RESCALE))
-SLOWEST = 1e-6
-"""A worker slower than a millionth of the baseline never finishes (this keeps every amount finite)."""
 CHART_POINTS = 301
 """Grid points per curve; the kinks where a credit runs out and the crossings are added exactly."""
 
@@ -38,143 +44,29 @@ __all__ = [
     "job_cost",
     "ranked",
 ]
+# Every name but CALCULATOR is the model's (models.platforms), named here as the page has always named them.
+
+NOTE_TERMS = [
+    ProviderTerms(EC2, 0.65),
+    ProviderTerms(GCP, 0.49, 1 / 7, free_credit=300),
+    ProviderTerms(RESCALE, 1.0, 1, startup_minutes=6, failed_start_charge=1, free_credit=10),
+]
+"""The note's terms, for the examples: EC2's g2.2xlarge at $0.65/h; Google Cloud ML at $0.49/h, 7 times slower, with
+$300 of credit; Rescale at $1/h, as fast, 6 minutes to start, $1 a failed start and $10 of credit. A 10-hour job bills
+10 h on EC2 ($6.50), 70 h on Google Cloud ML ($34.30, all paid by the credit) and 10.1 h on Rescale ($10.10, of which
+the credit pays $10: $0.10 to pay)."""
 
 
-@dataclass(frozen=True)
-class ProviderTerms:
-    """What a provider charges and how fast its worker is, relative to the baseline (1 = as fast)."""
+def provider_terms(values: dict) -> list[ProviderTerms]:
+    """What does each provider charge, and how fast is its worker?
 
-    name: str
-    hourly_price: float
-    relative_speed: float = 1.0
-    startup_minutes: float = 0.0
-    failed_start_charge: float = 0.0
-    free_credit: float = 0.0
+    The note's preset (with Google Cloud ML's 2017 price, $0.49/h) gives the terms above:
 
-    @property
-    def finishes(self) -> bool:
-        """False when the worker has no speed to speak of (below ``SLOWEST``): a job with work in it never ends."""
-        return self.relative_speed >= SLOWEST
-
-
-@dataclass(frozen=True)
-class JobCost:
-    """The cost of one job on one provider.
-
-    ``outcome`` is ``finishes`` or ``never_finishes`` (relative speed 0, or below ``SLOWEST``, and some
-    work to do); in the second case every amount is None, never an infinity.
+    >>> from calculators import load_pricing
+    >>> terms = provider_terms(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}))
+    >>> [(t.name, t.hourly_price, round(t.relative_speed, 4), t.startup_minutes, t.free_credit) for t in terms]
+    [('EC2', 0.65, 1.0, 0.0, 0.0), ('Google Cloud ML', 0.49, 0.1429, 0.0, 300.0), ('Rescale', 1.0, 1.0, 6.0, 10.0)]
     """
-
-    provider: str
-    outcome: str
-    billed_hours: float | None = None
-    compute: float | None = None
-    failed_start_cost: float | None = None
-    before_credit: float | None = None
-    credit_used: float | None = None
-    effective: float | None = None
-
-
-def billed_hours(job_hours: float, relative_speed: float, startup_minutes: float) -> float | None:
-    """How many hours does a provider bill for a job that takes ``job_hours`` on the baseline machine?
-
-    A 10-hour job on a worker 7 times slower, and on one that is as fast but takes 6 minutes to start:
-
-    >>> round(billed_hours(10, 1 / 7, 0), 6), billed_hours(10, 1, 6)
-    (70.0, 10.1)
-
-    None when there is work to do and the worker has speed 0 (or below ``SLOWEST``): the job never finishes.
-
-    >>> billed_hours(10, 0, 6) is None, billed_hours(0, 0, 6)
-    (True, 0.1)
-    """
-    if job_hours == 0:
-        return startup_minutes / 60
-    if relative_speed < SLOWEST:
-        return None
-    return job_hours / relative_speed + startup_minutes / 60
-
-
-def job_cost(terms: ProviderTerms, job_hours: float, failed_starts: float = 0) -> JobCost:
-    """What does one job cost on a provider, before and after its free credit?
-
-    A 10-hour job on Rescale at $1/h with a 6-minute start, one failed start at $1 and a $10 credit:
-
-    >>> cost = job_cost(ProviderTerms("Rescale", 1.0, 1, 6, 1, 10), 10, failed_starts=1)
-    >>> round(cost.before_credit, 2), round(cost.credit_used, 2), round(cost.effective, 2)
-    (11.1, 10.0, 1.1)
-    """
-    hours = billed_hours(job_hours, terms.relative_speed, terms.startup_minutes)
-    if hours is None:
-        return JobCost(terms.name, "never_finishes")
-    compute = terms.hourly_price * hours
-    failed = failed_starts * terms.failed_start_charge
-    before = compute + failed
-    used = min(float(terms.free_credit), before)
-    return JobCost(terms.name, "finishes", hours, compute, failed, before, used, before - used)
-
-
-def cost_line(terms: ProviderTerms, failed_starts: float = 0) -> CostLine:
-    """The cost before credit as a line over baseline job hours: start-up and failed starts, then a rate.
-
-    Rescale at $1/h, 6 minutes to start, two failed starts at $1:
-
-    >>> line = cost_line(ProviderTerms("Rescale", 1.0, 1, 6, 1, 10), failed_starts=2)
-    >>> round(line.fixed, 2), line.rate
-    (2.1, 1.0)
-    """
-    if not terms.finishes:
-        raise CalculatorError(f"{terms.name} never finishes a job (relative speed {number_text(terms.relative_speed)}): it has no cost line")
-    fixed = terms.hourly_price * terms.startup_minutes / 60 + failed_starts * terms.failed_start_charge
-    return CostLine(terms.name, fixed, terms.hourly_price / terms.relative_speed)
-
-
-def credited_cost(line: CostLine, credit: float, job_hours: float) -> float:
-    """What is left to pay at ``job_hours`` once the credit is spent (never below zero)?
-
-    Rescale's $10 credit against $0.10 to start and $1 an hour, for a 5-hour and a 20-hour job:
-
-    >>> rescale = CostLine("Rescale", 0.1, 1.0)
-    >>> credited_cost(rescale, 10, 5), round(credited_cost(rescale, 10, 20), 2)
-    (0.0, 10.1)
-    """
-    return max(0.0, line.at(job_hours) - credit)
-
-
-def job_break_even(a: ProviderTerms, b: ProviderTerms, failed_starts: float = 0) -> BreakEven:
-    """At what job length do two providers cost the same once their credits are spent?
-
-    EC2 at $0.65/h against Rescale at $1/h with a 6-minute start and a $10 credit:
-
-    >>> meeting = job_break_even(ProviderTerms("EC2", 0.65), ProviderTerms("Rescale", 1.0, 1, 6, 0, 10))
-    >>> round(meeting.x, 2), meeting.cheaper_below, meeting.cheaper_above
-    (28.29, 'Rescale', 'EC2')
-
-    Where both are still free at the meeting point there is no crossing: they tie at $0 for short jobs
-    and the one named ``cheaper`` wins after that.
-    """
-    line_a, line_b = cost_line(a, failed_starts), cost_line(b, failed_starts)
-    shifted_a = CostLine(a.name, line_a.fixed - a.free_credit, line_a.rate)
-    shifted_b = CostLine(b.name, line_b.fixed - b.free_credit, line_b.rate)
-    meeting = break_even(shifted_a, shifted_b)
-    if meeting.outcome == "crosses" and shifted_a.at(meeting.x) <= 0:
-        return BreakEven(a.name, b.name, "never", cheaper=meeting.cheaper_above)
-    return meeting
-
-
-def ranked(costs: list[JobCost]) -> list[JobCost]:
-    """Order jobs cheapest first: by what you pay, then by what is billed before credit; unfinished jobs last.
-
-    >>> [c.provider for c in ranked([JobCost("A", "finishes", 1, 5, 0, 5, 5, 0), JobCost("B", "never_finishes"),
-    ...                              JobCost("C", "finishes", 1, 3, 0, 3, 3, 0)])]
-    ['C', 'A', 'B']
-    """
-    finished = [c for c in costs if c.outcome == "finishes"]
-    unfinished = [c for c in costs if c.outcome != "finishes"]
-    return sorted(finished, key=lambda c: (c.effective, c.before_credit)) + unfinished
-
-
-def _terms(values: dict) -> list[ProviderTerms]:
     return [
         ProviderTerms(
             label,
@@ -188,13 +80,17 @@ def _terms(values: dict) -> list[ProviderTerms]:
     ]
 
 
-def compute(values: dict, pricing: Pricing) -> Result:
-    """Each provider's cost for one job, ranked, with the job lengths at which the ranking changes."""
-    terms = _terms(values)
-    job_hours, failed = values["job_hours"], values["failed_starts"]
-    costs = [job_cost(t, job_hours, failed) for t in terms]
-    order = ranked(costs)
+def cost_values(costs: list[JobCost], order: list[JobCost]) -> list[Value]:
+    """What does the job cost on each provider that finishes it (hours billed, before credit, credit used, what you
+    pay), and which is the cheapest?
 
+    The note's 10-hour job: you pay $6.50 on EC2, $0 on Google Cloud ML and $0.10 on Rescale; Google Cloud ML wins:
+
+    >>> costs = [job_cost(terms, 10) for terms in NOTE_TERMS]
+    >>> shown = cost_values(costs, ranked(costs))
+    >>> [value.text for value in shown if value.name.endswith("_cost")], (shown[-1].text, shown[-1].subject)
+    (['$6.50', '$0.00', '$0.10'], ('$0.00', 'Google Cloud ML'))
+    """
     shown = []
     for (key, _), cost in zip(PROVIDERS, costs):
         if cost.outcome != "finishes":
@@ -207,8 +103,17 @@ def compute(values: dict, pricing: Pricing) -> Result:
         ]
     if order and order[0].outcome == "finishes":
         shown.append(Value("cheapest", "Cheapest for this job", order[0].effective, "USD", subject=order[0].provider))
+    return shown
+
+
+def rank_table(order: list[JobCost]) -> Table:
+    """Which provider is cheapest for this job, and what does each bill, before and after its credit?
+
+    >>> rank_table(ranked([job_cost(terms, 10) for terms in NOTE_TERMS])).texts[0]
+    ('1', 'Google Cloud ML', '70 h', '$34.30', '$34.30', '$0.00')
+    """
     never = "never finishes"
-    rank_table = Table(
+    return Table(
         "ranking",
         "One job, cheapest first",
         (
@@ -225,26 +130,71 @@ def compute(values: dict, pricing: Pricing) -> Result:
             for rank, c in enumerate(order, 1)
         ],
     )
+
+
+def break_evens(finishing: list[ProviderTerms], failed_starts: float) -> list[BreakEven]:
+    """At what job length do two providers that finish the job cost the same, once their credits are spent?
+
+    Net of credit EC2 costs $0.65 an hour, Google Cloud ML $3.43 an hour less $300, Rescale $1 an hour plus $0.10
+    less $10. EC2 and Google Cloud ML meet at 300 / 2.78 = 107.91 h, EC2 and Rescale at 9.9 / 0.35 = 28.29 h, Google
+    Cloud ML and Rescale at 290.1 / 2.43 = 119.38 h:
+
+    >>> [(be.a, be.b, round(be.x, 2)) for be in break_evens(NOTE_TERMS, 0)]
+    [('EC2', 'Google Cloud ML', 107.91), ('EC2', 'Rescale', 28.29), ('Google Cloud ML', 'Rescale', 119.38)]
+    """
+    return [job_break_even(a, b, failed_starts) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]
+
+
+def compute(values: dict, pricing: Pricing) -> Result:
+    """What does one job cost on each provider, ranked, and at which job lengths does the ranking change?
+
+    The note's 10-hour job, with Google Cloud ML at its 2017 $0.49/h: $6.50 on EC2, nothing on Google Cloud ML:
+
+    >>> from calculators import load_pricing
+    >>> result = compute(CALCULATOR.defaults(load_pricing(), {"preset": NOTE}), load_pricing())
+    >>> result.value("ec2_cost"), result.notes
+    (6.5, ('For a 10 h job the cheapest is Google Cloud ML at $0.00.',))
+    """
+    terms = provider_terms(values)
+    job_hours, failed = values["job_hours"], values["failed_starts"]
+    costs = [job_cost(t, job_hours, failed) for t in terms]
+    order = ranked(costs)
     finishing = [t for t in terms if t.finishes]
-    evens = [job_break_even(a, b, failed) for i, a in enumerate(finishing) for b in finishing[i + 1 :]]
+    evens = break_evens(finishing, failed)
     even_table = break_even_table(evens, "h", "Job length at which two providers cost the same")
-    figures = (_bar_figure(order), _line_figure(values, finishing, evens))
-    return Result(tuple(shown), (rank_table, even_table), figures, _notes(order, terms, job_hours))
+    figures = (bar_figure(order), line_figure(values, finishing, evens))
+    return Result(tuple(cost_values(costs, order)), (rank_table(order), even_table), figures,
+                  notes(order, terms, job_hours))
 
 
-def _notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -> tuple[str, ...]:
-    notes = []
+def notes(order: list[JobCost], terms: list[ProviderTerms], job_hours: float) -> tuple[str, ...]:
+    """Which provider is cheapest for the job, and which never finish it?
+
+    >>> notes(ranked([job_cost(terms, 10) for terms in NOTE_TERMS]), NOTE_TERMS, 10)
+    ('For a 10 h job the cheapest is Google Cloud ML at $0.00.',)
+    >>> notes([JobCost("EC2", "never_finishes")], [ProviderTerms("EC2", 0.65, 0)], 10)
+    ('EC2 has no speed to speak of: the job never finishes, so it is ranked last, undrawn.',)
+    """
+    found = []
     best = order[0]
     if best.outcome == "finishes":
         job, paid = format_value(job_hours, "h"), format_value(best.effective, "USD")
-        notes.append(f"For a {job} job the cheapest is {best.provider} at {paid}.")
+        found.append(f"For a {job} job the cheapest is {best.provider} at {paid}.")
     for t in terms:
         if not t.finishes and job_hours > 0:
-            notes.append(f"{t.name} has no speed to speak of: the job never finishes, so it is ranked last, undrawn.")
-    return tuple(notes)
+            found.append(f"{t.name} has no speed to speak of: the job never finishes, so it is ranked last, undrawn.")
+    return tuple(found)
 
 
-def _bar_figure(order: list[JobCost]) -> Figure:
+def bar_figure(order: list[JobCost]) -> Figure:
+    """What does the job cost on each provider, cheapest first? A bar each, and the same in words.
+
+    >>> for part in bar_figure(ranked([job_cost(terms, 10) for terms in NOTE_TERMS])).alt.split("; "):
+    ...     print(part)
+    Google Cloud ML $0.00 ($34.30 before credit)
+    Rescale $0.10 ($10.10 before credit)
+    EC2 $6.50 ($6.50 before credit).
+    """
     shown = [c for c in order if c.outcome == "finishes"]
     chart = Chart(
         "What one job costs, cheapest first",
@@ -262,21 +212,41 @@ def _bar_figure(order: list[JobCost]) -> Figure:
     return Figure("ranking", chart, "; ".join(parts) + ".")
 
 
-def _line_figure(values: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
-    span = max(values["hours_max"], values["job_hours"])
-    failed = values["failed_starts"]
-    lines = {t.name: (cost_line(t, failed), t.free_credit) for t in finishing}
-    # Where a credit runs out each curve bends; put those points on the grid so the bend is drawn where it is.
-    kinks = [
-        (credit - line.fixed) / line.rate for line, credit in lines.values() if line.rate > 0 and credit > line.fixed
-    ]
-    kinks = [x for x in kinks if x < span]
+def chart_grid(lines: dict[str, tuple[CostLine, float]], evens: list[BreakEven], span: float) -> list[float]:
+    """At which job lengths are the curves drawn? Evenly from 0 to ``span``, plus where each credit runs out (where
+    a curve bends) and where two curves cross, so each bend and crossing is drawn where it is.
+
+    The note's lines over 0 to 150 h: 301 even points, Rescale's credit spent at 9.9 h, Google Cloud ML's at
+    300 / 3.43 = 87.46 h, and the three crossings (107.91, 28.29 and 119.38 h):
+
+    >>> lines = {t.name: (cost_line(t), t.free_credit) for t in NOTE_TERMS}
+    >>> grid = chart_grid(lines, break_evens(NOTE_TERMS, 0), 150)
+    >>> len(grid), 9.9 in grid, grid[-1]
+    (306, True, 150.0)
+    """
+    runs_out = [credit_runs_out(line, credit) for line, credit in lines.values()]
+    kinks = [x for x in runs_out if x is not None and x < span]
     crossings = [be for be in evens if be.outcome == "crosses" and be.x <= span]
-    grid = sorted(
+    return sorted(
         {span * i / (CHART_POINTS - 1) for i in range(CHART_POINTS)} | set(kinks) | {be.x for be in crossings}
     )
+
+
+def line_figure(values: dict, finishing: list[ProviderTerms], evens: list[BreakEven]) -> Figure:
+    """What does the job cost on each provider as it grows longer, after credit, and where do two cost the same?
+
+    The note's providers over 0 to 150 h, the three crossings marked:
+
+    >>> figure = line_figure({"hours_max": 150, "job_hours": 10, "failed_starts": 0}, NOTE_TERMS,
+    ...                      break_evens(NOTE_TERMS, 0))
+    >>> [series.name for series in figure.chart.series], figure.chart.series[-1].labels
+    (['EC2', 'Google Cloud ML', 'Rescale', 'break-even'], ['107.9 h', '28.29 h', '119.4 h'])
+    """
+    span = max(values["hours_max"], values["job_hours"])
+    lines = {t.name: (cost_line(t, values["failed_starts"]), t.free_credit) for t in finishing}
+    grid = chart_grid(lines, evens, span)
     series = [Series(name, grid, [credited_cost(line, credit, x) for x in grid]) for name, (line, credit) in lines.items()]
-    meets = [(be, credited_cost(*lines[be.a], be.x)) for be in crossings]
+    meets = [(be, credited_cost(*lines[be.a], be.x)) for be in evens if be.outcome == "crosses" and be.x <= span]
     if meets:
         series.append(Series("break-even", [be.x for be, _ in meets], [y for _, y in meets], style="markers",
                              symbol="diamond", labels=[format_value(be.x, "h") for be, _ in meets]))
@@ -286,6 +256,16 @@ def _line_figure(values: dict, finishing: list[ProviderTerms], evens: list[Break
         Axis("USD after credit", prefix="$"),
         tuple(series),
     )
+    return Figure("break_even", chart, line_alt(lines, meets, span))
+
+
+def line_alt(lines: dict[str, tuple[CostLine, float]], meets: list[tuple[BreakEven, float]], span: float) -> str:
+    """What does the chart of cost by job length show, in words? Each provider's terms, where two meet, the span.
+
+    >>> lines = {"Rescale": (cost_line(NOTE_TERMS[2]), 10.0)}
+    >>> line_alt(lines, [], 150)
+    'Rescale: $0.10 to start plus $1.00 per baseline hour, less a $10.00 credit; job lengths 0 to 150 h.'
+    """
     parts = [
         f"{name}: {format_value(line.fixed, 'USD')} to start plus {format_value(line.rate, 'USD')} per baseline hour, "
         f"less a {format_value(credit, 'USD')} credit"
@@ -295,7 +275,7 @@ def _line_figure(values: dict, finishing: list[ProviderTerms], evens: list[Break
         f"{be.a} and {be.b} cost the same at {format_value(be.x, 'h')} ({format_value(y, 'USD')})" for be, y in meets
     ]
     parts.append(f"job lengths 0 to {format_value(span, 'h')}")
-    return Figure("break_even", chart, "; ".join(parts) + ".")
+    return "; ".join(parts) + "."
 
 
 def _provider_inputs(

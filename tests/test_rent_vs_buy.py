@@ -295,20 +295,20 @@ def test_costs_rise_with_hours_prices_and_power(pricing, raw, more):
 @given(inputs_for(CALCULATOR))
 def test_break_even_lies_on_both_curves(pricing, raw):
     """At the break-even both options cost the same; the cloud is cheaper before it and the desktop after."""
-    v = CALCULATOR.validate(raw, pricing)
-    watts = v["gpu_watts"] + v["cpu_watts"] + v["other_watts"]
-    net = v["desktop_price"] * (1 - v["resale_fraction"])
-    payoff = desktop_payoff(v["cloud_price"], net, electricity_per_hour(watts, v["electricity_price"]))
+    values = CALCULATOR.validate(raw, pricing)
+    watts = values["gpu_watts"] + values["cpu_watts"] + values["other_watts"]
+    net = values["desktop_price"] * (1 - values["resale_fraction"])
+    payoff = desktop_payoff(values["cloud_price"], net, electricity_per_hour(watts, values["electricity_price"]))
     if payoff.outcome != "pays_off":
         return
     h = payoff.gpu_hours
 
     def desktop(hours):
-        return desktop_cost(v["desktop_price"], v["resale_fraction"], watts, v["electricity_price"], hours)
+        return desktop_cost(values["desktop_price"], values["resale_fraction"], watts, values["electricity_price"], hours)
 
-    assert cloud_cost(v["cloud_price"], h) == pytest.approx(desktop(h), rel=1e-6, abs=1e-6)
-    assert cloud_cost(v["cloud_price"], h / 2) <= desktop(h / 2) + 1e-9
-    assert cloud_cost(v["cloud_price"], h * 2) >= desktop(h * 2) - 1e-9
-    days = calendar_days(h, v["utilisation"])
+    assert cloud_cost(values["cloud_price"], h) == pytest.approx(desktop(h), rel=1e-6, abs=1e-6)
+    assert cloud_cost(values["cloud_price"], h / 2) <= desktop(h / 2) + 1e-9
+    assert cloud_cost(values["cloud_price"], h * 2) >= desktop(h * 2) - 1e-9
+    days = calendar_days(h, values["utilisation"])
     if days is not None:
-        assert days * 24 * v["utilisation"] == pytest.approx(h)
+        assert days * 24 * values["utilisation"] == pytest.approx(h)

@@ -48,14 +48,14 @@ def has_value(result, name):
 
 def test_the_notes_terms_come_from_pricing(pricing):
     """The preset reads the note's $0.65/h K520, $1/h Rescale, $1 failed start, $10 and $300 credits, 6-min start."""
-    v = note_values(pricing)
-    assert v["ec2_price"] == pytest.approx(0.65)
-    assert v["rescale_price"] == pytest.approx(1.0)
-    assert v["rescale_failed_start_charge"] == pytest.approx(1.0)
-    assert v["rescale_free_credit"] == pytest.approx(10)
-    assert v["gcp_free_credit"] == pytest.approx(300)
-    assert v["rescale_startup_minutes"] == pytest.approx(6)  # midpoint of 4–8
-    assert v["gcp_relative_speed"] == pytest.approx(1 / 7)  # "7 times slower"
+    values = note_values(pricing)
+    assert values["ec2_price"] == pytest.approx(0.65)
+    assert values["rescale_price"] == pytest.approx(1.0)
+    assert values["rescale_failed_start_charge"] == pytest.approx(1.0)
+    assert values["rescale_free_credit"] == pytest.approx(10)
+    assert values["gcp_free_credit"] == pytest.approx(300)
+    assert values["rescale_startup_minutes"] == pytest.approx(6)  # midpoint of 4–8
+    assert values["gcp_relative_speed"] == pytest.approx(1 / 7)  # "7 times slower"
 
 
 def test_the_notes_16_gpu_machine_is_in_pricing(pricing):
@@ -319,26 +319,26 @@ def test_ranking_is_cheapest_first(pricing, raw):
 @given(inputs_for(CALCULATOR))
 def test_break_even_lies_on_both_credited_curves(pricing, raw):
     """Where two providers are said to cross they cost the same, and the named winner wins on each side."""
-    v = CALCULATOR.validate(raw, pricing)
+    values = CALCULATOR.validate(raw, pricing)
     terms = {
         name: ProviderTerms(
             name,
-            v[f"{key}_price"],
-            v[f"{key}_relative_speed"],
-            v[f"{key}_startup_minutes"],
-            v[f"{key}_failed_start_charge"],
-            v[f"{key}_free_credit"],
+            values[f"{key}_price"],
+            values[f"{key}_relative_speed"],
+            values[f"{key}_startup_minutes"],
+            values[f"{key}_failed_start_charge"],
+            values[f"{key}_free_credit"],
         )
         for key, name in (("ec2", "EC2"), ("gcp", "Google Cloud ML"), ("rescale", "Rescale"))
     }
     finishing = [t for t in terms.values() if t.finishes]
     for i, a in enumerate(finishing):
         for b in finishing[i + 1 :]:
-            meeting = job_break_even(a, b, v["failed_starts"])
+            meeting = job_break_even(a, b, values["failed_starts"])
 
             def cost(name, x):
                 t = terms[name]
-                return credited_cost(cost_line(t, v["failed_starts"]), t.free_credit, x)
+                return credited_cost(cost_line(t, values["failed_starts"]), t.free_credit, x)
 
             if meeting.outcome == "crosses":
                 x = meeting.x

@@ -20,7 +20,7 @@ from .planning import Layout, cluster_job, layout, reliability_defaults
 from .throughput import gpu_speed
 from .training import TrainingRun
 
-__all__ = ["RunCheck", "efficiency_mfu", "estimate_range", "published_runs"]
+__all__ = ["RunCheck", "efficiency_mfu", "estimate_range", "published_runs", "within_range"]
 
 GPUS_PER_MACHINE = 8
 """A published cluster run is planned on machines of eight GPUs, as every run in pricing.json trained."""
@@ -143,3 +143,15 @@ def estimate_range(pricing: Pricing, efficiency: str, moe: bool = False) -> tupl
     chosen = kind if len(kind) >= 3 else same if len(same) >= 3 else [check for check in runs if check.held]
     ratios = [check.published / check.estimated for check in chosen]
     return min([1.0, *ratios]), max([1.0, *ratios])
+
+
+def within_range(estimate: float, factors: tuple[float, float]) -> tuple[float, float]:
+    """Between what low and high does an estimate lie, given the range's factors (:func:`estimate_range`)?
+
+    A $6.67 estimate with factors 0.8 and 1.25: $5.33 to $8.33.
+
+    >>> [round(end, 2) for end in within_range(20 / 3, (0.8, 1.25))]
+    [5.33, 8.33]
+    """
+    low, high = factors
+    return estimate * low, estimate * high

@@ -130,6 +130,11 @@ class ClusterPlan:
         return self.wall_hours * self.gpus
 
     @property
+    def machine_hours(self) -> float:
+        """Machine-hours paid for: every machine for the whole wall time, failures and restarts included."""
+        return self.wall_hours * self.machines
+
+    @property
     def lost_hours(self) -> float:
         """Wall hours beyond the work itself: checkpoints written, work redone, restarts."""
         return self.wall_hours - self.work_hours

@@ -37,8 +37,10 @@ __all__ = [
     "chance_of_interruption",
     "expected_interruptions",
     "expected_wall_hours",
+    "interruptions_per_month",
     "mean_hours_between_interruptions",
     "monthly_interruption_rate",
+    "mtbi_from_interruptions_per_month",
     "on_demand_job_cost",
     "optimal_checkpoint_interval",
     "plan_spot_job",
@@ -99,6 +101,28 @@ def monthly_interruption_rate(mtbi_hours: float) -> float:
     if math.isinf(mtbi_hours):
         return 0.0
     return -math.expm1(-HOURS_PER_MONTH / mtbi_hours)
+
+
+def interruptions_per_month(mtbi_hours: float) -> float:
+    """How many interruptions does one instance expect in a 730-hour month, on average? 0 when none ever come.
+
+    One every 365 hours is two a month; one every 18 minutes (0.3 h) is 730 / 0.3 = 2,433.3:
+
+    >>> interruptions_per_month(365), round(interruptions_per_month(0.3), 1), interruptions_per_month(math.inf)
+    (2.0, 2433.3, 0.0)
+    """
+    return 0.0 if math.isinf(mtbi_hours) else HOURS_PER_MONTH / mtbi_hours
+
+
+def mtbi_from_interruptions_per_month(per_month: float) -> float:
+    """How many hours pass between interruptions, on average, when an instance expects ``per_month`` a month?
+
+    The inverse of :func:`interruptions_per_month`: two a month is one every 730 / 2 = 365 hours.
+
+    >>> mtbi_from_interruptions_per_month(2)
+    365.0
+    """
+    return HOURS_PER_MONTH / per_month
 
 
 def optimal_checkpoint_interval(checkpoint_hours: float, mtbi_hours: float) -> float:
@@ -409,7 +433,7 @@ def spot_break_even(job: SpotJob, spot_price: float, on_demand_price: float) -> 
         else:
             high = middle
     mtbi = 1 / high
-    return SpotBreakEven(CROSSES, mtbi, HOURS_PER_MONTH / mtbi, monthly_interruption_rate(mtbi))
+    return SpotBreakEven(CROSSES, mtbi, interruptions_per_month(mtbi), monthly_interruption_rate(mtbi))
 
 
 def _check_number(value: float, name: str) -> None:

@@ -108,6 +108,36 @@ def cheapest(lines: list[CostLine], x: float) -> CostLine:
     return min(lines, key=lambda line: line.at(x))
 
 
+def times_cheapest(lines: list[CostLine], label: str, xs: list[float]) -> int:
+    """At how many of the points ``xs`` is the line called ``label`` the cheapest (the first listed wins a tie)?
+
+    EC2 ($10 + $7n) against Lambda ($20 + $4.2n) at 1 to 5 sessions: EC2 at 1, 2 and 3 ($17, $24, $31 against
+    $24.20, $28.40, $32.60), Lambda at 4 and 5 ($36.80 against $38, $41 against $45):
+
+    >>> lines = [CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)]
+    >>> times_cheapest(lines, "EC2", [1, 2, 3, 4, 5]), times_cheapest(lines, "Lambda", [1, 2, 3, 4, 5])
+    (3, 2)
+    """
+    return sum(cheapest(lines, x).label == label for x in xs)
+
+
+def last_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int | None:
+    """The last whole number, counting up from one, at which ``label`` is still the cheapest; None if it never is.
+
+    At the AWS note's numbers EC2 ($10 + $7n) stays cheapest until Lambda ($20 + $4.2n) catches up at 3.57:
+
+    >>> lines = [CostLine("EC2", 10, 7), CostLine("Lambda", 20, 4.2)]
+    >>> last_cheapest(lines, "EC2"), last_cheapest(lines, "Lambda")
+    (3, None)
+    """
+    last = None
+    for x in range(1, limit + 1):
+        if cheapest(lines, x).label != label:
+            break
+        last = x
+    return last
+
+
 def break_even_table(evens: list[BreakEven], unit: str, title: str = "Break-even points") -> Table:
     """The table of where each pair of lines meets: a sentence per pair, and the meeting point and outcome for export.
 

@@ -30,6 +30,7 @@ __all__ = [
     "cost_by_kind",
     "on_demand_cost",
     "rate_break_even",
+    "session_cost",
 ]
 
 
@@ -70,6 +71,17 @@ def on_demand_cost(hourly: float, hours: float, machines: int = 1) -> float:
     80.0
     """
     return hourly * hours * machines
+
+
+def session_cost(hourly_price: float, train_hours: float, setup_hours: float, nodes: int = 1) -> float:
+    """What does one training session cost by the hour, setup time included? The machines run while you set up.
+
+    A g5.xlarge at the AWS note's $1/h, 6 hours of training and 1 of setup:
+
+    >>> session_cost(1.0, 6, 1)
+    7.0
+    """
+    return on_demand_cost(hourly_price, train_hours + setup_hours, nodes)
 
 
 def commitment_terms(hours: float, term_days: float) -> int:

@@ -1,4 +1,4 @@
-"""What storing data costs for part of a month."""
+"""What storing data costs (by the hour of a monthly price, or for whole months), and what moving it costs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ HOURS_PER_MONTH = 730.0
 
 BYTES_PER_GB = 1e9
 
-__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "storage_cost"]
+__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "storage_cost", "transfer_cost", "volume_cost"]
 
 
 def storage_cost(size_gb: float, price_per_gb_month: float, hours: float) -> float:
@@ -24,3 +24,25 @@ def storage_cost(size_gb: float, price_per_gb_month: float, hours: float) -> flo
     0.069
     """
     return size_gb * price_per_gb_month * hours / HOURS_PER_MONTH
+
+
+def volume_cost(size_gb: float, price_per_gb_month: float, months: float) -> float:
+    """What does a volume of ``size_gb`` cost for ``months``?
+
+    A 100 GB EBS volume at $0.10 per GB-month for one month:
+
+    >>> volume_cost(100, 0.10, 1)
+    10.0
+    """
+    return size_gb * price_per_gb_month * months
+
+
+def transfer_cost(size_gb: float, price_per_gb: float) -> float:
+    """What does moving ``size_gb`` in or out cost at a price per GB?
+
+    40 GB out of an AWS region at $0.09/GB; 100 GB into AWS, which is free:
+
+    >>> round(transfer_cost(40, 0.09), 2), transfer_cost(100, 0.0)
+    (3.6, 0.0)
+    """
+    return size_gb * price_per_gb

@@ -47,6 +47,7 @@ __all__ = [
     "memory_per_gpu_gb",
     "model_state_bytes",
     "pareto_front",
+    "run_storage_gb",
     "training_flops",
     "training_hours",
 ]
@@ -125,6 +126,18 @@ def model_state_bytes(parameters: float) -> float:
     1.984
     """
     return STATE_BYTES_PER_PARAMETER * parameters
+
+
+def run_storage_gb(dataset_gb: float, checkpoints_kept: float, parameters: float) -> float:
+    """How many GB does a run keep in storage: its data, and the checkpoints it keeps (fp32 weights and Adam's m and v,
+    12 bytes a parameter)?
+
+    The nanoGPT note's 100 GB of data and one checkpoint of GPT-2 124M: 100 + 12 × 124e6 / 1e9 = 101.488 GB.
+
+    >>> round(run_storage_gb(100, 1, 124e6), 3)
+    101.488
+    """
+    return dataset_gb + checkpoints_kept * CHECKPOINT_BYTES_PER_PARAMETER * parameters / BYTES_PER_GB
 
 
 def activation_bytes(sequence: int, micro_batch: int, embedding: int, heads: int, layers: int,
