@@ -5,13 +5,13 @@
 7.0
 """
 
-from ._declare import ADVANCED, Calculator, Input, PricingChoices, grouped
+from ._declare import ADVANCED, Calculator, Filler, Input, PricingChoices, grouped
 from ._errors import CalculatorError, PricingError
 from ._form import Widget, widget_html
 from ._html import chart_html, figures_json, render_results
 from ._pricing import ENV_VAR as PRICING_ENV_VAR
 from ._pricing import TODAY_SECTIONS, Pricing, Quantity, clear_cache, is_stale, load_pricing, months_between, today_prices
-from ._registry import CALCULATORS, calculate, get_calculator, run
+from ._registry import CALCULATORS, calculate, fill, get_calculator, run
 from ._numbers import format_change, format_value, number_text, parse_number
 from ._result import Column, Figure, Result, Table, Value
 from .charts import Chart
@@ -37,6 +37,7 @@ __all__ = [
     "CalculatorError",
     "CostLine",
     "Figure",
+    "Filler",
     "Input",
     "ADVANCED",
     "grouped",
@@ -49,6 +50,7 @@ __all__ = [
     "Widget",
     "break_even",
     "calculate",
+    "fill",
     "format_change",
     "format_value",
     "get_calculator",

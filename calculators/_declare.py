@@ -249,6 +249,23 @@ def grouped(inputs: tuple[Input, ...]) -> list[tuple[str, tuple[Input, ...]]]:
 
 
 @dataclass(frozen=True)
+class Filler:
+    """A way to fill several fields at once: from a text the reader pastes, or from one of a few named examples.
+
+    ``read`` turns the text into field values (raising CalculatorError, with ``name`` as its field, when the text
+    is not what it reads); ``examples`` gives each example's title and field values. The form shows the examples as
+    a list and the text as a box; the page script knows neither what the text is nor which fields it fills.
+    """
+
+    name: str
+    label: str
+    read: Callable[[str], dict[str, float]]
+    examples: Callable[[], dict[str, tuple[str, dict[str, float]]]]
+    help: str = ""
+    max_length: int = 64_000
+
+
+@dataclass(frozen=True)
 class Calculator:
     """A calculator: a name, a title, its inputs and the function from checked inputs to a Result."""
 
@@ -262,6 +279,8 @@ class Calculator:
     """Up to four value names shown first, under the answer; every other value goes in the details."""
     preset_titles: Mapping[str, str] = field(default_factory=dict)
     """The presets a reader may pick in the form, each with the title the picker shows."""
+    fillers: tuple[Filler, ...] = ()
+    """Ways to fill several fields at once (a model's config.json), shown after the preset list."""
 
     def __post_init__(self) -> None:
         if len(self.headline) > 4:
@@ -269,6 +288,10 @@ class Calculator:
         unknown = [name for name in self.preset_titles if name not in self.presets]
         if unknown:
             raise CalculatorError(f"{self.title} titles presets it does not have: {', '.join(unknown)}", "preset")
+        names = {item.name for item in self.inputs}
+        clash = [filler.name for filler in self.fillers if filler.name in names]
+        if clash:
+            raise CalculatorError(f"{self.title} has a filler named like an input: {', '.join(clash)}", clash[0])
         object.__setattr__(self, "compute", _headline_first(self.compute, self.headline))
 
     def inputs_for(self, pricing: Pricing) -> tuple[Input, ...]:
@@ -277,6 +300,13 @@ class Calculator:
         if self.name not in bound:
             bound[self.name] = tuple(item.bind(pricing) for item in self.inputs)
         return bound[self.name]
+
+    def filler(self, name: str) -> Filler:
+        """Return the filler called ``name``; raise CalculatorError for an unknown one."""
+        for filler in self.fillers:
+            if filler.name == name:
+                return filler
+        raise CalculatorError(f"{self.title} fills no fields from {name!r}", name)
 
     def input(self, name: str, pricing: Pricing | None = None) -> Input:
         """Return the input called ``name`` (bound to ``pricing`` if given); raise CalculatorError for an unknown one."""

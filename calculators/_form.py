@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Mapping
 
-from ._declare import ADVANCED, Calculator, Input, grouped
+from ._declare import ADVANCED, Calculator, Filler, Input, grouped
 from ._errors import CalculatorError
 from ._html import figures_json, render_results
 from ._numbers import number_text
@@ -63,7 +63,7 @@ def widget_html(widget: Widget) -> str:
     (True, True)
     """
     calculator, pricing, uid = widget.calculator, widget.pricing, widget.uid
-    fields = _preset_picker(calculator, pricing, uid) + "".join(
+    fields = _preset_picker(calculator, pricing, uid) + "".join(_filler(filler, uid) for filler in calculator.fillers) + "".join(
         _group(widget, group, members) for group, members in grouped(calculator.inputs_for(pricing))
     )
     if widget.layout == "folded":
@@ -134,6 +134,39 @@ def _preset_picker(calculator: Calculator, pricing: Pricing, uid: str) -> str:
         f'aria-describedby="{uid}-preset-help">{options}</select>'
         f'<small class="calc__help" id="{uid}-preset-help">Puts a published case in every field; change any of them '
         "after. Sources: the pricing reference.</small></div>"
+    )
+
+
+def _filler(filler: Filler, uid: str) -> str:
+    """A list of the filler's examples and a box to paste a text into; either fills the fields it names.
+
+    The examples' field values are written here, so picking one needs no Python; a pasted text is read by Python
+    (``calculators.fill``) when the reader asks. Neither control has a name: neither is an input of the calculator.
+
+    >>> from calculators import get_calculator
+    >>> html = _filler(get_calculator("cost_to_train").fillers[0], "c")
+    >>> 'data-calc-filler="model_config"' in html, '<textarea id="c-model_config-text"' in html, "Mistral 7B" in html
+    (True, True, True)
+    """
+    base = f"{uid}-{filler.name}"
+    examples = filler.examples()
+    values = {key: {field: number_text(value) for field, value in fields.items()} for key, (_, fields) in examples.items()}
+    options = '<option value="">Choose a model…</option>' + "".join(
+        f'<option value="{escape(key)}">{escape(title)}</option>' for key, (title, _) in examples.items()
+    )
+    return (
+        f'<div class="calc__field calc__filler" data-calc-filler="{escape(filler.name)}" '
+        f'data-calc-fill-examples="{escape(json.dumps(values, separators=(",", ":")))}">'
+        f'<label for="{base}">{escape(filler.label)}</label>'
+        f'<select id="{base}" aria-describedby="{base}-help">{options}</select>'
+        f'<details class="calc__paste"><summary>Paste a config.json</summary>'
+        f'<label class="calc__visually-hidden" for="{base}-text">config.json text</label>'
+        f'<textarea id="{base}-text" rows="4" maxlength="{filler.max_length}" spellcheck="false" autocomplete="off" '
+        f'placeholder="{{&quot;num_hidden_layers&quot;: 32, &quot;hidden_size&quot;: 4096, …}}" '
+        f'aria-describedby="{base}-help {base}-error"></textarea>'
+        f'<button type="button" class="md-button" data-calc-fill-read>Use this config</button></details>'
+        f'<small class="calc__help" id="{base}-help">{escape(filler.help)}</small>'
+        f'<small class="calc__error" id="{base}-error" role="alert" hidden></small></div>'
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from ._declare import Calculator
 from ._errors import CalculatorError
 from ._html import render_results
+from ._numbers import number_text
 from ._pricing import Pricing, load_pricing
 
 
@@ -64,6 +65,26 @@ def calculate(name: str, inputs: Mapping[str, Any] | None = None, pricing: Prici
     base = calculator.defaults(pricing, {"preset": preset} if preset else None)
     values = calculator.validate(inputs or {}, pricing, base)
     return calculator.compute(values, pricing)
+
+
+def fill(name: str, filler: str, text: str) -> dict:
+    """The page's entry point for a filler: ``{"values": {field: text}}`` or ``{"error": {"field", "message"}}``.
+
+    >>> fill("cost_to_train", "model_config", '{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, '
+    ...      '"vocab_size": 100}')["values"]["layers"]
+    '2'
+    >>> fill("cost_to_train", "model_config", "{not json")["error"]["field"]
+    'model_config'
+    """
+    try:
+        calculator = get_calculator(name)
+        chosen = calculator.filler(filler)
+        if not isinstance(text, str) or len(text) > chosen.max_length:
+            raise CalculatorError(f"{chosen.label}: at most {chosen.max_length:,} characters", filler)
+        values = chosen.read(text)
+    except CalculatorError as error:
+        return {"error": error.to_dict()}
+    return {"values": {field: number_text(value) for field, value in values.items()}}
 
 
 def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None) -> dict:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._declare import ADVANCED, Input, PricingChoices, assumption
+import json
+from importlib import resources
+
+from ._declare import ADVANCED, Filler, Input, PricingChoices, assumption
 from ._errors import CalculatorError
 from ._numbers import number_text
 from ._pricing import MEASURED, Pricing
-from .models.architecture import parameter_range
+from .models.architecture import CONFIG_FIELD, ModelShape, parameter_counts, parameter_range, read_config, shape_from_config
 from .models.calibration import efficiency_mfu
 from .models.cluster import ClusterPlan, plan_for_deadline, plan_on
 from .models.machines import Exclusion, Machine
@@ -160,6 +163,65 @@ MODEL_PRESET_TITLES: dict[str, str] = {
 from pricing.json into the fields when it is picked."""
 
 
+def shape_fields(shape: ModelShape) -> dict[str, float]:
+    """The run inputs a model's shape fills: its parameters (all and active), layers, width, heads and the rest.
+
+    An MoE model's feed-forward width is its experts'. The sequence length stays the reader's: a config gives the
+    longest context the model accepts, not the one it trained at.
+
+    >>> fields = shape_fields(shape_from_config(json.loads(_config_text("mistral-7b"))))
+    >>> {name: fields[name] for name in ("layers", "embedding", "heads", "kv_heads", "ffn_width")}
+    {'layers': 32, 'embedding': 4096, 'heads': 32, 'kv_heads': 8, 'ffn_width': 14336}
+    >>> round(fields["parameters"] / 1e9, 2), fields["active_parameters"]
+    (7.24, 0)
+    """
+    total, active = parameter_counts(shape)
+    return {
+        "parameters": round(total),
+        "active_parameters": round(active) if shape.is_moe else 0,
+        "layers": shape.layers,
+        "embedding": shape.width,
+        "heads": shape.heads,
+        "kv_heads": shape.kv_heads,
+        "ffn_width": shape.expert_ffn if shape.is_moe else shape.ffn,
+        "vocabulary": shape.vocabulary,
+    }
+
+
+def config_fields(text: str) -> dict[str, float]:
+    """The run inputs a pasted config.json fills; refused, with a reason, when the text is not one.
+
+    >>> config_fields('{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "vocab_size": 100}')["layers"]
+    2
+    """
+    return shape_fields(shape_from_config(read_config(text)))
+
+
+def _config_text(key: str) -> str:
+    return resources.files(__package__).joinpath("model_configs", f"{key}.json").read_text(encoding="utf-8")
+
+
+def config_examples() -> dict[str, tuple[str, dict[str, float]]]:
+    """The open models whose config.json the package keeps (calculators/model_configs, each with its source):
+    each one's title and the fields it fills.
+
+    >>> examples = config_examples()
+    >>> examples["deepseek-v3"][0], round(examples["deepseek-v3"][1]["active_parameters"] / 1e9, 1)
+    ('DeepSeek-V3 (mixture of experts)', 37.6)
+    """
+    sources = json.loads(_config_text("sources"))
+    return {key: (entry["title"], config_fields(_config_text(key))) for key, entry in sources.items()}
+
+
+MODEL_CONFIG = Filler(
+    CONFIG_FIELD, "Or start from a model's config.json", config_fields, config_examples,
+    help="Pick an open model, or paste the config.json of any Hugging Face transformer: its layers, width, heads, "
+         "feed-forward width, vocabulary and parameters (all and active) fill the Model fields. Tokens, sequence "
+         "length and the rest stay as they are.",
+)
+"""The model fields from a config.json, pasted or picked: for every page that asks about a training run."""
+
+
 def _check_shape(values: dict) -> None:
     """Refuse a shape no transformer has, naming each field involved."""
     layers, width, heads, kv_heads = values["layers"], values["embedding"], values["heads"], values["kv_heads"]
@@ -285,10 +347,10 @@ def plan_machine(spec: Machine, run: TrainingRun, values: dict, pricing: Pricing
     if asked:
         if asked < fit.machines:
             return Exclusion(spec.name, f"{spec.gpu_count} × {spec.gpu_label}",
-                             f"{number_text(asked)} cannot hold the run: it needs {number_text(fit.machines)}")
+                             f"{number_text(asked)} machines cannot hold the run: it needs {number_text(fit.machines)}")
         if asked > spec.most_machines:
             return Exclusion(spec.name, f"{spec.gpu_count} × {spec.gpu_label}",
-                             f"the largest cluster sourced is {number_text(spec.most_machines)}, not {number_text(asked)}")
+                             f"{number_text(asked)} machines: the largest cluster sourced is {number_text(spec.most_machines)}")
         plan = plan_on(job, asked)
         meets = plan.wall_hours <= deadline
     else:

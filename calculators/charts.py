@@ -32,12 +32,15 @@ SYMBOLS = ("circle", "diamond")
 TEXT_POSITIONS = ("top right", "top left", "bottom right", "bottom left", "middle right", "middle left",
                   "top center", "bottom center")
 """Where a point's label may go, as Plotly names the places around a point (its ``textposition``)."""
+HIDDEN = None
+"""The position of a point label that fits nowhere (:func:`label_positions`): it is not drawn."""
 
 COLORWAY = ("#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518")
 """Readable on white and on Material's slate background; both renderers use it in this order."""
 
 __all__ = [
     "COLORWAY",
+    "HIDDEN",
     "Annotation",
     "Axis",
     "AxisFrame",
@@ -508,7 +511,7 @@ def _choices(x_fraction: float) -> tuple[str, ...]:
 
 
 def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
-    """Where each point label goes (one of :data:`TEXT_POSITIONS`, or None for no label), per series.
+    """Where each point label goes (one of :data:`TEXT_POSITIONS`, or :data:`HIDDEN` for none), per series.
 
     The one rule both renderers follow. A label is drawn only where, in every chart box a reader meets
     (:data:`BOXES`), it stays inside the plot and covers no point marker, no annotation and no label placed before

@@ -18,7 +18,7 @@ from ._declare import Calculator, Input, PricingChoices, assumption
 from ._numbers import format_range, format_value, number_text
 from ._pricing import Pricing
 from ._result import Column, Figure, Result, Table, Value
-from ._training_inputs import CLUSTER, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
+from ._training_inputs import MODEL_CONFIG, MODEL_PRESET_TITLES, MODEL_PRESETS, NOTE, RUN_INPUTS, MachinePlan, plan_machine, reliability, training_run
 from .charts import Chart, Series, auto_axis
 from .models.calibration import estimate_range
 from .models.cluster import plan_on
@@ -273,7 +273,13 @@ def best_per_provider(found: list[Option]) -> list[tuple[str, Option, Option]]:
 
 
 def _figure(found: list[Option]) -> Figure:
-    """Every option by wall time and total cost, with the options no other beats on both joined."""
+    """Every option by wall time and total cost, with the options no other beats on both joined.
+
+    When some options meet the deadline, only they are drawn: a machine type that cannot keep up would stretch
+    the time axis across years (it is in the ranking, with its note).
+    """
+    if any(o.meets_deadline for o in found):
+        found = [o for o in found if o.meets_deadline]
     in_days = any(o.hours > 72 for o in found)
     scale, unit = (24.0, "days") if in_days else (1.0, "hours")
     on_demand = [(o.label, o.hours / scale, o.total) for o in found if o.kind == "on_demand"]
@@ -355,6 +361,9 @@ def _cheapest_values(ranked: list[InstanceEstimate], low: float, high: float) ->
         Value("cheapest_hours", f"Cheapest: {best.label} time", best.hours, "h", subject=best.instance,
               note=format_range(best.days * low, best.days * high, "days")),
         Value("cheapest_days", f"Cheapest: {best.label} time in days", best.days, "days", subject=best.instance),
+        Value("cheapest_time", f"Cheapest: {best.label} time", *((best.days, "days") if best.hours >= 48 else (best.hours, "h")),
+              note=format_range(best.days * low, best.days * high, "days") if best.hours >= 48
+              else format_range(best.hours * low, best.hours * high, "h"), subject=best.instance),
         Value("cheapest_cost_low", "Cheapest on demand, low end of the range", best.on_demand_total * low, "USD", subject=best.instance),
         Value("cheapest_cost_high", "Cheapest on demand, high end of the range", best.on_demand_total * high, "USD", subject=best.instance),
         Value("cheapest_lost_hours", f"Cheapest: {best.label} time lost to failures", best.lost_hours, "h",
@@ -497,8 +506,9 @@ CALCULATOR = Calculator(
                    "A cluster on spot is interrupted whenever any of its machines is.", group="Spot"),
     ),
     compute=compute,
-    headline=("cheapest_cost", "cheapest_hours", "cheapest_spot_cost", "cheapest_machines"),
+    headline=("cheapest_cost", "cheapest_time", "cheapest_spot_cost", "cheapest_machines"),
     preset_titles={NOTE: "nanoGPT's GPT-2 124M, as in the 2023 note", **MODEL_PRESET_TITLES},
+    fillers=(MODEL_CONFIG,),
     presets={
         **MODEL_PRESETS,
         NOTE: {

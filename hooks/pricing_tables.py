@@ -61,7 +61,7 @@ def fabrics(pricing) -> str:
 
 def published_runs_table(pricing) -> str:
     """The published runs beside the estimate: published, estimated and the error, and whether the estimate is held to it."""
-    rows = []
+    rows, reasons = [], []
     for check in published_runs(pricing):
         gpus = f"{number_text(check.gpu_count)} × " if check.gpu_count else ""
         if check.efficiency == MEASURED:
@@ -69,11 +69,14 @@ def published_runs_table(pricing) -> str:
         else:
             how = f"{pricing.data['efficiency'][check.efficiency]['label'].split(' (')[0]}, {format_value(check.mfu, 'fraction')}"
         unit = "h" if check.measure == "wall hours" else "GPU-hours"
-        held = "yes" if check.held else f"no: {check.why}"
+        held = "yes" if check.held else f"no ({len(reasons) + 1})"
+        if not check.held:
+            reasons.append(f"<li><b>{escape(check.label)}</b>: {escape(check.why)}</li>")
         rows.append((
             escape(check.label), escape(f"{gpus}{_gpu(pricing, check.gpu)}"), escape(how),
             escape(format_value(check.published, unit)), escape(format_value(check.estimated, unit)),
             escape(format_change(check.error)), escape(held), source_link(pricing, check.source, short=True),
         ))
-    return table_html(("run", "hardware", "efficiency, MFU", "published", "estimated", "error", "held to 25%", "source"),
-                      rows, "Published training runs against this estimate")
+    table = table_html(("run", "hardware", "efficiency, MFU on one machine", "published", "estimated", "error",
+                        "held to 25%", "source"), rows, "Published training runs against this estimate")
+    return table + (f'\n<ol class="calc-reasons">{"".join(reasons)}</ol>' if reasons else "")

@@ -164,3 +164,57 @@ def test_llama3_405b_is_planned_on_p5_within_a_quarter_and_shows_the_time_lost_t
     assert result.value("gpu_hours") == pytest.approx(30.84e6, rel=0.25)
     lost = next(v for v in result.values if v.name == "instance_lost_hours")
     assert lost.value > 24 and lost.note.startswith("$")
+
+
+def test_every_machine_type_that_can_cluster_and_hold_llama2_70b_gets_a_priced_plan():
+    """Over the whole catalog: each current GPU machine type with a fabric whose largest sourced cluster can hold
+    Llama 2 70B (by the memory model alone) is ranked with a finite on-demand price, not left out."""
+    from calculators.models.machines import Exclusion, machine
+
+    pricing = load_pricing()
+    values = CALCULATOR.defaults(pricing, {"preset": "llama2-70b"})
+    ranked, excluded = estimate_instances(values, pricing)
+    planned = {item.instance: item for item in ranked}
+    run = next(c for c in CHECKS if c.name == "llama2-70b").run
+    assert run.parameters == 70e9
+    expected = []
+    for name in pricing.section("instances"):
+        spec = machine(pricing, name)
+        if isinstance(spec, Exclusion) or spec.fabric is None:
+            continue
+        if layout(run, spec.gpu_count, spec.memory_gb, spec.most_machines) is not None:
+            expected.append(name)
+    assert len(expected) >= 20, expected
+    for name in expected:
+        assert name in planned, next((e.reason for e in excluded if e.instance == name), name)
+        assert 0 < planned[name].on_demand_total < float("inf") and planned[name].machines > 1
+
+
+def test_halving_the_deadline_of_llama2_7b_on_p4de_doubles_the_machines_and_costs_no_more_than_the_fabric_loses():
+    """Llama 2 7B on p4de.24xlarge: from 60 days to 30 the machines double (within 15%), and the on-demand cost
+    rises by no more than the share of speed the fabric loses at the larger size, 1 - 0.94^log2(machines)."""
+    import math
+
+    pricing = load_pricing()
+    results = [calculate("cost_to_train", {"instance": "p4de.24xlarge", "deadline_days": days}, preset="llama2-7b")
+               for days in (60, 30)]
+    slow, fast = (r.value("machines") for r in results)
+    assert fast / slow == pytest.approx(2, rel=0.15)
+    rise = results[1].value("instance_on_demand") / results[0].value("instance_on_demand") - 1
+    loss = 1 - pricing.value("/fabrics/rdma-400/per_doubling") ** math.log2(fast)
+    assert 0 <= rise <= loss
+    assert all(r.value("wall_days") <= days for r, days in zip(results, (60, 30)))
+
+
+@pytest.mark.parametrize("check", [c for c in CHECKS if c.efficiency != MEASURED], ids=lambda c: c.name)
+def test_a_single_machine_run_moves_by_no_more_than_a_percent_from_the_plain_formula(check):
+    """nanoGPT, llm.c and TinyLlama are still FLOPs ÷ (GPUs × peak × MFU): failures on eight or sixteen GPUs add less
+    than 1%, and no fabric loss applies to one machine."""
+    from calculators.models.machines import peak_tflops
+    from calculators.models.training import training_hours
+
+    peak, _ = peak_tflops(load_pricing(), check.gpu, "tensor")
+    plain = training_hours(check.run.flops, check.gpu_count, peak, check.mfu)
+    estimated = check.estimated if check.measure == "wall hours" else check.estimated / check.gpu_count
+    assert estimated == pytest.approx(plain, rel=0.01)
+    assert estimated >= plain

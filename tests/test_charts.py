@@ -227,3 +227,26 @@ def test_an_annotation_near_the_top_goes_below_its_point():
                   annotations=(Annotation(2, 9.8, "high"), Annotation(8, 2, "low")))
     ays = [a["ay"] for a in to_plotly(chart)["layout"]["annotations"] if "ay" in a]
     assert ays == [28, -28]
+
+
+def test_a_label_that_fits_nowhere_clear_is_drawn_by_neither_renderer():
+    """Nine points on one spot: once the places around it are taken, a label has none inside the plot clear of the
+    others, so it is left blank in Plotly and out of the first-paint SVG, while its point keeps its name on hover."""
+    import sys
+    from pathlib import Path
+
+    from calculators.charts import HIDDEN, Axis, Chart, Series, label_positions, to_plotly
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
+    from svg_chart import render_svg
+
+    names = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "apart")
+    chart = Chart("c", Axis("x"), Axis("y"), (Series("s", (1,) * 9 + (9,), (5,) * 9 + (2,), "markers",
+                                                     labels=names, hover=names),))
+    positions = label_positions(chart)[0]
+    hidden = [name for name, position in zip(names, positions) if position == HIDDEN]
+    assert "nine" in hidden and "one" not in hidden and "apart" not in hidden
+    trace = to_plotly(chart)["data"][0]
+    assert trace["text"] == ["" if name in hidden else name for name in names] and trace["hovertext"] == list(names)
+    svg = render_svg(chart, "c")
+    assert all((f">{name}</text>" in svg) == (name not in hidden) for name in names)

@@ -241,7 +241,7 @@ def test_asking_for_machines_plans_exactly_that_many(small_pricing, small_values
     ranked, excluded = estimate_instances(small_values, small_pricing)
     assert by_name(ranked, "pod").machines == 2
     assert by_name(ranked, "pod").hours == pytest.approx(0.5208333 / 1.8, rel=1e-6)
-    assert "largest cluster sourced is 1" in by_name(excluded, "one-big").reason
+    assert by_name(excluded, "one-big").reason == "2 machines: the largest cluster sourced is 1"
 
 
 def test_result_shows_cheapest_chosen_and_excluded(small_pricing, small_values):
@@ -521,12 +521,15 @@ def test_spot_with_no_interruptions_takes_the_on_demand_time(pricing):
 
 
 def test_figure_is_valid_plotly_and_alt_names_the_best_trade_offs(pricing):
-    """The cost-time chart is valid Plotly; its one-sentence alt counts the options and names the frontier."""
-    result = CALCULATOR.compute(preset_values(pricing), pricing)
+    """The cost-time chart is valid Plotly; its one-sentence alt counts the options that meet the deadline (as many as
+    are drawn) and names the frontier."""
+    values = preset_values(pricing)
+    result = CALCULATOR.compute(values, pricing)
     figure = result.figures[0]
     check_figure(figure.figure)
-    ranked = result.tables[0].records()
-    count = len(ranked) + sum(1 for row in ranked if not isinstance(row["spot"], str))
+    deadline = values["deadline_days"]
+    ranked = [row for row in result.tables[0].records() if "misses the" not in (row["note"] or "")]
+    count = len(ranked) + sum(1 for row in ranked if not isinstance(row["spot"], str) and row["spot hours"] <= deadline * 24)
     assert f"for {count} options" in figure.alt
     front = pareto_front([(row["instance"], row["days"], row["on-demand"]) for row in ranked])
     assert front[0][0] in figure.alt or f"{front[0][0]} spot" in figure.alt

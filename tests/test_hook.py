@@ -135,6 +135,27 @@ def test_the_published_runs_table_shows_every_run_from_the_tests_data(hook):
         assert check.label.split(" (")[0] in html
         assert f"{check.error:+.1%}" in html or f"{check.error:+.0%}" in html  # 10.4% or, when whole, 10%
     assert html.count("<tr>") == len(published_runs(load_pricing())) + 1
+    not_held = [check for check in published_runs(load_pricing()) if not check.held]
+    assert not_held and html.count("<li>") == len(not_held)
+    for number, check in enumerate(not_held, 1):
+        assert f"no ({number})" in html and escape(check.why) in html
+
+
+def test_the_throughput_and_fabric_tables_show_every_row_and_what_each_gives(hook):
+    """calc:throughput-measurements lists each measured row with the one-machine MFU it gives; calc:fabrics each
+    class of network with its share kept a doubling and at 2,048 machines (0.9575^11 = 62% for the RDMA class)."""
+    from calculators import load_pricing
+    from calculators.models.throughput import mfu_points
+
+    pricing = load_pricing()
+    html = render(hook, "<!-- calc:throughput-measurements -->", "guides/cost-to-train.md")
+    rows = pricing.data["throughput"]
+    assert html.count("<tr>") == len(rows) + 1
+    point = next(p for p in mfu_points(pricing, "H100-SXM", False) if p.name == "llama3-70b-h100-64")
+    assert format_value(point.mfu, "fraction") in html and "866.8 tokens/s a GPU" in html
+    html = render(hook, "<!-- calc:fabrics -->", "guides/cost-to-train.md")
+    assert html.count("<tr>") == len(pricing.data["fabrics"]) + 1
+    assert "2,048: 62.0%" in html and "assumption" in html
 
 
 def test_the_efficiency_presets_table_gives_each_presets_mfu_and_advice(hook):

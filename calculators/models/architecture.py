@@ -38,11 +38,20 @@ CONFIG_FIELD = "model_config"
 MAX_CONFIG_CHARACTERS = 64_000
 """A pasted config.json longer than this is refused: real ones are 1–6 kB."""
 
+MAX_NESTING = 32
+"""A config.json nests a few levels (text_config, rope_scaling); deeper text is refused before it is parsed, since
+parsing very deep JSON overflows the browser's stack under Pyodide before Python can raise RecursionError."""
+
 MAX_VOCABULARY = 262_144
 """The largest vocabulary the plausibility check allows for (Gemma's 256k)."""
 
 UNGATED_MODEL_TYPES = frozenset({"gpt2", "gpt_neox", "gptj", "bloom", "falcon", "opt", "gpt_bigcode", "mpt"})
 """Config ``model_type`` values whose feed-forward block has two matrices, not three."""
+
+TIED_BY_DEFAULT = frozenset({"gpt2", "gemma", "gemma2", "gemma3", "gemma3_text", "bloom", "opt", "gpt_bigcode"})
+"""Config ``model_type`` values whose Hugging Face config class ties the output head to the embedding when the
+config does not say (``tie_word_embeddings`` absent): the base class's default, which Llama, Mistral, Qwen, Olmo and
+DeepSeek override to untied."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,9 @@ def read_config(text: str) -> dict:
         raise CalculatorError(
             f"A config.json is at most {MAX_CONFIG_CHARACTERS:,} characters; this text has {len(text):,}", CONFIG_FIELD
         )
+    if _nesting(text) > MAX_NESTING:
+        raise CalculatorError(f"A config.json nests at most {MAX_NESTING} levels of {{...}} or [...]; this text nests deeper",
+                              CONFIG_FIELD)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -200,6 +212,35 @@ def read_config(text: str) -> dict:
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
         raise CalculatorError(f"A config.json is one JSON object ({{...}}), not {kind}", CONFIG_FIELD)
     return data
+
+
+def _nesting(text: str) -> int:
+    """How deep do the brackets of a JSON text go, strings skipped? Stops counting past MAX_NESTING.
+
+    >>> _nesting('{"a": [1, {"b": "]]]["}]}'), _nesting("[" * 100)
+    (3, 33)
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 _LIMITS = {
@@ -302,7 +343,7 @@ def shape_from_config(config: Mapping[str, Any]) -> ModelShape:
         ffn=ffn,
         vocabulary=_whole(config, ("vocab_size", "padded_vocab_size"), "vocabulary"),
         gated=gated,
-        tied_embeddings=bool(config.get("tie_word_embeddings", model_type in UNGATED_MODEL_TYPES)),
+        tied_embeddings=bool(config.get("tie_word_embeddings", model_type in TIED_BY_DEFAULT)),
         attention_bias=bool(config.get("attention_bias", model_type in ("qwen2", "qwen2_moe"))),
         **moe,
         **latent,

@@ -152,15 +152,28 @@ function callPython(pyodide, run, calculator, inputs) {
   }
 }
 
-/** Answer one request; never throws. */
+/** Call calculators.fill(name, filler, text): the fields a pasted text fills, or the error that names what is wrong. */
+function callFill(pyodide, calculators, calculator, { filler, text }) {
+  if (typeof filler !== "string" || typeof text !== "string") throw new Error("a fill request needs a filler and a text");
+  const out = calculators.fill(calculator, filler, text);
+  try {
+    const reply = out.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+    return reply.values ? { values: reply.values } : { error: toReply(null, reply).error };
+  } finally {
+    out.destroy();
+  }
+}
+
+/** Answer one request (compute, or read a text with a filler); never throws. */
 async function handle(data) {
   const id = data ? data.id : undefined;
   try {
-    const { pyodide, run } = await ready;
+    const { pyodide, calculators, run } = await ready;
     const { calculator, inputs } = data;
     if (typeof calculator !== "string") {
       throw new Error("request has no calculator name");
     }
+    if (data.fill) return { id, ...callFill(pyodide, calculators, calculator, data.fill) };
     if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) {
       throw new Error("request inputs must be an object");
     }

@@ -73,15 +73,20 @@ function startRuntime() {
     }
   }
 
-  /** Post {id, calculator, inputs}; return a promise of the reply, {id, result} or {id, error}. */
-  function request(calculator, inputs) {
+  /** Post a message with a new id; return a promise of the reply that carries the same id. */
+  function send(message) {
     const id = ++nextId;
     if (failure !== null) return Promise.reject(failure);
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, calculator, inputs });
+      worker.postMessage({ id, ...message });
     });
   }
 
-  return { ready, request };
+  /** Compute: {calculator, inputs} in; {id, result} or {id, error} back. */
+  const request = (calculator, inputs) => send({ calculator, inputs });
+  /** Read a text with one of the calculator's fillers: {id, values} (field -> text) or {id, error} back. */
+  const fill = (calculator, filler, text) => send({ calculator, fill: { filler, text } });
+
+  return { ready, request, fill };
 }

@@ -57,6 +57,10 @@ export class Widget {
 
     this.presetPicker = this.form.querySelector("select[data-calc-presets]");
     this.presets = (this.presetPicker && parseJson(this.presetPicker.dataset.calcPresets)) || {};
+    this.fillers = [...this.form.querySelectorAll("[data-calc-filler]")];
+    for (const filler of this.fillers) {
+      filler.querySelector("[data-calc-fill-read]")?.addEventListener("click", () => this.readPasted(filler));
+    }
 
     this.applyLink();
     this.showFolded();
@@ -111,6 +115,11 @@ export class Widget {
       if (event.type === "change") this.applyPreset(this.presetPicker.value);
       return;
     }
+    const filler = event && event.target.closest && event.target.closest("[data-calc-filler]");
+    if (filler) {
+      if (event.type === "change" && event.target.tagName === "SELECT") this.applyExample(filler, event.target.value);
+      return; // the pasted text is read when the reader asks (readPasted), not as it is typed
+    }
     this.showFolded();
     this.linkOutdated = true;
     if (this.live) this.compute();
@@ -121,6 +130,10 @@ export class Widget {
     // An input's default text is the build's (large numbers grouped, as Python reads them); a select's, its value.
     for (const [name, el] of this.fields) el.value = el.tagName === "INPUT" ? el.defaultValue : String(this.defaults[name]);
     if (this.presetPicker) this.presetPicker.value = "";
+    for (const filler of this.fillers) {
+      filler.querySelector("select").value = "";
+      this.showFillerError(filler, "");
+    }
     this.urlValues.clear();
     this.showFolded();
     this.notice = "";
@@ -142,6 +155,56 @@ export class Widget {
     this.changed();
   }
 
+  /** Put a filler's example (its field values, as the build wrote them) in the fields it names. */
+  applyExample(filler, key) {
+    const examples = parseJson(filler.dataset.calcFillExamples) || {};
+    if (examples[key]) this.fillFields(filler, examples[key]);
+  }
+
+  /** Have Python read the pasted text with the filler; put the values in, or say what is wrong with the text. */
+  async readPasted(filler) {
+    const box = filler.querySelector("textarea");
+    const text = box ? box.value : "";
+    this.showFillerError(filler, "");
+    if (!this.live) {
+      this.setStatus(STATUS.loading);
+      await this.firstResult;
+      if (!this.live) return; // the status says why Python is not there
+    }
+    let reply;
+    try {
+      reply = await this.bridge.fill(this.name, filler.dataset.calcFiller, text);
+    } catch (err) {
+      this.showFillerError(filler, messageOf(err));
+      return;
+    }
+    if (reply.values) this.fillFields(filler, reply.values);
+    else this.showFillerError(filler, reply.error?.message || "This text could not be read.");
+  }
+
+  fillFields(filler, values) {
+    for (const [field, value] of Object.entries(values)) {
+      const el = this.fields.get(field);
+      if (el) {
+        el.value = value;
+        this.urlValues.delete(field);
+      }
+    }
+    this.showFillerError(filler, "");
+    this.changed();
+  }
+
+  showFillerError(filler, message) {
+    const box = filler.querySelector(".calc__error");
+    const text = filler.querySelector("textarea");
+    if (box) {
+      box.textContent = message;
+      box.hidden = !message;
+    }
+    if (text) text.toggleAttribute("aria-invalid", Boolean(message));
+    if (message) for (let folded = text?.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
+  }
+
   /** Keep each folded group's summary showing its fields' values, and the preset list on "your own values" once they differ. */
   showFolded() {
     for (const item of this.form.querySelectorAll("[data-summary-for]")) {
@@ -153,6 +216,11 @@ export class Widget {
     const picked = this.presetPicker && this.presets[this.presetPicker.value];
     if (picked && Object.entries(picked).some(([field, value]) => this.fields.get(field)?.value !== value)) {
       this.presetPicker.value = "";
+    }
+    for (const filler of this.fillers) {
+      const list = filler.querySelector("select");
+      const example = (parseJson(filler.dataset.calcFillExamples) || {})[list.value];
+      if (example && Object.entries(example).some(([field, value]) => this.fields.get(field)?.value !== value)) list.value = "";
     }
   }
 
