@@ -12,7 +12,7 @@
 // loads nothing more.
 
 import { getRuntime } from "./calculators/bridge.js";
-import { drawWhenNear, loadPlotly, paletteChanged } from "./calculators/charts.js";
+import { drawWhenNear, holdPlotlyUntil, loadPlotly, paletteChanged } from "./calculators/charts.js";
 import { assignKeys } from "./calculators/url-state.js";
 import { Widget } from "./calculators/widget.js";
 
@@ -26,11 +26,15 @@ function onDocument() {
       widgets.delete(widget);
     }
   }
-  drawCharts();
   const roots = [...document.querySelectorAll(".calc[data-calc]")];
-  if (roots.length === 0) return;
+  if (roots.length === 0) {
+    drawCharts();
+    return;
+  }
   const keys = assignKeys(roots);
   const bridge = getRuntime();
+  holdPlotlyUntil(bridge.ready); // the build's drawings stand in until Python is up
+  drawCharts();
   // Once Python is up, fetch Plotly in idle time, so a chart scrolled to later draws at once; then
   // register the service worker, whose precache downloads must not compete with Python's start.
   bridge.ready.then(

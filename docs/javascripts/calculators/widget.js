@@ -62,6 +62,7 @@ export class Widget {
       filler.querySelector("[data-calc-fill-read]")?.addEventListener("click", () => this.readPasted(filler));
     }
 
+    this.builtInputs = this.collect(); // what the build computed the results shown for
     this.applyLink();
     this.showFolded();
     this.form.addEventListener("input", (event) => this.changed(event));
@@ -91,7 +92,13 @@ export class Widget {
         this.live = true;
         this.setState("live");
         this.setStatus(STATUS.live);
-        // One run straight away: it applies a shared link's inputs and gives the exports their data.
+        // The build's results answer the form as built: Python runs at once only if a shared link or the reader
+        // changed a field meanwhile. (A page of three widgets used to queue three runs before the reader's first
+        // change; an export asks for its run when clicked.)
+        if (this.urlValues.size === 0 && sameInputs(this.collect(), this.builtInputs)) {
+          this.shownFor = this.builtInputs;
+          return undefined;
+        }
         return this.compute();
       },
       (err) => this.fail("The live calculator could not start", err),
@@ -401,8 +408,9 @@ export class Widget {
 
   async export(kind) {
     if (!this.lastGood && !this.stopped) {
-      this.setStatus(STATUS.loading);
+      if (!this.live) this.setStatus(STATUS.loading);
       await this.firstResult;
+      if (!this.lastGood && this.live) await this.post(); // the built results, computed again for their data
     }
     if (!this.lastGood) {
       if (!this.stopped) this.setStatus(STATUS.noExport); // if stopped, the status already says why
