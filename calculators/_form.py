@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ._declare import ADVANCED, Calculator, Filler, Input, grouped
 from ._errors import CalculatorError
-from ._html import figures_json, render_results
+from ._html import figures_json, render_lead, render_rest
 from ._numbers import number_text
 from ._pricing import Pricing
 from ._result import Result
@@ -52,7 +52,8 @@ class Widget:
 
 
 def widget_html(widget: Widget) -> str:
-    """The whole widget: title, fields, buttons and status, then the results computed for its defaults.
+    """The whole widget: title, the answer and headline figures with the status line, the form, then the charts and
+    every other result, all computed for its defaults.
 
     >>> from calculators import get_calculator, load_pricing
     >>> pricing, calculator = load_pricing(), get_calculator("pipeline")
@@ -70,25 +71,29 @@ def widget_html(widget: Widget) -> str:
         fields = (f'<details class="calc__fold"><summary>Change the run ({len(calculator.inputs)} fields)</summary>'
                   f"{fields}</details>")
     defaults = escape(json.dumps(dict(widget.values), separators=(",", ":")))
-    results = render_results(widget.result, dict(widget.drawings or {}), calculator.headline)
+    lead = render_lead(widget.result, calculator.headline)
+    rest = render_rest(widget.result, dict(widget.drawings or {}), calculator.headline)
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(calculator.name)}" data-calc-defaults="{defaults}" '
         f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
         # An attribute, not a <script type="application/json">: instant navigation re-runs inline scripts.
         f'data-calc-figures="{escape(figures_json(widget.result))}">'
-        # aria-label is the title the page's exports carry; the form's accessible name comes from
-        # aria-labelledby, which says which copy this is when a page has the calculator twice.
-        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
         f'<p class="calc__title" id="{uid}-title">{escape(calculator.title)}{_which_copy(widget.copy)}</p>'
-        f"{fields}"
-        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
-        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
-        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
+        # The answer and the headline figures come first, and stay in view on a phone while the reader edits the
+        # form under them (stylesheets/calculators.css); the status line says whether they are live.
+        f'<div class="calc__summary"><div class="calc__lead" aria-live="polite">{lead}</div>'
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
         f"with prices as of {escape(pricing.snapshot_date)}.</p>"
         "<noscript><p class=\"calc__status\">Changing a field needs JavaScript: without it, these are the results "
-        "computed when the page was built, and the buttons do nothing.</p></noscript></form>"
-        f'<div class="calc__results" aria-live="polite">{results}</div>'
+        "computed when the page was built, and the buttons do nothing.</p></noscript></div>"
+        # aria-label is the title the page's exports carry; the form's accessible name comes from
+        # aria-labelledby, which says which copy this is when a page has the calculator twice.
+        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
+        f"{fields}"
+        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
+        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
+        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div></form>'
+        f'<div class="calc__results">{rest}</div>'
         f"</div>\n"
     )
 

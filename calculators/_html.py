@@ -17,23 +17,44 @@ def render_results(result: Result, svg: dict[str, str] | None = None, headline: 
     """Return the results block: the answer, the headline figures, the charts, then everything else folded.
 
     ``svg`` maps a figure name to a static drawing used until Plotly draws the figure; ``headline``
-    names the values shown first (the calculator's declaration chooses them).
+    names the values shown first (the calculator's declaration chooses them). A widget shows the first two
+    (:func:`render_lead`) above its form, and the rest (:func:`render_rest`) under it.
 
     >>> from calculators import calculate
     >>> html = render_results(calculate("pipeline", preset="nanogpt-note"), headline=("total",))
     >>> html.index('class="calc__answer"') < html.index("$3,186.88") < html.index('class="calc__details"')
     True
     """
+    return render_lead(result, headline) + render_rest(result, svg, headline)
+
+
+def _headline(result: Result, headline: tuple[str, ...]) -> list:
+    return [v for name in headline for v in result.values if v.name == name]
+
+
+def render_lead(result: Result, headline: tuple[str, ...] = ()) -> str:
+    """The answer sentence and the headline figures: what a widget keeps in view while the reader edits its form.
+
+    >>> from calculators import calculate
+    >>> render_lead(calculate("pipeline", preset="nanogpt-note"), ("total",)).count("<dd")
+    1
+    """
+    first = _headline(result, headline)
+    parts = [f'<p class="calc__answer">{escape(result.sentence)}</p>'] if result.sentence else []
+    parts += [_values(first, "calc__values calc__values--headline")] if first else []
+    return "".join(parts)
+
+
+def render_rest(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = ()) -> str:
+    """The charts, then every other figure, table and note folded under one summary."""
     svg = svg or {}
-    first = [v for name in headline for v in result.values if v.name == name]
+    first = _headline(result, headline)
     rest = [v for v in result.values if v not in first]
     notes = tuple(note for note in result.notes if note != result.sentence)
     details = [_values(rest, "calc__values")] if rest else []
     details += [_notes(notes)] if notes else []
     details += [_table(table) for table in result.tables]
-    parts = [f'<p class="calc__answer">{escape(result.sentence)}</p>'] if result.sentence else []
-    parts += [_values(first, "calc__values calc__values--headline")] if first else []
-    parts += [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
+    parts = [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
     if details:
         # data-table: the page keeps a block the reader opened open when the results are redrawn.
         parts.append(

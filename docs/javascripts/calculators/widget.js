@@ -33,7 +33,8 @@ export class Widget {
     this.bridge = bridge;
     this.name = root.dataset.calc;
     this.form = root.querySelector(".calc__form");
-    this.results = root.querySelector(".calc__results");
+    this.lead = root.querySelector(".calc__lead"); // the answer and headline figures, above the form
+    this.results = root.querySelector(".calc__results"); // the charts and the rest, under it
     this.status = root.querySelector(".calc__status");
     this.snapshot = root.dataset.pricingSnapshot || "";
     this.figures = parseJson(root.dataset.calcFigures) || {}; // an attribute: instant navigation keeps it whole
@@ -320,6 +321,9 @@ export class Widget {
     const template = document.createElement("template");
     template.innerHTML = html; // escaped by Python (calculators/_html.py)
     const fresh = template.content;
+    // The answer and the headline figures go above the form (render_lead), the rest under it (render_rest).
+    const lead = document.createDocumentFragment();
+    lead.append(...[...fresh.children].filter((el) => el.matches(".calc__answer, .calc__values--headline")));
     const kept = new Set();
     for (const figure of fresh.querySelectorAll("figure[data-figure]")) {
       const name = figure.dataset.figure;
@@ -337,8 +341,10 @@ export class Widget {
       if (old && old.open) table.open = true;
     }
     this.forgetPlots((plot) => !kept.has(plot));
+    if (this.lead) this.lead.replaceChildren(lead);
+    else fresh.prepend(lead); // a page built before the lead had its own place
     this.results.replaceChildren(fresh);
-    this.results.classList.remove("calc__results--stale");
+    this.markStale(false);
   }
 
   /** Flag each field an error names (Python reports every bad field at once); a message with no field goes to the status. */
@@ -358,7 +364,12 @@ export class Widget {
     }
     this.setStatus(flagged ? STATUS.invalid : message);
     this.root.classList.add("calc--invalid");
-    this.results.classList.add("calc__results--stale");
+    this.markStale(true);
+  }
+
+  /** Fade the results shown (the last valid ones) while an input is wrong; both the answer and the rest. */
+  markStale(stale) {
+    for (const part of [this.lead, this.results]) part?.classList.toggle("calc__results--stale", stale);
   }
 
   clearErrors() {
