@@ -6,7 +6,8 @@
 //   {type: "ready", seconds, restored}    once Pyodide and `calculators` are loaded (restored: from the snapshot)
 //   {type: "failed", message}             once, if loading failed (requests then get errors)
 //   {id, result}                          calculators.run(...) returned {"result": {...}}
-//   {id, error: {field, message, errors}}  it returned {"error": {...}} (errors: every bad field), or something broke
+//   {id, error: {field, message, errors}}  it returned {"error": {...}} (errors: every bad field, each with the
+//                                         other fields a check across fields involves, `related`), or something broke
 // Page -> worker:
 //   {id, calculator, inputs}              inputs: plain object, field name -> string | number
 //
@@ -214,7 +215,11 @@ function toReply(id, out) {
   if (out && typeof out === "object" && out.error && typeof out.error === "object") {
     const field = typeof out.error.field === "string" ? out.error.field : null;
     const errors = Array.isArray(out.error.errors)
-      ? out.error.errors.map((e) => ({ field: typeof e.field === "string" ? e.field : null, message: String(e.message ?? "") }))
+      ? out.error.errors.map((e) => ({
+          field: typeof e.field === "string" ? e.field : null,
+          message: String(e.message ?? ""),
+          related: Array.isArray(e.related) ? e.related.filter((name) => typeof name === "string") : [],
+        }))
       : [];
     return { id, error: { field, message: String(out.error.message ?? ""), errors } };
   }

@@ -128,6 +128,12 @@ export class Widget {
       if (event.type === "change" && event.target.tagName === "SELECT") this.applyExample(filler, event.target.value);
       return; // the pasted text is read when the reader asks (readPasted), not as it is typed
     }
+    // A field the reader edits no longer holds the link's text: what Python gets is what the field shows now (a
+    // link's "1%0A2" shows as "12", and retyping 12 used to send "1\n2" again and be refused again).
+    if (event && event.target && event.target.name) {
+      this.urlValues.delete(event.target.name);
+      this.lastEdited = event.target.name; // a check across fields is told by this field too (showError)
+    }
     this.showFolded();
     this.linkOutdated = true;
     if (this.live) this.compute();
@@ -137,7 +143,7 @@ export class Widget {
   reset() {
     // An input's default text is the build's (large numbers grouped, as Python reads them); a select's, its value.
     for (const [name, el] of this.fields) el.value = el.tagName === "INPUT" ? el.defaultValue : String(this.defaults[name]);
-    if (this.presetPicker) this.presetPicker.value = "";
+    if (this.presetPicker) this.presetPicker.value = ""; // showFolded names the values put back
     for (const filler of this.fillers) {
       filler.querySelector("select").value = "";
       this.showFillerError(filler, "");
@@ -221,9 +227,14 @@ export class Widget {
       if (!el || !shown) continue;
       shown.textContent = el.tagName === "SELECT" ? el.selectedOptions[0]?.text ?? el.value : el.value;
     }
-    const picked = this.presetPicker && this.presets[this.presetPicker.value];
-    if (picked && Object.entries(picked).some(([field, value]) => this.fields.get(field)?.value !== value)) {
-      this.presetPicker.value = "";
+    // The preset list names the case the fields hold: the entry whose values they are (the widget's own starting
+    // values are one), else "Your own values".
+    if (this.presetPicker) {
+      const holds = (values) => Object.entries(values).every(([field, value]) => this.fields.get(field)?.value === value);
+      const current = this.presets[this.presetPicker.value];
+      if (!(current && holds(current))) {
+        this.presetPicker.value = Object.keys(this.presets).find((name) => holds(this.presets[name])) || "";
+      }
     }
     for (const filler of this.fillers) {
       const list = filler.querySelector("select");
@@ -347,20 +358,30 @@ export class Widget {
     this.markStale(false);
   }
 
-  /** Flag each field an error names (Python reports every bad field at once); a message with no field goes to the status. */
+  /**
+   * Flag each field an error names (Python reports every bad field at once); a message with no field goes to the
+   * status. A check across fields (heads must divide the width) is about one field but also shown by the field the
+   * reader has just changed, if it is one of those involved: the reader sees it where they typed.
+   */
   showError({ field, message, errors }) {
     this.clearErrors();
     let flagged = 0;
     for (const error of errors && errors.length ? errors : [{ field, message }]) {
-      const el = error.field ? this.fields.get(error.field) : undefined;
-      const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
-      if (!el || !box) continue;
-      box.textContent = error.message;
-      box.hidden = false;
-      el.setAttribute("aria-invalid", "true");
-      // A flagged field is never hidden: open its folded group, and the fold around the form if any.
-      for (let folded = el.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
-      flagged += 1;
+      const where = [error.field];
+      if (this.lastEdited && this.lastEdited !== error.field && (error.related || []).includes(this.lastEdited)) {
+        where.push(this.lastEdited);
+      }
+      for (const name of where) {
+        const el = name ? this.fields.get(name) : undefined;
+        const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
+        if (!el || !box) continue;
+        box.textContent = box.textContent ? `${box.textContent} ${error.message}` : error.message;
+        box.hidden = false;
+        el.setAttribute("aria-invalid", "true");
+        // A flagged field is never hidden: open its folded group, and the fold around the form if any.
+        for (let folded = el.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
+        flagged += 1;
+      }
     }
     this.setStatus(flagged ? STATUS.invalid : message);
     this.root.classList.add("calc--invalid");
