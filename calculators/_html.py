@@ -13,7 +13,8 @@ from ._result import Figure, Result, Table
 from .charts import Chart, legend_entries, to_plotly
 
 
-def render_results(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = ()) -> str:
+def render_results(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = (),
+                   rows: int | None = None) -> str:
     """Return the results block: the answer, the headline figures, the charts, then everything else folded.
 
     ``svg`` maps a figure name to a static drawing used until Plotly draws the figure; ``headline``
@@ -25,7 +26,7 @@ def render_results(result: Result, svg: dict[str, str] | None = None, headline: 
     >>> html.index('class="calc__answer"') < html.index("$3,186.88") < html.index('class="calc__details"')
     True
     """
-    return render_lead(result, headline) + render_rest(result, svg, headline)
+    return render_lead(result, headline) + render_rest(result, svg, headline, rows)
 
 
 def _headline(result: Result, headline: tuple[str, ...]) -> list:
@@ -45,15 +46,18 @@ def render_lead(result: Result, headline: tuple[str, ...] = ()) -> str:
     return "".join(parts)
 
 
-def render_rest(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = ()) -> str:
-    """The charts, then every other figure, table and note folded under one summary."""
+def render_rest(result: Result, svg: dict[str, str] | None = None, headline: tuple[str, ...] = (),
+                rows: int | None = None) -> str:
+    """The charts, then every other figure, table and note folded under one summary; with ``rows``, each table
+    only its first rows (the page asks for that while the block is folded: a ranked table of every machine is most
+    of a reply, and no reader sees it until they open the block)."""
     svg = svg or {}
     first = _headline(result, headline)
     rest = [v for v in result.values if v not in first]
     notes = tuple(note for note in result.notes if note != result.sentence)
     details = [_values(rest, "calc__values")] if rest else []
     details += [_notes(notes)] if notes else []
-    details += [_table(table) for table in result.tables]
+    details += [_table(table, rows) for table in result.tables]
     parts = [_figure(figure, svg.get(figure.name, "")) for figure in result.figures]
     if details:
         # data-table: the page keeps a block the reader opened open when the results are redrawn.
@@ -118,9 +122,15 @@ def _notes(notes: tuple[str, ...]) -> str:
     return '<ul class="calc__notes">' + "".join(f"<li>{escape(note)}</li>" for note in notes) + "</ul>"
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, rows: int | None = None) -> str:
+    """A table folded under its title; with ``rows``, only its first rows and a line saying how many more there are."""
     head = "".join(f'<th scope="col">{escape(column.heading)}</th>' for column in table.shown)
-    body = "".join("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>" for row in table.texts)
+    texts = table.texts if rows is None else table.texts[:rows]
+    body = "".join("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>" for row in texts)
+    if len(texts) < len(table.texts):
+        more = len(table.texts) - len(texts)
+        body += (f'<tr class="calc__more"><td colspan="{len(table.shown)}">{more:,} more rows, shown once this block '
+                 "is open (and all of them in the downloads)</td></tr>")
     return (
         f'<details class="calc__table" data-table="{escape(table.name)}"><summary>{escape(table.title)}</summary>'
         f'<div class="md-typeset__table"><table><caption>{escape(table.title)}</caption>'

@@ -241,6 +241,22 @@ def axis_frame(axis: Axis, values: Sequence) -> AxisFrame:
     return AxisFrame("linear", (low, high), tuple(ticks), tuple(_tick_text(t, axis.prefix) for t in ticks))
 
 
+def _once(function):
+    """Work a chart's layout out once per chart: a Chart is frozen, so its frames and label places never change, and
+    the page asks for them several times a keystroke (the Plotly figure, the legend, the margins)."""
+    key = f"_{function.__name__}"
+
+    def memo(chart: Chart):
+        cached = chart.__dict__.get(key)
+        if cached is None:
+            cached = chart.__dict__[key] = function(chart)  # a frozen dataclass's __dict__ takes it all the same
+        return cached
+
+    memo.__name__, memo.__doc__, memo.__wrapped__ = function.__name__, function.__doc__, function
+    return memo
+
+
+@_once
 def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
     """The x and y frames of a chart, from all its series and annotations.
 
@@ -510,6 +526,7 @@ def _choices(x_fraction: float) -> tuple[str, ...]:
             f"middle {outward}", "top center", "bottom center")
 
 
+@_once
 def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
     """Where each point label goes (one of :data:`TEXT_POSITIONS`, or :data:`HIDDEN` for none), per series.
 

@@ -122,6 +122,14 @@ class Visit:
         return self.page.locator(f"{widget.selector} .calc__value").all_text_contents()
 
     def table_cells(self, widget: Widget) -> list[str]:
+        """Every cell of the widget's tables, its details opened first as a reader does: while they are folded, a live
+        reply carries each table's first rows only (calculators/widget.js), and opening them brings the rest."""
+        details = self.page.locator(f"{widget.selector} details.calc__details")
+        if details.count() and not details.evaluate("el => el.open"):
+            details.evaluate("el => { el.open = true; }")
+        expect(self.page.locator(f"{widget.selector} .calc__more")).to_have_count(0)
+        if details.count():
+            self.wait_live(widget)
         return self.page.locator(f"{widget.selector} .calc__table td").all_text_contents()
 
     def field(self, widget: Widget, name: str):

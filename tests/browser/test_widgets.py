@@ -309,6 +309,7 @@ def test_every_column_the_page_shows_is_exported_with_the_text_the_page_shows(vi
         visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
     rows = list(csv.reader(io.StringIO(read_download(info.value))))
     declared = {table.name: table for table in cpython(widget).tables}
+    visit.table_cells(widget)  # the details opened, as a reader opens them to see every row
     for name in ("ranked", "providers", "excluded"):
         table = visit.page.locator(f'{widget.selector} details[data-table="{name}"]')
         title = table.locator("caption").text_content()

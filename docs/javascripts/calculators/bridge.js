@@ -83,8 +83,8 @@ function startRuntime() {
     });
   }
 
-  /** Compute: {calculator, inputs} in; {id, result} or {id, error} back. */
-  const request = (calculator, inputs) => send({ calculator, inputs });
+  /** Compute: {calculator, inputs} in (and `options`: {rows}); {id, result} or {id, error} back. */
+  const request = (calculator, inputs, options = {}) => send({ calculator, inputs, ...options });
   /** Read a text with one of the calculator's fillers: {id, values} (field -> text) or {id, error} back. */
   const fill = (calculator, filler, text) => send({ calculator, fill: { filler, text } });
 

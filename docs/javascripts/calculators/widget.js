@@ -14,6 +14,7 @@ import { drawWhenNear, forgetPlot } from "./charts.js";
 import { downloadExport, exportData } from "./export.js";
 import { changedInputs, readLink, writeLink } from "./url-state.js";
 
+const PREVIEW_ROWS = 10; // of each table while the results' details are folded (the rest comes when opened)
 const SLOW_START_MS = 20_000; // after this, say that loading is slow (a wasm fetch that fails can hang Pyodide)
 
 const STATUS = {
@@ -76,6 +77,16 @@ export class Widget {
       event.preventDefault();
       this.reset();
     });
+    // Opening the folded details shows every row: a reply made while they were folded holds each table's first rows.
+    this.results.addEventListener(
+      "toggle",
+      (event) => {
+        if (event.target.matches("details.calc__details") && event.target.open && this.results.querySelector(".calc__more")) {
+          this.completeTables();
+        }
+      },
+      true, // toggle does not bubble
+    );
     for (const button of root.querySelectorAll("[data-calc-export]")) {
       button.addEventListener("click", () => {
         this.export(button.dataset.calcExport).catch((err) => this.setStatus(`Download failed: ${messageOf(err)}`));
@@ -277,12 +288,26 @@ export class Widget {
     return this.post();
   }
 
+  /** Python's whole tables for the inputs shown, now that the reader opened the details (no-op while computing). */
+  completeTables() {
+    if (!this.live || this.stopped) return;
+    if (this.inFlight) this.inFlight.then(() => this.results.querySelector(".calc__more") && this.completeTables());
+    else this.post();
+  }
+
+  /** Whether the results' details are folded: then each table comes with its first rows only. */
+  tablesFolded() {
+    const details = this.results.querySelector("details.calc__details");
+    return Boolean(details && !details.open);
+  }
+
   post() {
     this.writeLinkIfOutdated();
     const inputs = this.collect();
     this.setState("working");
     this.setStatus(STATUS.working);
-    const handled = this.bridge.request(this.name, inputs).then(
+    const options = this.tablesFolded() ? { rows: PREVIEW_ROWS } : {};
+    const handled = this.bridge.request(this.name, inputs, options).then(
       (data) => {
         this.inFlight = null;
         return this.receive(data, inputs);
