@@ -11,6 +11,7 @@
 // Page -> worker:
 //   {id, calculator, inputs[, rows]}      inputs: plain object, field name -> string | number; rows: each table's
 //                                         first rows only in the results HTML (the page's details are folded)
+//   {id, calculator, warm: true}          run it once with its defaults, answer {id, warmed: true} (idle time)
 //
 // Inputs are handed to Python as data (pyodide.toPy), never pasted into code.
 // Nothing here knows about any particular calculator.
@@ -275,6 +276,10 @@ async function handle(data) {
       throw new Error("request has no calculator name");
     }
     if (data.fill) return { id, ...callFill(pyodide, calculators, calculator, data.fill) };
+    if (data.warm) {
+      callPython(pyodide, run, calculator, {}, 10); // the page's first change then runs compiled code
+      return { id, warmed: true };
+    }
     if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) {
       throw new Error("request inputs must be an object");
     }

@@ -42,6 +42,7 @@ function onDocument() {
       whenIdle(() => {
         loadPlotly().catch(() => {});
         registerServiceWorker();
+        warm(bridge, roots);
       }),
     () => {},
   );
@@ -86,6 +87,21 @@ function registerServiceWorker() {
   navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
     // no service worker (a build without the runtime, a host or browser that refuses it): the network, as before
   });
+}
+
+/**
+ * In idle time after live, have Python run each calculator of the page once, its answer dropped: the browser
+ * compiles Python's wasm in two tiers, the faster only for code that has run, and a reader's first changes used to
+ * take twice as long as the tenth. One run at a time, so a reader's change waits for one run at most.
+ */
+async function warm(bridge, roots) {
+  for (const name of new Set(roots.map((root) => root.dataset.calc))) {
+    try {
+      await bridge.warm(name);
+    } catch {
+      return; // Python stopped: the widgets say so
+    }
+  }
 }
 
 function whenIdle(fn) {

@@ -27,7 +27,7 @@ COUNT_REQUESTS = """
       super.addEventListener("message", (event) => open.delete(event.data && event.data.id));
     }
     postMessage(message, ...rest) {
-      if (message && message.calculator === traffic.calculator) {
+      if (message && message.calculator === traffic.calculator && message.inputs) {  // computes, not the idle warm-up
         open.add(message.id);
         traffic.posted += 1;
         traffic.most = Math.max(traffic.most, open.size);

@@ -81,7 +81,7 @@ def test_results_and_charts_show_before_python_is_ready(fresh_visit, page_widget
     assert held, "the worker never asked for Pyodide"
 
 
-# Counts what the page posts to the calculator worker (not to Material's search worker).
+# Counts the computations the page asks the calculator worker for (not Material's search worker, nor the idle warm-up).
 COUNT_POSTS = """
 (() => {
   window.__posts = 0;
@@ -93,9 +93,9 @@ COUNT_POSTS = """
     }
   };
   const post = NativeWorker.prototype.postMessage;
-  NativeWorker.prototype.postMessage = function (...args) {
-    if (this.calculator) window.__posts += 1;
-    return post.apply(this, args);
+  NativeWorker.prototype.postMessage = function (message, ...rest) {
+    if (this.calculator && message && message.inputs) window.__posts += 1; // computes, not the idle warm-up
+    return post.call(this, message, ...rest);
   };
 })();
 """
