@@ -204,10 +204,14 @@ def _photograph_and_measure(page, stem: str, wait_drawn: bool) -> dict:
     return measured
 
 
-# Material's fixed header would cover the top of each widget's picture.
+# Material's fixed header would cover the top of each widget's picture, and a calculator's summary, which sticks
+# under it on a phone (tests/browser/test_phone.py), would be pictured wherever the capture left it.
 UNPIN_HEADER = """addEventListener("DOMContentLoaded", () => {
     const header = document.querySelector(".md-header");
     if (header) header.style.setProperty("position", "absolute", "important");
+    const style = document.createElement("style");
+    style.textContent = ".md-typeset .calc__summary { position: static !important; box-shadow: none !important; }";
+    document.head.appendChild(style);
 })"""
 
 
