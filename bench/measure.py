@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import re
 import threading
 import time
@@ -17,9 +18,10 @@ from tests.harness import SiteHandler, SiteServer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# The bare boot's standard library: Pyodide's own, as the npm package ships it (the site serves a copy
-# trimmed to what its worker imports, tools/stdlib_used.mjs).
-STOCK_STDLIB = ROOT / "node_modules" / "pyodide" / "python_stdlib.zip"
+# The npm package as it ships: the stock boot loads all of it from /bench-baseline/stock/, and the bare boot its
+# standard library (the site serves a copy trimmed to what its worker imports, tools/stdlib_used.mjs).
+STOCK_PYODIDE = ROOT / "node_modules" / "pyodide"
+STOCK_STDLIB = STOCK_PYODIDE / "python_stdlib.zip"
 BASELINE_PREFIX = "/bench-baseline/"
 
 try:  # compressed sizes: brotli (quality 11) if installed, gzip -9 always
@@ -31,8 +33,12 @@ COMPRESSION = "gzip -9" + (" and brotli q11" if brotli else " (brotli not instal
 
 
 def baseline_file(url_path: str) -> Path:
-    """The file a /bench-baseline/ URL path serves: bench/baseline/NAME, or the stock python_stdlib.zip."""
-    name = Path(url_path.split("?")[0][len(BASELINE_PREFIX) :]).name or "index.html"
+    """The file a /bench-baseline/ URL path serves: stock/NAME from the npm package, the stock python_stdlib.zip,
+    or bench/baseline/NAME."""
+    rest = url_path.split("?")[0][len(BASELINE_PREFIX) :]
+    name = Path(rest).name or "index.html"
+    if rest.startswith("stock/"):
+        return STOCK_PYODIDE / name
     return STOCK_STDLIB if name == STOCK_STDLIB.name else HERE / "baseline" / name
 
 
@@ -50,7 +56,7 @@ INIT_JS = r"""
       if (this.__calc) {
         B.workerCreated = performance.now();
         this.addEventListener("message", (e) => {
-          if (e.data && e.data.type === "ready") B.ready = performance.now(); else B.replies += 1;
+          if (e.data && e.data.type === "ready") { B.ready = performance.now(); B.restored = !!e.data.restored; } else B.replies += 1;
         });
       }
     }
@@ -60,12 +66,37 @@ INIT_JS = r"""
     return post.apply(this, args);
   };
   if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("controllerchange", () => { B.controlled = performance.now(); });
+  // A reader's first change, made the moment every widget is live (window.__benchChange: {selector, field, value}):
+  // marks.answer is when that widget's results are replaced by Python's answer to it.
+  const change = () => {
+    const spec = window.__benchChange;
+    const root = spec && document.querySelector(spec.selector);
+    const input = root && root.querySelector(`[name="${spec.field}"]`);
+    if (!input) return;
+    const results = root.querySelector(".calc__results");
+    let swapped = false;
+    const done = () => {
+      if (!swapped || root.classList.contains("calc--working")) return;
+      B.marks.answer = performance.now();
+      watch.disconnect();
+    };
+    const watch = new MutationObserver((records) => {
+      if (records.some((r) => r.target === results && r.type === "childList")) swapped = true;
+      done();
+    });
+    watch.observe(results, { childList: true });
+    watch.observe(root, { attributes: true, attributeFilter: ["class"] });
+    B.marks.changed = performance.now();
+    input.value = spec.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
   const check = () => {
     const roots = document.querySelectorAll(".calc[data-calc]");
     if (B.marks.value === undefined && document.querySelector(".calc[data-calc] .calc__value")) B.marks.value = performance.now();
     if (roots.length && [...roots].every((r) => r.classList.contains("calc--live"))) {
       B.marks.live = performance.now();
       mo.disconnect();
+      change();
     }
   };
   const mo = new MutationObserver(check);
@@ -201,9 +232,11 @@ class BenchError(RuntimeError):
     """A page did not load or behave as expected; printed without a traceback."""
 
 
-def new_context(browser, args, service_workers: str = "block"):
+def new_context(browser, args, service_workers: str = "block", change: dict | None = None):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers=service_workers)
     context.add_init_script(INIT_JS)
+    if change:  # the first visit only: a repeat visit is timed to live with the form as built
+        context.add_init_script(f"if (!sessionStorage.getItem('bench-changed')) {{ sessionStorage.setItem('bench-changed', '1'); window.__benchChange = {json.dumps(change)}; }}")
     page = context.new_page()
     page.set_default_timeout(args.timeout * 1000)
     errors: list[str] = []
@@ -248,18 +281,43 @@ def wait_for(page, expression: str, what: str, timeout_s: float, errors: list[st
 SETTLED = "() => { const B = window.__bench; return B.marks.live !== undefined && B.replies >= B.posts && !document.querySelector('.calc--working'); }"
 
 
+ANSWERED = "() => window.__bench.marks.answer !== undefined || !window.__benchChange"
+
+
 def visit(page, url: str, args, errors: list[str]) -> dict:
-    """Open url and wait until every widget is live and its first live results are in; times from navigation start."""
+    """Open url and wait until every widget is live, its first live results are in and (if a change was set up with
+    `first_change`) the reader's first change is answered; times from navigation start."""
     page.goto(url, wait_until="commit")
     wait_for(page, SETTLED, "every widget live", args.timeout, errors)
+    wait_for(page, ANSWERED, "the first change answered", args.timeout, errors)
     return page.evaluate("""() => ({
         origin: performance.timeOrigin,
         fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
         value: window.__bench.marks.value ?? null,
         live: window.__bench.marks.live,
+        answer: window.__bench.marks.answer ?? null,
         ready: window.__bench.ready ?? null,
+        restored: window.__bench.restored ?? null,
         workerCreated: window.__bench.workerCreated ?? null,
     })""")
+
+
+def first_change(widget) -> dict | None:
+    """The change a reader makes first, for the cold visit: "1" typed at the end of the first text field of the
+    page's first widget where that gives valid inputs that change a figure (checked with CPython)."""
+    from calculators import CalculatorError
+    from tests.browser.helpers import cpython, value_texts
+
+    base = value_texts(cpython(widget))
+    for field in widget.fields:
+        if field.tag != "input" or not re.fullmatch(r"[\d,]+(\.\d+)?", field.shown or ""):
+            continue
+        try:
+            if value_texts(cpython(widget, {field.name: field.shown + "1"})) != base:
+                return {"selector": widget.selector, "field": field.name, "value": field.shown + "1"}
+        except CalculatorError:
+            continue
+    return None
 
 
 def pct(values: list[float], q: int) -> float | None:
@@ -345,14 +403,18 @@ def wait_service_worker(page, timeout_s: float) -> float | None:
 def measure_page(
     browser, server: BenchServer, origin: str, site: Path, widgets: list, args, sw_mode: str, keys: int
 ) -> dict:
-    """Cold visit, keystrokes, repeat visit of one page in one fresh context."""
-    context, page, errors, requests = new_context(browser, args, "allow" if sw_mode == "on" else "block")
+    """Cold visit (and the reader's first change), keystrokes, repeat visit of one page in one fresh context."""
+    change = first_change(widgets[0])
+    context, page, errors, requests = new_context(browser, args, "allow" if sw_mode == "on" else "block", change)
     try:
         first_log = len(server.log)
         cold = visit(page, origin + widgets[0].path, args, errors)
         out = {
             "sw": sw_mode,
             "cold_live_ms": round(cold["live"], 1),
+            "cold_answer_ms": round(cold["answer"], 1) if cold["answer"] is not None else None,
+            "cold_restored": cold["restored"],
+            "first_change": change,
             "cold_value_in_dom_ms": round(cold["value"], 1) if cold["value"] is not None else None,
             "cold_fcp_ms": round(cold["fcp"], 1) if cold["fcp"] else None,
             "cold_worker_created_ms": round(cold["workerCreated"], 1) if cold["workerCreated"] else None,
@@ -368,6 +430,9 @@ def measure_page(
                 if active is not None and cold["ready"]
                 else None
             )
+            # The whole first visit: the page, its runtime, Plotly, the service worker and its precache, and what
+            # the calculator worker fetches for its cache after live, until the server has been quiet for 3 s.
+            out["first_visit_wire"] = wire(server, site, first_log, quiet(server, 3.0, args.sw_timeout))
         if keys:
             charted = [w for w in widgets if page.locator(f"{w.selector} .calc__plot").count()] or widgets
             out["keys"] = keystrokes(page, charted[0], keys, args)
@@ -380,6 +445,30 @@ def measure_page(
         out["repeat_from_sw"] = sum(r["sw"] for r in requests[seen:])
         out["errors"] = errors
         return out
+    finally:
+        context.close()
+
+
+def quiet(server: BenchServer, seconds: float, timeout_s: float) -> float:
+    """Wait until the server has sent nothing for `seconds` (at most `timeout_s`); the epoch ms of its last response."""
+    started = time.time()
+    while time.time() - started < timeout_s:
+        with server.lock:
+            last = server.log[-1]["end"] if server.log else 0.0
+        if time.time() * 1000 - last >= seconds * 1000:
+            return last
+        time.sleep(0.2)
+    return time.time() * 1000
+
+
+def measure_stock(browser, origin: str, args) -> float:
+    """Stock Pyodide from npm, unmodified, booting one line of Python on the main thread, fresh context: ms from
+    navigation start (bench/baseline/stock.html)."""
+    context, page, errors, _ = new_context(browser, args)
+    try:
+        page.goto(f"{origin}/bench-baseline/stock.html", wait_until="commit")
+        wait_for(page, "() => window.__stockBoot !== undefined", "stock Pyodide boot", args.timeout, errors)
+        return round(page.evaluate("window.__stockBoot"), 1)
     finally:
         context.close()
 

@@ -4,8 +4,10 @@
 
 Serves SITE (plus bench/baseline/ at /bench-baseline/) on 127.0.0.1. The calculator pages are found by
 reading the built HTML (tests/browser/_site.py's site_widgets()). In each run, for each page:
+  stock     stock Pyodide from npm, unmodified, booting one line of Python on the main thread, fresh context;
   bare      a bare Pyodide boot in a module worker (loadPyodide + our wheel, nothing else), fresh context;
-  cold      the page in a fresh context (empty cache): every widget live; bytes fetched before live;
+  cold      the page in a fresh context (empty cache): every widget live; a reader's first change answered;
+            bytes fetched before live, and over the whole first visit (service worker and its precache included);
   keys      N keystrokes in one number field of the page's first widget with a chart (type "1" at the
             end, Backspace, ...), each timed from its keydown to the new numbers in the DOM and to the
             chart painted (the widget's `calc:plotted` event, then the next frame);
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench/ and tests/ are folders of the repository, not installed packages
 
-from bench.measure import COMPRESSION, BenchError, BenchServer, measure_bare, measure_page  # noqa: E402
+from bench.measure import COMPRESSION, BenchError, BenchServer, measure_bare, measure_page, measure_stock  # noqa: E402
 from bench.report import print_report, summarise_page, targets  # noqa: E402
 from tests.harness import CHROMIUM, launch_chromium, start  # noqa: E402
 
@@ -49,7 +51,7 @@ def parse_args(argv):
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds per wait")
     parser.add_argument("--sw-timeout", type=float, default=60.0, help="seconds to wait for the service worker")
     args = parser.parse_args(argv)
-    for needed in ("assets/pyodide/pyodide.asm.wasm", "assets/plotly/plotly.min.js"):
+    for needed in ("assets/pyodide/runtime.json", "assets/plotly/plotly.min.js"):
         if not (args.site_dir / needed).is_file():
             parser.error(f"{args.site_dir / needed} is missing: build the site with its runtime first (nox -s docs)")
     if args.runs < 1 or args.keystrokes < 0:
@@ -89,6 +91,7 @@ def main(argv=None) -> int:
         "sw": args.sw,
         "samples": {p: [] for p in pages},
         "bare": {p: [] for p in pages},
+        "stock": {p: [] for p in pages},
     }
     results["loadavg_start"] = os.getloadavg()
     try:
@@ -98,7 +101,10 @@ def main(argv=None) -> int:
             try:
                 for run in range(args.runs):
                     for path, widgets in pages.items():
-                        print(f"run {run + 1}/{args.runs} {path}: bare boot", end="", flush=True)
+                        print(f"run {run + 1}/{args.runs} {path}: stock boot", end="", flush=True)
+                        stock = measure_stock(browser, origin, args)
+                        results["stock"][path].append(stock)
+                        print(", bare boot", end="", flush=True)
                         bare = measure_bare(browser, origin, args)
                         results["bare"][path].append(bare)
                         for mode in modes:
@@ -114,6 +120,7 @@ def main(argv=None) -> int:
                                 args.keystrokes if mode == modes[0] else 0,
                             )
                             sample["bare_ms"] = bare
+                            sample["stock_ms"] = stock
                             sample["loadavg"] = os.getloadavg()
                             results["samples"][path].append(sample)
                         print(f"  (load {os.getloadavg()[0]:.2f})", flush=True)
@@ -126,7 +133,7 @@ def main(argv=None) -> int:
         server.shutdown()
     results["loadavg_end"] = os.getloadavg()
     results["cpus"] = os.cpu_count()
-    summary = [summarise_page(path, results["samples"][path], results["bare"][path]) for path in pages]
+    summary = [summarise_page(path, results["samples"][path], results["bare"][path], results["stock"][path]) for path in pages]
     summary.sort(key=lambda s: -(s["chart_p95_ms"] or s["numbers_p95_ms"] or 0))
     checks = targets(summary)
     results["summary"] = {

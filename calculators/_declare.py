@@ -289,6 +289,9 @@ class Calculator:
     """The presets a reader may pick in the form, each with the title the picker shows."""
     fillers: tuple[Filler, ...] = ()
     """Ways to fill several fields at once (a model's config.json), shown after the preset list."""
+    defaults_title: str = ""
+    """What the defaults are, in the preset list's words ("nanoGPT's GPT-2 124M at today's prices"): the list names
+    the case the fields hold, and a page opens on the defaults."""
 
     def __post_init__(self) -> None:
         if len(self.headline) > 4:

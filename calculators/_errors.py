@@ -11,10 +11,14 @@ class CalculatorError(ValueError):
     ('hours', "'hours' must be >= 0: -3")
     """
 
-    def __init__(self, message: str, field: str | None = None, errors: tuple["CalculatorError", ...] = ()) -> None:
+    def __init__(self, message: str, field: str | None = None, errors: tuple["CalculatorError", ...] = (),
+                 related: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.field = field
         self.errors = errors or (self,)
+        self.related = tuple(related)
+        """The other fields a check across fields involves (the message names them): the page shows the message
+        by the one of them the reader has just changed too, not only by ``field``."""
 
     @classmethod
     def combine(cls, errors: list["CalculatorError"]) -> "CalculatorError":
@@ -29,11 +33,16 @@ class CalculatorError(ValueError):
         return cls("; ".join(str(error) for error in errors), errors[0].field, tuple(errors))
 
     def to_dict(self) -> dict:
-        """Return the error as data, the shape the page shows next to each field it concerns."""
+        """Return the error as data, the shape the page shows next to each field it concerns.
+
+        >>> CalculatorError("'heads' must divide 'embedding'", "heads", related=("embedding",)).to_dict()["errors"]
+        [{'field': 'heads', 'message': "'heads' must divide 'embedding'", 'related': ['embedding']}]
+        """
         return {
             "field": self.field,
             "message": str(self),
-            "errors": [{"field": error.field, "message": str(error)} for error in self.errors],
+            "errors": [{"field": error.field, "message": str(error), **({"related": list(error.related)} if error.related else {})}
+                       for error in self.errors],
         }
 
 

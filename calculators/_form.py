@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ._declare import ADVANCED, Calculator, Filler, Input, grouped
 from ._errors import CalculatorError
-from ._html import figures_json, render_results
+from ._html import figures_json, render_lead, render_rest
 from ._numbers import number_text
 from ._pricing import Pricing
 from ._result import Result
@@ -52,7 +52,8 @@ class Widget:
 
 
 def widget_html(widget: Widget) -> str:
-    """The whole widget: title, fields, buttons and status, then the results computed for its defaults.
+    """The whole widget: title, the answer and headline figures with the status line, the form, then the charts and
+    every other result, all computed for its defaults.
 
     >>> from calculators import get_calculator, load_pricing
     >>> pricing, calculator = load_pricing(), get_calculator("pipeline")
@@ -63,32 +64,36 @@ def widget_html(widget: Widget) -> str:
     (True, True)
     """
     calculator, pricing, uid = widget.calculator, widget.pricing, widget.uid
-    fields = _preset_picker(calculator, pricing, uid) + "".join(_filler(filler, uid) for filler in calculator.fillers) + "".join(
+    fields = _preset_picker(calculator, pricing, uid, widget.values) + "".join(_filler(filler, uid) for filler in calculator.fillers) + "".join(
         _group(widget, group, members) for group, members in grouped(calculator.inputs_for(pricing))
     )
     if widget.layout == "folded":
         fields = (f'<details class="calc__fold"><summary>Change the run ({len(calculator.inputs)} fields)</summary>'
                   f"{fields}</details>")
     defaults = escape(json.dumps(dict(widget.values), separators=(",", ":")))
-    results = render_results(widget.result, dict(widget.drawings or {}), calculator.headline)
+    lead = render_lead(widget.result, calculator.headline)
+    rest = render_rest(widget.result, dict(widget.drawings or {}), calculator.headline)
     return (
         f'<div class="calc" id="{uid}" data-calc="{escape(calculator.name)}" data-calc-defaults="{defaults}" '
         f'data-pricing-snapshot="{escape(pricing.snapshot_date)}" '
         # An attribute, not a <script type="application/json">: instant navigation re-runs inline scripts.
         f'data-calc-figures="{escape(figures_json(widget.result))}">'
-        # aria-label is the title the page's exports carry; the form's accessible name comes from
-        # aria-labelledby, which says which copy this is when a page has the calculator twice.
-        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
         f'<p class="calc__title" id="{uid}-title">{escape(calculator.title)}{_which_copy(widget.copy)}</p>'
-        f"{fields}"
-        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
-        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
-        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div>'
+        # The answer and the headline figures come first, and stay in view on a phone while the reader edits the
+        # form under them (stylesheets/calculators.css); the status line says whether they are live.
+        f'<div class="calc__summary"><div class="calc__lead" aria-live="polite">{lead}</div>'
         f'<p class="calc__status" role="status" aria-live="polite">Computed when this page was built, '
         f"with prices as of {escape(pricing.snapshot_date)}.</p>"
         "<noscript><p class=\"calc__status\">Changing a field needs JavaScript: without it, these are the results "
-        "computed when the page was built, and the buttons do nothing.</p></noscript></form>"
-        f'<div class="calc__results" aria-live="polite">{results}</div>'
+        "computed when the page was built, and the buttons do nothing.</p></noscript></div>"
+        # aria-label is the title the page's exports carry; the form's accessible name comes from
+        # aria-labelledby, which says which copy this is when a page has the calculator twice.
+        f'<form class="calc__form" novalidate aria-label="{escape(calculator.title)}" aria-labelledby="{uid}-title">'
+        f"{fields}"
+        f'<div class="calc__actions"><button type="reset" class="md-button">Reset</button>'
+        f'<button type="button" class="md-button" data-calc-export="csv">Download CSV</button>'
+        f'<button type="button" class="md-button" data-calc-export="json">Download JSON</button></div></form>'
+        f'<div class="calc__results">{rest}</div>'
         f"</div>\n"
     )
 
@@ -117,16 +122,41 @@ def _summary_item(item: Input, value: Any) -> str:
     return f'<span data-summary-for="{escape(item.name)}">{escape(item.label)}: <b>{escape(str(shown))}</b></span>'
 
 
-def _preset_picker(calculator: Calculator, pricing: Pricing, uid: str) -> str:
-    """A list of the calculator's titled presets; picking one puts its values in every field (empty if it has none)."""
+DEFAULTS_OPTION = "@defaults"
+"""The preset list's entry for the values the widget opens with (not a preset name: those are words)."""
+
+
+def _preset_picker(calculator: Calculator, pricing: Pricing, uid: str, held: Mapping[str, Any]) -> str:
+    """A list of the calculator's titled presets; picking one puts its values in every field (empty if it has none).
+
+    The list names the case the fields hold (``held``, what the widget opens with): the preset whose values they
+    are, else the widget's own starting values (titled by the declaration's ``defaults_title`` when they are the
+    calculator's defaults), else, once the reader has changed them, "Your own values" (the page keeps the choice
+    in step as the reader edits, javascripts/calculators/widget.js).
+
+    >>> from calculators import get_calculator, load_pricing
+    >>> calculator, pricing = get_calculator("cost_to_train"), load_pricing()
+    >>> html = _preset_picker(calculator, pricing, "c", calculator.defaults(pricing))
+    >>> html.split(" selected>")[1].split("<")[0]
+    'nanoGPT&#x27;s GPT-2 124M, on today&#x27;s machines and prices'
+    >>> html = _preset_picker(calculator, pricing, "c", calculator.defaults(pricing, {"preset": "llama2-7b"}))
+    >>> html.split(" selected>")[1].split("<")[0]
+    'Llama 2 7B'
+    """
     if not calculator.preset_titles:
         return ""
-    values = {
-        name: {field: number_text(value) for field, value in calculator.defaults(pricing, {"preset": name}).items()}
-        for name in calculator.preset_titles
-    }
-    options = '<option value="">Your own values (below)</option>' + "".join(
-        f'<option value="{escape(name)}">{escape(title)}</option>' for name, title in calculator.preset_titles.items()
+    raw = {name: calculator.defaults(pricing, {"preset": name}) for name in calculator.preset_titles}
+    chosen = next((name for name, fields in raw.items() if dict(fields) == dict(held)), DEFAULTS_OPTION)
+    pure = dict(held) == dict(calculator.defaults(pricing))
+    start = calculator.defaults_title if pure and calculator.defaults_title else "The values this page starts from"
+    raw = {DEFAULTS_OPTION: held, **raw}
+    values = {name: {field: number_text(value) for field, value in fields.items()} for name, fields in raw.items()}
+    titles = {DEFAULTS_OPTION: start, **calculator.preset_titles}
+    if chosen != DEFAULTS_OPTION:  # the widget opens on a preset: that entry names its values
+        del titles[DEFAULTS_OPTION], values[DEFAULTS_OPTION]
+    options = '<option value="">Your own values</option>' + "".join(
+        f'<option value="{escape(name)}"{" selected" if name == chosen else ""}>{escape(title)}</option>'
+        for name, title in titles.items()
     )
     return (
         f'<div class="calc__field calc__preset"><label for="{uid}-preset">Start from</label>'
@@ -209,7 +239,8 @@ def _field(widget: Widget, item: Input, group: str) -> str:
             f' value="{escape(number_text(value))}" autocomplete="off" spellcheck="false" required'
             f' aria-describedby="{described}">'
         )
-    unit = f' <span class="calc__unit">{escape(UNIT_TEXT.get(item.unit, item.unit))}</span>' if item.unit else ""
+    shown_unit = unit_label(label_under(item.label, group), item.unit)
+    unit = f' <span class="calc__unit">{escape(shown_unit)}</span>' if shown_unit else ""
     return (
         f'<div class="calc__field" data-field="{escape(item.name)}">'
         f'<label for="{field_id}">{escape(label_under(item.label, group))}{unit}</label>{control}'
@@ -219,8 +250,37 @@ def _field(widget: Widget, item: Input, group: str) -> str:
 
 
 def _provenance(pricing: Pricing, ref: str, reference_url: str) -> str:
-    """A short link to the pricing reference row a default came from, with its date."""
+    """Where a default comes from: the publication or catalog behind it, with the date it gives the value, as a link
+    to the value's row in the pricing reference (the full title on hover)."""
     observation = pricing.observation(ref)
-    title = escape(pricing.sources[observation.source]["title"])
+    title = pricing.sources[observation.source]["title"]
     anchor = pricing.quantity(ref).anchor
-    return f'<a href="{reference_url}#{anchor}" title="{title}">pricing.json, {escape(observation.as_of)}</a>'
+    return (f'Source: <a href="{reference_url}#{anchor}" title="{escape(title)}">'
+            f"{escape(source_name(title))} ({escape(observation.as_of)})</a>")
+
+
+def source_name(title: str, longest: int = 60) -> str:
+    """A source's title, short enough for a field's help: without its parenthesis, and cut at its colon if still long.
+
+    >>> source_name("SkyPilot catalog v7, AWS VMs (catalogs/v7/aws/vms.csv)")
+    'SkyPilot catalog v7, AWS VMs'
+    >>> source_name("AWS deep-learning notes: ECR pricing and storage/training scenarios (EC2 vs Lambda Cloud)")
+    'AWS deep-learning notes'
+    >>> source_name("Gist: p2 instance prices and us-east-1e spot prices (slavivanov)")
+    'Gist: p2 instance prices and us-east-1e spot prices'
+    """
+    name = title.split(" (")[0].strip() or title
+    if len(name) > longest and ": " in name:
+        name = name.split(": ")[0]
+    return name
+
+
+def unit_label(label: str, unit: str) -> str:
+    """The unit shown after a field's label: none when the label already says it ("Training machines", machines).
+
+    >>> unit_label("Model parameters", "parameters"), unit_label("Training time", "h"), unit_label("Projects", "projects")
+    ('', 'h', '')
+    """
+    text = UNIT_TEXT.get(unit, unit)
+    words = label.lower().replace("(", " ").replace(")", " ").split()
+    return "" if not text or text.lower() in words or " ".join(words).endswith(text.lower()) else text

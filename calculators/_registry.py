@@ -87,8 +87,11 @@ def fill(name: str, filler: str, text: str) -> dict:
     return {"values": {field: number_text(value) for field, value in values.items()}}
 
 
-def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None) -> dict:
+def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None, rows: int | None = None) -> dict:
     """The page's entry point: return ``{"result": ...}`` or ``{"error": {"field", "message"}}``.
+
+    ``rows`` limits each table of the results HTML to its first rows (while the page's details are folded); the
+    tables' data for the downloads is always whole.
 
     The result also describes the calculator's inputs (name, label, unit), so an export labels them as
     the declaration does.
@@ -106,6 +109,6 @@ def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None =
     calculator = get_calculator(name)
     data = result.to_dict()
     data["pricing_snapshot"] = pricing.snapshot_date
-    data["html"] = render_results(result, headline=calculator.headline)
+    data["html"] = render_results(result, headline=calculator.headline, rows=rows)
     data["inputs"] = [{"name": item.name, "label": item.label, "unit": item.unit} for item in calculator.inputs_for(pricing)]
     return {"result": data}

@@ -223,25 +223,31 @@ MODEL_CONFIG = Filler(
 
 
 def _check_shape(values: dict) -> None:
-    """Refuse a shape no transformer has, naming each field involved."""
+    """Refuse a shape no transformer has, naming each field involved: the message is shown by the field it is
+    about and by the other field the reader changed (``related``)."""
     layers, width, heads, kv_heads = values["layers"], values["embedding"], values["heads"], values["kv_heads"]
     if width % heads:
-        raise CalculatorError(f"Attention heads ('heads') must divide the embedding width {number_text(width)}: {heads}", "heads")
+        raise CalculatorError(f"Attention heads ('heads') must divide the embedding width ('embedding') "
+                              f"{number_text(width)}: {heads}", "heads", related=("embedding",))
     if kv_heads and heads % kv_heads:
-        raise CalculatorError(f"Key-value heads ('kv_heads') must divide the {heads} attention heads: {kv_heads}", "kv_heads")
+        raise CalculatorError(f"Key-value heads ('kv_heads') must divide the {heads} attention heads ('heads'): "
+                              f"{kv_heads}", "kv_heads", related=("heads",))
     total, active = values["parameters"], values["active_parameters"]
     if active > total:
         raise CalculatorError(f"Active parameters ('active_parameters') cannot exceed all the model's parameters "
-                              f"{number_text(total)}: {number_text(active)}", "active_parameters")
+                              f"('parameters') {number_text(total)}: {number_text(active)}", "active_parameters",
+                              related=("parameters",))
     moe = 0 < active < total
     share = kv_heads / heads if kv_heads else 0.0
     low, high = parameter_range(layers, width, share, 0 if moe else values["ffn_width"], values["vocabulary"])
     checked, field = (active, "active_parameters") if moe else (total, "parameters")
     if not low <= checked <= high:
         what = "Active parameters" if moe else "Model parameters"
+        shape = ("layers", "embedding", "heads", "kv_heads", "vocabulary") + (() if moe else ("ffn_width",))
         raise CalculatorError(
-            f"{what} ('{field}') must fit {layers} layers of width {number_text(width)}: between "
-            f"{number_text(round(low))} and {number_text(round(high))}, got {number_text(checked)}", field
+            f"{what} ('{field}') must fit {layers} layers ('layers') of width {number_text(width)} ('embedding'): "
+            f"between {number_text(round(low))} and {number_text(round(high))}, got {number_text(checked)}", field,
+            related=shape,
         )
 
 

@@ -16,6 +16,7 @@ Plotly is not imported: it is not in the browser's Python.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -28,19 +29,18 @@ STYLES = ("line", "markers", "line+markers", "bar")
 DASHES = ("solid", "dot", "dash")
 SYMBOLS = ("circle", "diamond")
 
-LEGEND_MAX = 8
-"""A chart with more series than this has no legend (each line is named on hover): more entries do not fit
-under a chart on a phone, and a legend that scrolls or overflows hides names and covers the axis title."""
-
-TEXT_POSITIONS = ("top right", "top left", "bottom right", "bottom left")
-HIDDEN = ""
-"""The position of a point label that fits nowhere inside the plot clear of the others: it is not drawn."""
+TEXT_POSITIONS = ("top right", "top left", "bottom right", "bottom left", "middle right", "middle left",
+                  "top center", "bottom center")
+"""Where a point's label may go, as Plotly names the places around a point (its ``textposition``)."""
+HIDDEN = None
+"""The position of a point label that fits nowhere (:func:`label_positions`): it is not drawn."""
 
 COLORWAY = ("#3f51b5", "#e4572e", "#17a398", "#a06cd5", "#f2a541", "#19a7ce", "#d6336c", "#7cb518")
 """Readable on white and on Material's slate background; both renderers use it in this order."""
 
 __all__ = [
     "COLORWAY",
+    "HIDDEN",
     "Annotation",
     "Axis",
     "AxisFrame",
@@ -49,8 +49,11 @@ __all__ = [
     "auto_axis",
     "axis_frame",
     "chart_frames",
+    "Margins",
+    "chart_margins",
+    "fraction_along",
     "label_positions",
-    "legend_rows",
+    "legend_entries",
     "log_grid",
     "nice_ticks",
     "shows_legend",
@@ -250,6 +253,22 @@ def axis_frame(axis: Axis, values: Sequence) -> AxisFrame:
     return AxisFrame("linear", (low, high), tuple(ticks), tuple(_tick_text(t, axis.prefix) for t in ticks))
 
 
+def _once(function):
+    """Work a chart's layout out once per chart: a Chart is frozen, so its frames and label places never change, and
+    the page asks for them several times a keystroke (the Plotly figure, the legend, the margins)."""
+    key = f"_{function.__name__}"
+
+    def memo(chart: Chart):
+        cached = chart.__dict__.get(key)
+        if cached is None:
+            cached = chart.__dict__[key] = function(chart)  # a frozen dataclass's __dict__ takes it all the same
+        return cached
+
+    memo.__name__, memo.__doc__, memo.__wrapped__ = function.__name__, function.__doc__, function
+    return memo
+
+
+@_once
 def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
     """The x and y frames of a chart, from all its series and annotations.
 
@@ -261,100 +280,80 @@ def chart_frames(chart: Chart) -> tuple[AxisFrame, AxisFrame]:
     ys = [y for s in chart.series for y in s.y] + [a.y for a in chart.annotations]
     if chart.x.scale == "category":
         xs = list(dict.fromkeys(x for s in chart.series for x in s.x))
-    return axis_frame(chart.x, xs), axis_frame(chart.y, ys)
+    y_frame = axis_frame(chart.y, ys)
+    return _fewer_ticks(axis_frame(chart.x, xs), _narrowest_plot(chart, y_frame)), y_frame
 
 
-# The smallest plot area a chart gets (a phone, 390 px wide): labels placed to fit it fit everywhere.
-_NOMINAL_PLOT = (280.0, 150.0)
-_CHAR_WIDTH, _LABEL_HEIGHT, _LABEL_GAP = 6.6, 14.0, 5.0
-_EDGE = 6.0
-"""How far a label keeps from the plot's top and bottom: a phone's live plot is a little shorter than the nominal one
-when its title or legend wraps onto more lines."""
+def _narrowest_plot(chart: Chart, y_frame: AxisFrame) -> float:
+    """px across the plot area in the narrowest chart box, less room for the last x tick label (an estimate:
+    the exact margins need the x ticks, which this is for)."""
+    return BOXES[0][0] - _left_margin(chart, y_frame) - 40
 
 
-def _fraction(frame: AxisFrame, value) -> float:
-    """Where a value sits along an axis, from 0 (low end) to 1 (high end)."""
-    if frame.scale == "category":
-        names = list(frame.tick_text)
-        index = names.index(str(value)) if str(value) in names else 0
-        return (index + 0.5) / max(len(names), 1)
-    low, high = frame.range
-    if frame.scale == "log":
-        value, low, high = math.log10(max(float(value), 1e-300)), math.log10(low), math.log10(high)
-    return (float(value) - low) / (high - low) if high > low else 0.5
+def _fewer_ticks(frame: AxisFrame, width: float) -> AxisFrame:
+    """The x ticks, thinned until no two neighbouring labels would touch in a plot ``width`` px across: a log axis
+    first drops its 2s and 5s, then keeps every second (third...) power of ten; a linear axis keeps every second
+    (third...) tick. A category axis keeps every name (long names wrap instead, :func:`x_tick_lines`).
 
-
-def _label_box(x: float, y: float, text: str, position: str) -> tuple[float, float, float, float]:
-    """The box (left, top, right, bottom, in px of the nominal plot, y down) of a label at a point."""
-    width = _CHAR_WIDTH * len(text)
-    left = x + _LABEL_GAP if position.endswith("right") else x - _LABEL_GAP - width
-    top = y - _LABEL_GAP - _LABEL_HEIGHT if position.startswith("top") else y + _LABEL_GAP
-    return left, top, left + width, top + _LABEL_HEIGHT
-
-
-def _annotation_box(annotation: Annotation, x_frame: AxisFrame, y_frame: AxisFrame) -> tuple[float, float, float, float]:
-    """The box an annotation's text takes in the nominal plot: 28 px above its point, reaching towards the middle
-    (as both renderers draw it), so point labels keep clear of it."""
-    plot_w, plot_h = _NOMINAL_PLOT
-    px = _fraction(x_frame, annotation.x) * plot_w
-    py = (1 - _fraction(y_frame, annotation.y)) * plot_h - 28
-    width = _CHAR_WIDTH * len(annotation.text)
-    left = px if px < plot_w / 2 else px - width
-    return left, py - _LABEL_HEIGHT / 2, left + width, py + _LABEL_HEIGHT / 2
-
-
-def _clashes(box, boxes) -> bool:
-    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
-
-
-def label_positions(chart: Chart) -> tuple[tuple[str, ...], ...]:
-    """Where each point label goes (one of :data:`TEXT_POSITIONS` per label, per series), in both renderers.
-
-    Each label goes on the side of its point that faces the middle of the plot (so one at an edge stays
-    inside it), above if it fits, and moves to another side when it would cover a label placed before it; a
-    label with no side inside the plot and clear of the others is not drawn (:data:`HIDDEN`).
-    Bars are labelled above their top and need no choice.
-
-    >>> labels = ("a long one", "another", "far right")
-    >>> chart = Chart("c", Axis("x"), Axis("y"), (Series("s", (1, 1.3, 9), (2, 2, 2), "markers", labels=labels),),
-    ...               annotations=(Annotation(5, 10, "top"),))
-    >>> label_positions(chart)
-    (('top right', 'bottom right', 'top left'),)
+    >>> frame = axis_frame(Axis("per month", scale="log"), [0.01, 99_000])
+    >>> _fewer_ticks(frame, 200).tick_text
+    ('0.01', '1', '100', '10,000')
     """
-    x_frame, y_frame = chart_frames(chart)
-    plot_w, plot_h = _NOMINAL_PLOT
-    placed = [_annotation_box(a, x_frame, y_frame) for a in chart.annotations]
-    out = []
-    for series in chart.series:
-        if not series.labels or series.style == "bar":
-            out.append(())
-            continue
-        positions = []
-        for x, y, text in zip(series.x, series.y, series.labels):
-            px = _fraction(x_frame, x) * plot_w
-            py = (1 - _fraction(y_frame, y)) * plot_h
-            inward = ("right", "left") if px < plot_w / 2 else ("left", "right")
-            upward = ("top", "bottom") if py > _LABEL_HEIGHT + _LABEL_GAP + _EDGE else ("bottom", "top")
-            choices = [f"{v} {h}" for v in upward for h in inward]
-            boxes = {c: _label_box(px, py, str(text), c) for c in choices}
-            within = [c for c in choices if boxes[c][0] >= 0 and boxes[c][2] <= plot_w
-                      and boxes[c][1] >= _EDGE and boxes[c][3] <= plot_h - _EDGE]
-            free = [c for c in choices if str(text) and not _clashes(boxes[c], placed)]
-            # Inside the plot and clear of the others, or not drawn at all (HIDDEN): a label outside the plot sits
-            # on the axes' tick labels or is cut off, one on another label is unreadable; the point keeps its name
-            # on hover and in the table.
-            fitting = [c for c in free if c in within]
-            choice = fitting[0] if fitting else HIDDEN
-            if str(text) and fitting:
-                placed.append(boxes[choice])
-            positions.append(choice)
-        out.append(tuple(positions))
-    return tuple(out)
+    if frame.scale == "category" or frame.range is None or len(frame.ticks) < 3:
+        return frame
+
+    def fits(ticks) -> bool:
+        places = [fraction_along(frame, t) * width for t in ticks]
+        sizes = [CHAR_WIDTH * 0.9 * len(_tick_text_of(frame, t)) for t in ticks]
+        return all(b - a >= (sa + sb) / 2 + 4 for a, b, sa, sb in zip(places, places[1:], sizes, sizes[1:]))
+
+    candidates = [list(frame.ticks)]
+    if frame.scale == "log":
+        candidates.append([t for t in frame.ticks if math.log10(t) == round(math.log10(t))])
+    base = candidates[-1]
+    candidates += [base[::step] for step in range(2, len(base))]
+    ticks = next((c for c in candidates if fits(c)), base[:1])
+    return AxisFrame(frame.scale, frame.range, tuple(ticks), tuple(_tick_text_of(frame, t) for t in ticks))
 
 
-def shows_legend(chart: Chart) -> bool:
-    """Whether the chart draws a legend: asked for, and with no more than :data:`LEGEND_MAX` series."""
-    return chart.legend and len(chart.series) <= LEGEND_MAX
+def _tick_text_of(frame: AxisFrame, tick) -> str:
+    return dict(zip(frame.ticks, frame.tick_text))[tick]
+
+
+# ── Layout: the px both renderers share ─────────────────────────────────────────────────────
+# The figure pins Plotly's sizes and margins, and the first-paint drawing (hooks/svg_chart.py) uses the same
+# numbers, so the two draw the plot area at the same place at every width: nothing moves when Plotly takes over.
+
+FONT_SIZE = 12
+"""Tick labels, point labels, annotations, in px: Plotly's default size, which the first-paint drawing uses too."""
+AXIS_TITLE_SIZE = 14
+"""Axis titles, in px (Plotly's default)."""
+CHAR_WIDTH = 7.0
+"""px of a 12 px character: a little wider than the site font's digits and letters, so an estimate never falls short."""
+LINE_SPACING = 1.3
+"""Line height of a title broken onto several lines, in font sizes (Plotly's)."""
+X_TITLE_WRAP, Y_TITLE_WRAP = 28, 34
+"""Characters on a line of an axis title, so that it fits under (or beside) a plot on a 360 px phone."""
+TICK_GAP, TITLE_GAP, TOP = 6, 10, 20
+"""px between the plot and its tick labels, between tick labels and an axis title, and above the plot (half
+a top tick label and Plotly's own padding: less, and Plotly pushes the plot down)."""
+ANNOTATION_RISE = 28
+"""px from an annotated point to its text (the arrow's length)."""
+
+BOXES = ((286, 340), (316, 340), (340, 340), (646, 400), (694, 400), (711, 440))
+"""The chart boxes a reader meets, (width, height) in CSS px: phones 360 to 414 px wide (17rem high) and the
+desktop column at 768 to 1,600 px and over (20rem, and 22 px rems from 1,600 px). stylesheets/calculators.css
+sets the heights. A label is placed only where it fits in all of them."""
+
+
+@dataclass(frozen=True)
+class Margins:
+    """px between a chart's box and its plot area: room for the tick labels and the axis titles."""
+
+    left: int
+    right: int
+    top: int
+    bottom: int
 
 
 def _wrap(text: str, width: int, separator: str = "<br>") -> str:
@@ -372,116 +371,369 @@ def _wrap(text: str, width: int, separator: str = "<br>") -> str:
     return separator.join(lines)
 
 
-# Line lengths (characters) that fit a phone-width chart: the title's font is larger than the axes'.
-TITLE_WRAP, AXIS_WRAP, LEGEND_WRAP = 34, 40, 30
+def title_lines(axis: Axis, which: str) -> list[str]:
+    """An axis title broken into the lines both renderers draw (``which`` is "x" or "y").
+
+    >>> title_lines(Axis("training time on the cheapest machine (hours)"), "x")
+    ['training time on the', 'cheapest machine (hours)']
+    """
+    return _wrap(axis.title, X_TITLE_WRAP if which == "x" else Y_TITLE_WRAP, "\n").split("\n")
+
+
+def _left_margin(chart: Chart, y_frame: AxisFrame) -> float:
+    widest = max((len(text) for text in y_frame.tick_text), default=1)
+    return TICK_GAP + CHAR_WIDTH * widest + TITLE_GAP + AXIS_TITLE_SIZE * LINE_SPACING * len(title_lines(chart.y, "y"))
+
+
+def x_tick_lines(chart: Chart, x_frame: AxisFrame | None = None) -> tuple[tuple[str, ...], ...]:
+    """Each x tick label as the lines both renderers draw: a category name wider than its slot on a phone is
+    broken at spaces; a number stays on one line.
+
+    >>> chart = Chart("c", Axis("provider", scale="category"), Axis("USD"),
+    ...               (Series("s", ("EC2", "Google Cloud ML", "Rescale"), (1, 2, 3), style="bar"),))
+    >>> x_tick_lines(chart)
+    (('EC2',), ('Google', 'Cloud ML'), ('Rescale',))
+    """
+    x_frame = x_frame or chart_frames(chart)[0]
+    if x_frame.scale != "category":
+        return tuple((text,) for text in x_frame.tick_text)
+    slot = _narrowest_plot(chart, chart_frames(chart)[1]) / max(len(x_frame.tick_text), 1)
+    width = max(int(slot / CHAR_WIDTH), 4)
+    return tuple(tuple(_wrap(text, width, "\n").split("\n")) for text in x_frame.tick_text)
+
+
+X_TICK_STANDOFF = 4
+"""px between the plot's foot and the top of the x tick labels, so the first clears the lowest y label at the corner."""
+
+
+def x_title_top(chart: Chart, x_frame: AxisFrame | None = None) -> float:
+    """px from the plot's foot to the top of the x axis title: under the tick labels' lines."""
+    lines = max((len(lines) for lines in x_tick_lines(chart, x_frame)), default=1)
+    return X_TICK_STANDOFF + FONT_SIZE * LINE_SPACING * lines + 4
+
+
+def y_title_centre(chart: Chart, y_frame: AxisFrame | None = None) -> float:
+    """px from the plot's left edge to the centre of the y axis title, which is turned a quarter anticlockwise:
+    at the chart's left edge, clear of the tick labels (the margin is made for both)."""
+    y_frame = y_frame or chart_frames(chart)[1]
+    lines = len(title_lines(chart.y, "y"))
+    return -(math.ceil(_left_margin(chart, y_frame)) - 2 - AXIS_TITLE_SIZE * LINE_SPACING * lines / 2)
+
+
+def chart_margins(chart: Chart, frames: tuple[AxisFrame, AxisFrame] | None = None) -> Margins:
+    """The plot area's margins: the widest y tick label and the y title on the left, half the last x tick label on
+    the right, the x tick labels and title below.
+
+    >>> chart_margins(Chart("c", Axis("hours"), Axis("USD", prefix="$"), (Series("s", (0, 1), (0, 17)),)))
+    Margins(left=56, right=16, top=20, bottom=44)
+    """
+    x_frame, y_frame = frames or chart_frames(chart)
+    last = x_frame.tick_text[-1] if x_frame.tick_text and x_frame.scale != "category" else ""
+    right = max(16.0, CHAR_WIDTH * len(last) / 2 + 12)  # Plotly keeps about 12 px past half the label
+    bottom = x_title_top(chart, x_frame) + AXIS_TITLE_SIZE * LINE_SPACING * len(title_lines(chart.x, "x")) + 2
+    return Margins(math.ceil(_left_margin(chart, y_frame)), math.ceil(right), TOP, math.ceil(bottom))
+
+
+def shows_legend(chart: Chart) -> bool:
+    """Whether the chart names its series in a legend: asked for (the default), and more than nothing to name."""
+    return chart.legend and bool(chart.series)
+
+
+def legend_entries(chart: Chart) -> tuple[tuple[str, str, str, str, tuple[str, ...]], ...]:
+    """Each series as its legend names it, in chart order: (name, colour, dash, marker, left out), where marker is
+    "", "circle" or "diamond" and "left out" the point labels :func:`label_positions` found no room for.
+
+    The legend is HTML under the chart (calculators/_html.py), the same at first paint and live, and wraps onto as
+    many rows as the width needs: every series is named without hovering, however many there are, and so is every
+    labelled point whose label would have covered another point.
+
+    >>> legend_entries(Chart("c", Axis("x"), Axis("y"), (Series("EC2", (0,), (1,), style="line+markers"),)))
+    (('EC2', '#3f51b5', 'solid', 'circle', ()),)
+    """
+    if not shows_legend(chart):
+        return ()
+    return tuple(
+        (s.name, COLORWAY[i % len(COLORWAY)], s.dash, s.symbol if marker_radius(s) else "",
+         tuple(str(text) for text, place in zip(s.labels, positions) if str(text) and place is None))
+        for i, (s, positions) in enumerate(zip(chart.series, label_positions(chart)))
+    )
+
+
+# ── Which points get a label, and where: one rule for both renderers ─────────────────────────
+
+
+def fraction_along(frame: AxisFrame, value) -> float:
+    """Where a value sits along an axis, from 0 (low end) to 1 (high end); a category at the middle of its slot.
+
+    >>> fraction_along(AxisFrame("log", (1, 100), (), ()), 10), fraction_along(AxisFrame("category", None, (0, 1), ("a", "b")), "b")
+    (0.5, 0.75)
+    """
+    if frame.scale == "category":
+        names = list(frame.tick_text)
+        index = names.index(str(value)) if str(value) in names else 0
+        return (index + 0.5) / max(len(names), 1)
+    low, high = frame.range
+    if frame.scale == "log":
+        value, low, high = math.log10(max(float(value), 1e-300)), math.log10(low), math.log10(high)
+    return (float(value) - low) / (high - low) if high > low else 0.5
+
+
+def marker_radius(series: Series) -> float:
+    """px radius of a series' point markers (0 for a line or bars): Plotly's marker size is a diameter."""
+    return {"markers": 5.0, "line+markers": 3.5}.get(series.style, 0.0)
+
+
+def text_offset(position: str, radius: float) -> tuple[float, float, str]:
+    """(dx, dy, anchor) of a point label's baseline from its point, as Plotly places text on a scatter trace.
+
+    Plotly sets text ``r = radius / 0.8 + 1`` px from a marker's centre (nothing without markers), right of it
+    for "right", and its baseline at ``0.75 em`` below the point less ``r`` and one line for "top".
+
+    >>> text_offset("top right", 5.0), text_offset("bottom center", 0.0)
+    ((7.25, -10.25, 'start'), (0.0, 9.0, 'middle'))
+    """
+    vertical, horizontal = position.split(" ")
+    r = radius / 0.8 + 1 if radius else 0.0
+    dx = {"right": r, "left": -r}.get(horizontal, 0.0)
+    dy = {"top": -0.25 * FONT_SIZE - r, "bottom": 0.75 * FONT_SIZE + r}.get(vertical, 0.25 * FONT_SIZE)
+    return dx, dy, {"right": "start", "left": "end"}.get(horizontal, "middle")
+
+
+def _text_box(x: float, y: float, text: str, dx: float, dy: float, anchor: str) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) in px (y down) of a line of text whose baseline starts at (x + dx, y + dy)."""
+    width = CHAR_WIDTH * len(text)
+    left = x + dx - {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+    baseline = y + dy
+    return left, baseline - 0.8 * FONT_SIZE, left + width, baseline + 0.25 * FONT_SIZE
+
+
+def annotation_rises(chart: Chart) -> tuple[int, ...]:
+    """px from each annotated point to its text, negative (the text above) unless the point is in the plot's
+    top quarter, where the text goes below so that it stays in the chart.
+
+    >>> annotation_rises(Chart("c", Axis("x"), Axis("y"), (Series("s", (0, 10), (0, 10)),),
+    ...                        annotations=(Annotation(5, 5, "low"), Annotation(5, 9.5, "high"))))
+    (-28, 28)
+    """
+    _, y_frame = chart_frames(chart)
+    return tuple(ANNOTATION_RISE if fraction_along(y_frame, a.y) > 0.75 else -ANNOTATION_RISE for a in chart.annotations)
+
+
+def annotation_box(x: float, y: float, text: str, rise: int, x_fraction: float) -> tuple[float, float, float, float]:
+    """px box of an annotation's text: it reaches from its point towards the middle of the plot."""
+    anchor = "start" if x_fraction < 0.5 else "end"
+    baseline = y + rise - 4 if rise < 0 else y + rise + 0.8 * FONT_SIZE + 2
+    return _text_box(x, 0.0, text, 0.0, baseline, anchor)
+
+
+def _clashes(box, boxes, slack: float = 1.0) -> bool:
+    return any(box[0] < b[2] - slack and b[0] < box[2] - slack and box[1] < b[3] - slack and b[1] < box[3] - slack
+               for b in boxes)
+
+
+def _choices(x_fraction: float) -> tuple[str, ...]:
+    """The places to try for a label, best first: beside the point towards the middle, then away, then centred."""
+    inward, outward = ("right", "left") if x_fraction < 0.5 else ("left", "right")
+    return (f"top {inward}", f"bottom {inward}", f"middle {inward}", f"top {outward}", f"bottom {outward}",
+            f"middle {outward}", "top center", "bottom center")
+
+
+@_once
+def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
+    """Where each point label goes (one of :data:`TEXT_POSITIONS`, or :data:`HIDDEN` for none), per series.
+
+    The one rule both renderers follow. A label is drawn only where, in every chart box a reader meets
+    (:data:`BOXES`), it stays inside the plot and covers no point marker, no annotation and no label placed before
+    it; of the places around its point (:func:`_choices`) the first that fits everywhere is taken. A label that fits
+    nowhere is left out: its point keeps its name on hover and in the tables. Bars are labelled above their top.
+
+    >>> chart = Chart("c", Axis("x"), Axis("y", range=(0, 4)),
+    ...               (Series("s", (1, 1.3, 9), (2, 2, 2), "markers", labels=("a long one", "another", "far right")),))
+    >>> label_positions(chart)
+    (('top right', 'bottom right', 'top left'),)
+    >>> crowd = Series("cloud", [x / 10 for x in range(10, 90)], [5 + (x % 7) / 10 for x in range(10, 90)], "markers")
+    >>> label_positions(Chart("c", Axis("x"), Axis("y"), (crowd, Series("best", (5,), (5.3,), "markers", labels=("p4d",)))))
+    ((), (None,))
+    """
+    frames = chart_frames(chart)
+    x_frame, y_frame = frames
+    margins = chart_margins(chart, frames)
+    areas = [(w - margins.left - margins.right, h - margins.top - margins.bottom) for w, h in BOXES]
+    points = [
+        (fraction_along(x_frame, x), 1 - fraction_along(y_frame, y), marker_radius(series), index, number)
+        for index, series in enumerate(chart.series)
+        if marker_radius(series)
+        for number, (x, y) in enumerate(zip(series.x, series.y))
+        if _plottable(x_frame, x) and _plottable(y_frame, y)
+    ]
+    # Per box: every marker as a px box sorted by its left edge (a label looks only at those under its span),
+    # and the boxes of the annotations and of the labels placed so far.
+    markers = []
+    for w, h in areas:
+        boxes = sorted((fx * w - r, fy * h - r, fx * w + r, fy * h + r, (i, n)) for fx, fy, r, i, n in points)
+        markers.append((boxes, [b[0] for b in boxes]))
+    placed: list[list[tuple]] = [[] for _ in areas]
+    for a, rise in zip(chart.annotations, annotation_rises(chart)):
+        fx, fy = fraction_along(x_frame, a.x), 1 - fraction_along(y_frame, a.y)
+        for k, (w, h) in enumerate(areas):
+            placed[k].append(annotation_box(fx * w, fy * h, a.text, rise, fx))
+    widest = max((2 * r for *_, r, _, _ in points), default=0.0)
+    out = []
+    for index, series in enumerate(chart.series):
+        if not series.labels or series.style == "bar":
+            out.append(())
+            continue
+        radius = marker_radius(series)
+        positions: list[str | None] = []
+        for number, (x, y, text) in enumerate(zip(series.x, series.y, series.labels)):
+            text = str(text)
+            if not text or not (_plottable(x_frame, x) and _plottable(y_frame, y)):
+                positions.append(None)
+                continue
+            fx, fy = fraction_along(x_frame, x), 1 - fraction_along(y_frame, y)
+            chosen = None
+            for choice in _choices(fx):
+                dx, dy, anchor = text_offset(choice, radius)
+                boxes = [_text_box(fx * w, fy * h, text, dx, dy, anchor) for w, h in areas]
+                if all(_fits(box, w, h) and not _clashes(box, placed[k])
+                       and not _covers_marker(box, markers[k], widest, (index, number))
+                       for k, (box, (w, h)) in enumerate(zip(boxes, areas))):
+                    chosen = choice
+                    for k, box in enumerate(boxes):
+                        placed[k].append(box)
+                    break
+            positions.append(chosen)
+        out.append(tuple(positions))
+    return tuple(out)
+
+
+def _plottable(frame: AxisFrame, value) -> bool:
+    if frame.scale == "category":
+        return True
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    low, high = frame.range
+    return low <= value <= high and (frame.scale != "log" or value > 0)
+
+
+def _fits(box, width: float, height: float) -> bool:
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+
+
+def _covers_marker(box, markers, widest: float, own) -> bool:
+    boxes, lefts = markers
+    start = bisect.bisect_left(lefts, box[0] - widest)
+    end = bisect.bisect_right(lefts, box[2])
+    return any(boxes[i][4] != own and _clashes(box, (boxes[i],), slack=0.0) for i in range(start, end))
+
+
+# ── Plotly ─────────────────────────────────────────────────────────────────────────────────
 
 PLOTLY_MODES = {"line": "lines", "markers": "markers", "line+markers": "lines+markers"}
 
 
-def _plotly_trace(series: Series, positions: tuple[str, ...], legend: bool = True) -> dict:
-    # A name wraps only to fit a legend; with none (too many series), it is shown whole on hover.
-    name = _wrap(series.name, LEGEND_WRAP) if legend else series.name
+def _plotly_trace(series: Series, positions: tuple[str | None, ...]) -> dict:
     if series.style == "bar":
-        trace = {"type": "bar", "name": name, "x": list(series.x), "y": [round(v, 4) for v in series.y]}
+        trace = {"type": "bar", "name": series.name, "x": list(series.x), "y": [round(v, 4) for v in series.y]}
     else:
-        mode = PLOTLY_MODES[series.style] + ("+text" if series.labels else "")
+        mode = PLOTLY_MODES[series.style] + ("+text" if any(positions) else "")
         trace = {
             "type": "scatter",
             "mode": mode,
-            "name": name,
+            "name": series.name,
             "x": [round(v, 6) if isinstance(v, float) else v for v in series.x],
             "y": [round(v, 4) for v in series.y],
             "line": {"dash": series.dash},
-            "marker": {"symbol": series.symbol, "size": 10 if series.style == "markers" else 7},
+            "marker": {"symbol": series.symbol, "size": 2 * marker_radius(series) or 6},
         }
-    if series.labels:
-        # Each label faces the middle of the plot and avoids the others (label_positions); one that cannot is blank.
-        trace["text"] = [text if series.style == "bar" or position != HIDDEN else ""
-                         for text, position in zip(series.labels, positions or [TEXT_POSITIONS[0]] * len(series.labels))]
-        trace["textposition"] = "outside" if series.style == "bar" else [p or TEXT_POSITIONS[0] for p in positions]
-    if series.hover:
-        trace["hovertext"] = list(series.hover)
-        trace["hoverinfo"] = "text"
+    if series.labels and series.style == "bar":
+        trace["text"] = list(series.labels)
+        trace["textposition"] = "outside"
+    elif any(positions):
+        # Only the labels the rule placed (label_positions); a point left without one keeps its name on hover.
+        trace["text"] = [str(text) if place else "" for text, place in zip(series.labels, positions)]
+        trace["textposition"] = [place or "top center" for place in positions]
+    if series.hover or series.labels:
+        trace["hovertext"] = [str(text) for text in (series.hover or series.labels)]
+        trace["hoverinfo"] = "text" if series.hover else "x+y+text"
     return trace
 
 
-def _plotly_axis(axis: Axis, frame: AxisFrame) -> dict:
-    out: dict = {"title": {"text": _wrap(axis.title, AXIS_WRAP)}, "type": frame.scale, "automargin": True}
+def _plotly_axis(axis: Axis, frame: AxisFrame, ticks: tuple[tuple[str, ...], ...] | None = None) -> dict:
+    # The title is an annotation at a set distance from the plot (to_plotly), not Plotly's axis title, which
+    # Plotly places by the measured width of the tick labels: the first-paint drawing could not match it.
+    out: dict = {
+        "type": frame.scale,
+        "automargin": True,  # only if a label is wider than the margins allow: the shape test would then fail
+        "tickangle": 0,
+        "tickfont": {"size": FONT_SIZE},
+    }
     if frame.range is not None:
         low, high = frame.range
         out["range"] = [math.log10(low), math.log10(high)] if frame.scale == "log" else [low, high]
         out["tickmode"] = "array"
         out["tickvals"] = list(frame.ticks)
         out["ticktext"] = list(frame.tick_text)
+    elif ticks is not None:
+        out["tickmode"] = "array"
+        out["tickvals"] = list(frame.tick_text)
+        out["ticktext"] = ["<br>".join(lines) for lines in ticks]
+    if ticks is not None:
+        out["ticklabelstandoff"] = X_TICK_STANDOFF
     if axis.prefix:
         out["tickprefix"] = axis.prefix
     return out
 
 
-_PHONE_LEGEND_WIDTH = 300.0  # px a legend row has on a phone
-
-
-def legend_rows(chart: Chart, width: float = _PHONE_LEGEND_WIDTH) -> int:
-    """How many rows the legend takes at ``width`` px: entries (a symbol and a name of up to
-    :data:`LEGEND_WRAP` characters a line) packed left to right.
-
-    >>> legend_rows(Chart("c", Axis("x"), Axis("y"), tuple(Series(f"machine {i}", (0,), (0,)) for i in range(4))))
-    2
-    """
-    if not shows_legend(chart):
-        return 0
-    rows, used = 1, 0.0
-    for series in chart.series:
-        lines = _wrap(series.name, LEGEND_WRAP).split("<br>")
-        entry = 40 + _CHAR_WIDTH * max(len(line) for line in lines)
-        if used and used + entry > width:
-            rows, used = rows + 1, 0.0
-        used += entry
-        rows += len(lines) - 1
-    return rows
-
-
-def _bottom_margin(chart: Chart) -> int:
-    """Room under the plot: tick labels, the x axis title's lines, and the legend's rows at a phone's width."""
-    title_lines = _wrap(chart.x.title, AXIS_WRAP).count("<br>") + 1
-    return 30 + 20 * title_lines + 20 * legend_rows(chart) + 6
+def _title_annotations(chart: Chart, frames: tuple[AxisFrame, AxisFrame]) -> list[dict]:
+    """The axis titles, at the px from the plot that the first-paint drawing uses."""
+    x_frame, y_frame = frames
+    common = {"xref": "paper", "yref": "paper", "showarrow": False, "font": {"size": AXIS_TITLE_SIZE}}
+    return [
+        {**common, "text": "<br>".join(title_lines(chart.x, "x")), "x": 0.5, "y": 0, "xanchor": "center",
+         "yanchor": "top", "yshift": -x_title_top(chart, x_frame)},
+        {**common, "text": "<br>".join(title_lines(chart.y, "y")), "x": 0, "y": 0.5, "xanchor": "center",
+         "yanchor": "middle", "xshift": y_title_centre(chart, y_frame), "textangle": -90},
+    ]
 
 
 def to_plotly(chart: Chart) -> dict:
-    """The Plotly figure dict of a chart, with explicit ranges and ticks from :func:`axis_frame`.
+    """The Plotly figure dict of a chart: explicit ranges and ticks from :func:`axis_frame`, the margins of
+    :func:`chart_margins`, and the point labels :func:`label_positions` placed.
+
+    The chart's title and legend are not in the figure: they are HTML around the chart (calculators/_html.py),
+    the same at first paint and live, and wrap at any width.
 
     >>> chart = Chart("c", Axis("x", scale="log"), Axis("y"), (Series("s", (1, 100), (5, 7), labels=("a", "b")),))
     >>> figure = to_plotly(chart)
-    >>> figure["layout"]["xaxis"]["range"], figure["data"][0]["mode"]
-    ([0.0, 2.0], 'lines+text')
+    >>> figure["layout"]["xaxis"]["range"], figure["data"][0]["mode"], figure["layout"]["showlegend"]
+    ([0.0, 2.0], 'lines+text', False)
     """
-    x_frame, y_frame = chart_frames(chart)
-    title = _wrap(chart.title, TITLE_WRAP)
+    frames = chart_frames(chart)
+    x_frame, y_frame = frames
+    margins = chart_margins(chart, frames)
     layout = {
-        "title": {"text": title},
         "colorway": list(COLORWAY),
-        "xaxis": _plotly_axis(chart.x, x_frame),
+        "font": {"size": FONT_SIZE},
+        "xaxis": _plotly_axis(chart.x, x_frame, x_tick_lines(chart, x_frame)),
         "yaxis": _plotly_axis(chart.y, y_frame),
-        "showlegend": shows_legend(chart),
-        # At the foot of the chart, entries wrapping onto as many rows as the width needs; the bottom margin
-        # holds the x axis (ticks and title) and, under it, the legend's rows at a phone's width.
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
-        "margin": {"l": 60, "r": 20, "t": 50 + 20 * title.count("<br>"), "b": _bottom_margin(chart)},
+        "showlegend": False,
+        "margin": {"l": margins.left, "r": margins.right, "t": margins.top, "b": margins.bottom},
         "hovermode": "closest",
     }
+    layout["annotations"] = _title_annotations(chart, frames)
     if chart.annotations:
         # The text reaches from its point towards the middle of the plot, so one near an edge stays inside it.
-        layout["annotations"] = [
+        layout["annotations"] += [
             {"x": math.log10(a.x) if x_frame.scale == "log" else a.x,
              "y": math.log10(a.y) if y_frame.scale == "log" else a.y,
-             "text": a.text, "showarrow": True, "arrowhead": 0, "ax": 0, "ay": -28,
-             "xanchor": "left" if _fraction(x_frame, a.x) < 0.5 else "right"}
-            for a in chart.annotations
+             "text": a.text, "showarrow": True, "arrowhead": 0, "ax": 0, "ay": rise,
+             "xanchor": "left" if fraction_along(x_frame, a.x) < 0.5 else "right",
+             "yanchor": "bottom" if rise < 0 else "top", "font": {"size": FONT_SIZE}}
+            for a, rise in zip(chart.annotations, annotation_rises(chart))
         ]
     positions = label_positions(chart)
-    legend = shows_legend(chart)
-    return {"data": [_plotly_trace(s, p, legend) for s, p in zip(chart.series, positions)], "layout": layout}
-
+    return {"data": [_plotly_trace(s, p) for s, p in zip(chart.series, positions)], "layout": layout}
 
 def auto_axis(title: str, values: Sequence[float], prefix: str = "", spread: float = 50.0) -> Axis:
     """An axis that turns logarithmic when its positive values span more than ``spread`` times.

@@ -796,6 +796,7 @@ CALCULATOR = Calculator(
     compute=compute,
     headline=("cheapest_cost", "cheapest_time", "cheapest_spot_cost", "cheapest_machines"),
     preset_titles={NOTE: "nanoGPT's GPT-2 124M, as in the 2023 note", **MODEL_PRESET_TITLES},
+    defaults_title="nanoGPT's GPT-2 124M, on today's machines and prices",
     fillers=(MODEL_CONFIG,),
     presets={
         **MODEL_PRESETS,

@@ -1,7 +1,8 @@
 """MkDocs hook: the site's service worker, sw.js at the site's root (tools/build_sw.mjs, Workbox).
 
-It precaches the pages and the calculators' runtime, so a repeat visit starts Python from the cache and a
-visited page works offline; javascripts/calculators.js registers it once Python is live. It is listed after
+It precaches what a repeat visit needs (the pages, scripts and styles; the Pyodide runtime is kept by the
+calculator worker as it downloads it, and answered from that cache), so a repeat visit starts Python from the
+cache and a visited page works offline; javascripts/calculators.js registers it once Python is live. It is listed after
 csp_hook.py, so the precache's content hashes are those of the pages as served. A build without the
 Pyodide runtime (the unit tests' builds) gets no service worker: nothing in it could go live.
 """
@@ -14,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNTIME = Path("assets/pyodide/pyodide.asm.wasm")
+RUNTIME = Path("assets/pyodide/runtime.json")
 log = logging.getLogger("mkdocs.hooks.sw")
 
 

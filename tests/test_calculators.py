@@ -229,3 +229,23 @@ def test_a_change_that_moves_no_plan_reuses_every_plan():
     after = plan_on.cache_info()
     assert after.misses == before.misses, "a spot plan was solved again for a change that cannot move it"
     assert after.hits > before.hits
+
+
+@pytest.mark.parametrize("name, preset", [(n, None) for n in CALCULATORS] + [(n, p) for n, c in CALCULATORS.items() for p in c.presets])
+def test_every_column_the_page_shows_is_in_the_export_with_the_text_it_shows(name, preset):
+    """Each shown column is exported under its header (issue 21 found the ranking's "spot hours" and "note" missing,
+    an outcome exported as a bare keyword and sources as ids): a text cell exactly as the page shows it, a number
+    cell as the number the page formats, an empty cell empty where the page shows its dash."""
+    for table in calculate(name, preset=preset).tables:
+        exported = table.export()
+        for texts, row in zip(table.texts, table.rows):
+            cells = dict(zip(exported["columns"], (column.exported(cell) for column, cell in zip(table.columns, row))))
+            for column, text in zip(table.shown, texts):
+                assert column.header in cells, (table.name, column.heading)
+                cell = cells[column.header]
+                if cell is None:
+                    assert text == column.missing, (table.name, column.heading, text)
+                elif isinstance(cell, str):
+                    assert cell == text, (table.name, column.heading, cell, text)
+                else:
+                    assert column.text(cell) == text, (table.name, column.heading, cell, text)

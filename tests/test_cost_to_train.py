@@ -13,7 +13,7 @@ from tests.strategies import inputs_for
 
 from calculators import months_between
 from calculators import CalculatorError, Pricing
-from calculators import get_calculator
+from calculators import get_calculator, run
 from calculators.cost_to_train import CALCULATOR, PRICE_BASES, estimate_instances, options
 from calculators.models.interruptions import SpotJob, mean_hours_between_interruptions, plan_spot_job
 from calculators.models.machines import Exclusion
@@ -435,7 +435,7 @@ def test_a_parameter_count_the_shape_cannot_hold_is_refused(pricing):
     Low end: 0.85 × 12 × (2 + 4) × 768² = 36,097,229 (attention's queries and output, the narrowest feed-forward block).
     """
     for parameters in (2, 20e9):
-        with pytest.raises(CalculatorError, match="must fit 12 layers of width 768: between 36,097,229 and"):
+        with pytest.raises(CalculatorError, match=r"must fit 12 layers \('layers'\) of width 768 \('embedding'\): between 36,097,229 and"):
             CALCULATOR.compute(preset_values(pricing, parameters=parameters), pricing)
 
 
@@ -773,3 +773,17 @@ def test_the_home_pages_headline_uses_only_prices_confirmed_within_six_months(pr
     result = CALCULATOR.compute(CALCULATOR.validate({"price_age_months": 6}, pricing), pricing)
     as_of = next(value for value in result.values if value.name == "cheapest_price_age").subject
     assert months_between(as_of, pricing.snapshot_date) <= 6
+
+
+@pytest.mark.parametrize(("typed", "about"), [
+    ({"layers": "1e3"}, "parameters"),  # 124M cannot fill 1,000 layers of 768
+    ({"embedding": "1,000"}, "heads"),  # 12 heads do not divide a width of 1,000
+])
+def test_a_check_across_fields_names_the_field_typed_and_the_one_it_conflicts_with(typed, about):
+    """A change that contradicts another field is reported on that field, names both, and lists the field typed among
+    those involved (`related`), so the page shows it by the field the reader typed too (it used to show nothing there)."""
+    error = run("cost_to_train", typed)["error"]
+    [field] = typed
+    found = next(e for e in error["errors"] if e["field"] == about)
+    assert field in found["related"]
+    assert f"('{field}')" in found["message"] and f"('{about}')" in found["message"]

@@ -284,8 +284,8 @@ def test_the_static_drawing_spans_the_years_not_from_zero(pricing):
     from svg_chart import render_svg
 
     svg = render_svg(compute(pricing).figures[0].chart, "history")
-    assert ">2015</text>" in svg and ">2027</text>" in svg
-    assert ">2,000</text>" not in svg and ">2,015</text>" not in svg
+    assert ">2015</tspan>" in svg and ">2027</tspan>" in svg
+    assert ">2,000</tspan>" not in svg and ">2,015</tspan>" not in svg
 
 
 def _observation(value, as_of, source="skypilot-v7-aws"):

@@ -11,18 +11,21 @@ from ``npm ci``.
 
 Result::
 
-    SITE/assets/pyodide/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm,
-                        python_stdlib.zip (trimmed to what the worker imports and
-                        compiled: tools/stdlib_used.mjs, compile_stdlib.mjs),
-                        pyodide-lock.json,
-                        calculators.snapshot (a memory snapshot, tools/make_snapshot.mjs)
+    SITE/assets/pyodide/runtime.json       what the worker loads, by content-hashed URL, and the lock file
+    SITE/assets/pyodide/<sha256[:12]>/pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm   (Pyodide's core)
+    SITE/assets/pyodide/<sha256[:12]>/python_stdlib.zip     (trimmed to what the worker imports and
+                                                             compiled: tools/stdlib_used.mjs, compile_stdlib.mjs)
+    SITE/assets/pyodide/<sha256[:12]>/calculators.snapshot  (a memory snapshot, tools/make_snapshot.mjs)
     SITE/assets/pyodide/wheels/<sha256[:12]>/calculators-<version>-py3-none-any.whl
     SITE/assets/plotly/plotly.min.js
 
-The wheel sits in a folder named after its hash, so a browser never pairs a
-fresh ``pyodide-lock.json`` with a stale cached wheel of the same name (which
-would fail Pyodide's sha256 integrity check). The lock file is pruned to the
-packages actually served, so nothing in it points at a file that is missing.
+Every runtime file sits in a folder named after its content's hash, so its URL changes exactly when its
+content does: a browser or a cache keeps it as long as it likes (the worker keeps each one in Cache
+Storage as it downloads it, and the service worker answers from there), and a new build never pairs a
+fresh lock file with a stale cached wheel (which would fail Pyodide's sha256 integrity check). Only
+``runtime.json``, which names them, is revalidated. The lock file is pruned to the packages actually
+served, so nothing in it points at a file that is missing. The tools that build these (stdlib_used,
+compile_stdlib, make_snapshot) work on the plain layout first; ``hash_layout`` moves the files last.
 """
 
 from __future__ import annotations
@@ -270,10 +273,79 @@ def prepare_stdlib(pyodide_dir: Path, pyodide_dest: Path) -> tuple[int, int]:
 def make_snapshot(pyodide_dest: Path) -> Path:
     """Write PYODIDE_DEST/calculators.snapshot, Python with `calculators` imported (tools/make_snapshot.mjs).
 
-    The worker restores it only when the site's service worker has it cached, i.e. on a repeat visit.
+    The worker restores it instead of booting Python, on a first visit too unless the reader saves data or the
+    connection is slow (docs/javascripts/calculator-worker.mjs).
     """
     subprocess.run(node_command("make_snapshot.mjs", str(pyodide_dest)), check=True, cwd=ROOT)
     return pyodide_dest / "calculators.snapshot"
+
+
+RUNTIME_MANIFEST = "runtime.json"
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+SNAPSHOT = "calculators.snapshot"
+
+
+def _content_hash(paths: Iterable[Path]) -> str:
+    """12 hex digits naming a set of files: the sha256 of each one's name and sha256."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + sha256_of(path).encode())
+    return digest.hexdigest()[:12]
+
+
+def _hashed_folder(pyodide_dest: Path, names: Iterable[str], name: str | None = None) -> str:
+    """Move the files ``names`` of pyodide_dest into a folder called ``name`` (by default, their contents' hash);
+    return "<folder>/"."""
+    names = tuple(names)
+    folder = pyodide_dest / (name or _content_hash(pyodide_dest / n for n in names))
+    folder.mkdir(exist_ok=True)
+    for file_name in names:
+        (pyodide_dest / file_name).replace(folder / file_name)
+    return f"{folder.name}/"
+
+
+def hash_layout(pyodide_dest: Path) -> dict:
+    """Move the runtime into content-hashed folders and write runtime.json, which names them (and holds the
+    lock file, whose wheel path is already hashed); return the manifest.
+
+    Pyodide's core changes only with Pyodide, the standard library when the worker imports other modules, the
+    snapshot with every change to calculators or pricing.json: each is downloaded again only when it changed.
+    """
+    lock_path = pyodide_dest / PYODIDE_LOCK
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    # The snapshot's bytes differ from one build to the next (Python seeds its hashes and `random` at start), its
+    # behaviour does not: it is named after what it is made from, Pyodide, the standard library and the wheel, so
+    # a build that changes none of them keeps its URL and a returning reader does not download it again.
+    made_from = [pyodide_dest / name for name in (*CORE_FILES, STDLIB_ZIP)]
+    made_from.append(pyodide_dest / lock["packages"][WHEEL_NAME]["file_name"])
+    snapshot_folder = _content_hash(made_from)
+    manifest = {
+        "core": _hashed_folder(pyodide_dest, CORE_FILES),
+        "stdlib": _hashed_folder(pyodide_dest, (STDLIB_ZIP,)) + STDLIB_ZIP,
+        "snapshot": _hashed_folder(pyodide_dest, (SNAPSHOT,), snapshot_folder) + SNAPSHOT,
+        "lock": lock,
+    }
+    lock_path.unlink()
+    (pyodide_dest / RUNTIME_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def runtime_files(pyodide_dest: Path) -> dict[str, Path]:
+    """The served runtime by what it is: each core file by name, "stdlib", "snapshot" and "wheel" (tests, tools).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / RUNTIME_MANIFEST).write_text('{"core": "a1/", "stdlib": "b2/python_stdlib.zip", '
+    ...         '"snapshot": "c3/calculators.snapshot", "lock": {"packages": {"calculators": {"file_name": "wheels/d4/c.whl"}}}}')
+    ...     sorted(str(p.relative_to(tmp)) for p in runtime_files(Path(tmp)).values())
+    ['a1/pyodide.asm.mjs', 'a1/pyodide.asm.wasm', 'a1/pyodide.mjs', 'b2/python_stdlib.zip', 'c3/calculators.snapshot', 'wheels/d4/c.whl']
+    """
+    manifest = json.loads((pyodide_dest / RUNTIME_MANIFEST).read_text(encoding="utf-8"))
+    files = {name: pyodide_dest / manifest["core"] / name for name in CORE_FILES}
+    files["stdlib"] = pyodide_dest / manifest["stdlib"]
+    files["snapshot"] = pyodide_dest / manifest["snapshot"]
+    files["wheel"] = pyodide_dest / manifest["lock"]["packages"][WHEEL_NAME]["file_name"]
+    return files
 
 
 def copy_plotly(plotly_dir: Path, site_dir: Path) -> Path:
@@ -318,8 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     kept_files, dropped_files = prepare_stdlib(pyodide_dir, pyodide_dest)
     print(f"{STDLIB_ZIP}: kept the {kept_files} files the worker imports (compiled), dropped {dropped_files}")
     make_snapshot(pyodide_dest)  # after trimming: the snapshot holds Python's index of the served zip
+    manifest = hash_layout(pyodide_dest)
     copy_plotly(plotly_dir, site_dir)
-    print(f"pyodide-lock.json packages: {', '.join(kept)}")
+    print(f"{RUNTIME_MANIFEST}: core {manifest['core']}, {manifest['stdlib']}, {manifest['snapshot']}; "
+          f"lock file packages: {', '.join(kept)}")
     report(site_dir)
     return 0
 

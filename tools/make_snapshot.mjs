@@ -1,6 +1,7 @@
 // Writes DIR/calculators.snapshot: a Pyodide memory snapshot taken right after `calculators` is imported
 // and every calculator has run once, so a worker that restores it is ready in about a second instead of
-// booting Python, unpacking the wheel and importing (notes/bench.md, "Memory snapshot").
+// booting Python, unpacking the wheel and importing (notes/bench.md, "Memory snapshot"). The worker restores
+// it on a first visit too, unless the reader saves data or the connection is slow.
 //
 //   node tools/make_snapshot.mjs DIR        (tools/build_runtime.py runs it; DIR = the served assets/pyodide)
 //
@@ -26,9 +27,11 @@ zipfile.ZipFile("/tmp/calculators.whl").extractall(site.getsitepackages()[0])
 import calculators
 for module in pkgutil.walk_packages(calculators.__path__, "calculators."):
     importlib.import_module(module.name)
-for name in calculators.CALCULATORS:
+for name, calculator in calculators.CALCULATORS.items():
     out = calculators.run(name, {})
     assert "result" in out, (name, out)
+    for filler in calculator.fillers:  # a pasted text's path too, so a first paste is no slower than a keystroke
+        calculators.fill(name, filler.name, "{}")
 `;
 const CHECK = `
 import calculators

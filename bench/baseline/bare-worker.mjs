@@ -3,10 +3,12 @@
 // After "booted", a message {n} times n calls of calculators.run("pipeline", ...) with the conversions
 // the site's worker does (toPy in, toJs out), with no page glue and no messaging in the timing.
 const base = new URL("/assets/pyodide/", self.location.href).href;
-const { loadPyodide } = await import(base + "pyodide.mjs");
+const runtime = await (await fetch(base + "runtime.json")).json(); // names the site's content-hashed files
+const { loadPyodide } = await import(base + runtime.core + "pyodide.mjs");
 const pyodide = await loadPyodide({
-  indexURL: base,
-  lockFileURL: base + "pyodide-lock.json",
+  indexURL: base + runtime.core,
+  lockFileContents: JSON.stringify(runtime.lock),
+  packageBaseUrl: base,
   packages: ["calculators"],
   stdLibURL: new URL("python_stdlib.zip", self.location.href).href,
 });

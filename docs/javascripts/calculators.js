@@ -12,7 +12,7 @@
 // loads nothing more.
 
 import { getRuntime } from "./calculators/bridge.js";
-import { drawWhenNear, loadPlotly, paletteChanged } from "./calculators/charts.js";
+import { drawWhenNear, holdPlotlyUntil, loadPlotly, paletteChanged } from "./calculators/charts.js";
 import { assignKeys } from "./calculators/url-state.js";
 import { Widget } from "./calculators/widget.js";
 
@@ -26,11 +26,15 @@ function onDocument() {
       widgets.delete(widget);
     }
   }
-  drawCharts();
   const roots = [...document.querySelectorAll(".calc[data-calc]")];
-  if (roots.length === 0) return;
+  if (roots.length === 0) {
+    drawCharts();
+    return;
+  }
   const keys = assignKeys(roots);
   const bridge = getRuntime();
+  holdPlotlyUntil(bridge.ready); // the build's drawings stand in until Python is up
+  drawCharts();
   // Once Python is up, fetch Plotly in idle time, so a chart scrolled to later draws at once; then
   // register the service worker, whose precache downloads must not compete with Python's start.
   bridge.ready.then(
@@ -38,6 +42,7 @@ function onDocument() {
       whenIdle(() => {
         loadPlotly().catch(() => {});
         registerServiceWorker();
+        warm(bridge, roots);
       }),
     () => {},
   );
@@ -82,6 +87,21 @@ function registerServiceWorker() {
   navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {
     // no service worker (a build without the runtime, a host or browser that refuses it): the network, as before
   });
+}
+
+/**
+ * In idle time after live, have Python run each calculator of the page once, its answer dropped: the browser
+ * compiles Python's wasm in two tiers, the faster only for code that has run, and a reader's first changes used to
+ * take twice as long as the tenth. One run at a time, so a reader's change waits for one run at most.
+ */
+async function warm(bridge, roots) {
+  for (const name of new Set(roots.map((root) => root.dataset.calc))) {
+    try {
+      await bridge.warm(name);
+    } catch {
+      return; // Python stopped: the widgets say so
+    }
+  }
 }
 
 function whenIdle(fn) {

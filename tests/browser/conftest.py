@@ -122,6 +122,15 @@ class Visit:
         return self.page.locator(f"{widget.selector} .calc__value").all_text_contents()
 
     def table_cells(self, widget: Widget) -> list[str]:
+        """Every cell of the widget's tables, its details opened first as a reader does: while they are folded, a live
+        reply carries each table's first rows only (calculators/widget.js), and opening them brings the rest."""
+        details = self.page.locator(f"{widget.selector} details.calc__details")
+        if details.count() and not details.evaluate("el => el.open"):
+            details.evaluate("el => { el.open = true; }")
+        more = self.page.locator(f"{widget.selector} .calc__more")
+        if more.count():  # a live reply's first rows: opening the details has asked Python for the rest
+            expect(more).to_have_count(0)
+            self.wait_live(widget)
         return self.page.locator(f"{widget.selector} .calc__table td").all_text_contents()
 
     def field(self, widget: Widget, name: str):

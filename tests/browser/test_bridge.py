@@ -73,15 +73,15 @@ def test_a_late_reply_to_an_older_request_is_ignored(fresh_visit):
     "blocked, says",
     [
         ("javascripts/calculator-worker.mjs", "the worker script could not be loaded"),
-        ("assets/pyodide/pyodide.mjs", "pyodide.mjs"),
-        ("assets/pyodide/pyodide-lock.json", "Failed to fetch"),
+        ("assets/pyodide/*/pyodide.mjs", "pyodide.mjs"),
+        ("assets/pyodide/runtime.json", "could not fetch runtime.json: Failed to fetch"),
         # loadPyodide itself would wait forever for these; the worker's own fetch check ends the wait.
-        ("assets/pyodide/pyodide.asm.wasm", "could not fetch pyodide.asm.wasm"),
-        ("assets/pyodide/python_stdlib.zip", "could not fetch python_stdlib.zip"),
+        ("assets/pyodide/*/pyodide.asm.wasm", "could not fetch pyodide.asm.wasm"),
+        ("assets/pyodide/*/python_stdlib.zip", "could not fetch python_stdlib.zip"),
     ],
 )
 def test_each_way_the_runtime_can_fail_to_load_is_reported(fresh_visit, blocked, says):
-    """A missing worker script, Pyodide module, lock file, wasm binary or standard library each ends in a status line that names the problem."""
+    """A missing worker script, Pyodide module, runtime manifest, wasm binary or standard library each ends in a status line that names the problem."""
     visit = fresh_visit
     widget = site_widgets()[0]
     visit.page.context.route(f"**/{blocked}", lambda route: route.abort())
@@ -97,7 +97,7 @@ def test_a_runtime_file_answered_with_404_fails_the_start_at_once(fresh_visit):
     """A server that answers 404 for the wasm binary gets a status line naming the file and the HTTP status, not an endless wait."""
     visit = fresh_visit
     widget = site_widgets()[0]
-    visit.page.context.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
+    visit.page.context.route("**/assets/pyodide/*/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
     visit.open(widget)
     status = visit.page.locator(f"{widget.selector} .calc__status")
     expect(status).to_contain_text("could not fetch pyodide.asm.wasm: HTTP 404", timeout=30_000)
@@ -113,7 +113,13 @@ WORKER_BIRTHS = """
   window.Worker = class extends NativeWorker {
     constructor(url, options) {
       super(url, options);
-      if (/calculator-worker/.test(String(url))) window.__births.push(document.readyState);
+      if (/calculator-worker/.test(String(url))) {
+        // where the parser is: still loading, and (the script sits before them) no stylesheet reached yet
+        window.__births.push([document.readyState, document.querySelectorAll("link[rel=stylesheet]").length]);
+        this.addEventListener("message", (event) => {
+          if (event.data && event.data.type === "ready") window.__ready = performance.now();
+        });
+      }
     }
   };
 })();
@@ -121,14 +127,41 @@ WORKER_BIRTHS = """
 
 
 def test_python_starts_while_the_page_is_still_being_parsed(fresh_visit):
-    """On a page with a calculator the worker is created from the page's head, before the HTML has been parsed, and only once."""
+    """On a page with a calculator the worker is created from the page's head, before the HTML has been parsed and
+    before the stylesheets (an inline script after a stylesheet waits for it to load), and only once."""
     visit = fresh_visit
     widget = site_widgets()[0]
     visit.page.add_init_script(WORKER_BIRTHS)
     visit.open(widget)
     visit.wait_live(widget)
-    assert visit.page.evaluate("() => window.__births") == ["loading"]
+    assert visit.page.evaluate("() => window.__births") == [["loading", 0]]
     assert visit.count_requests("pyodide.asm.wasm") == 1
+    assert visit.page_errors == []
+
+
+def test_the_search_index_waits_for_python(fresh_visit):
+    """Material's search builds its index in a worker of its own as the page loads, which took a third of a second
+    from Python's start on two cores: on a calculator page its index is requested once Python is up, and at once
+    when the reader goes to the search box."""
+    visit = fresh_visit
+    widget = site_widgets()[0]
+    asked = []
+    visit.page.on("request", lambda r: r.url.endswith("/search/search_index.json") and asked.append(visit.page.evaluate("performance.now()")))
+    visit.page.add_init_script(WORKER_BIRTHS)
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.page.wait_for_function("() => window.__ready !== undefined")
+    visit.page.wait_for_timeout(500)
+    ready = visit.page.evaluate("() => window.__ready")
+    assert asked and min(asked) >= ready - 50, f"the search index was asked for at {asked}, Python was up at {ready:.0f} ms"
+    # before Python: going to the search box asks for it at once
+    held = []
+    visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # never answered
+    asked.clear()
+    visit.page.goto(visit.origin + widget.path)
+    visit.page.locator(".md-search__input").click()
+    visit.page.wait_for_timeout(1000)
+    assert asked, "the search box did not ask for its index"
     assert visit.page_errors == []
 
 
@@ -140,4 +173,35 @@ def test_a_page_without_a_calculator_starts_no_python(fresh_visit):
         visit.page.wait_for_timeout(500)
     assert not [url for url in visit.workers if url.endswith("calculator-worker.mjs")]
     assert visit.count_requests("pyodide.asm.wasm") == 0
+    assert visit.page_errors == []
+
+
+# Records the calculators the page asks the worker to warm up.
+WARMED = """
+(() => {
+  window.__warmed = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.warm) window.__warmed.push(message.calculator);
+    return post.call(this, message, ...rest);
+  };
+})();
+"""
+
+
+def test_each_calculator_of_the_page_is_warmed_up_once_in_idle_time(fresh_visit):
+    """Once live, in idle time, the page has Python run each of its calculators once (one at a time, the answer
+    dropped), so that the reader's first changes run compiled code: they used to take twice as long as the tenth."""
+    visit = fresh_visit
+    pages = {}
+    for widget in site_widgets():
+        pages.setdefault(widget.path, []).append(widget)
+    path, widgets = max(pages.items(), key=lambda item: len({w.calculator for w in item[1]}))
+    visit.page.add_init_script(WARMED)
+    visit.open(widgets[0])
+    visit.wait_live(widgets[0])
+    names = sorted({w.calculator for w in widgets})
+    visit.page.wait_for_function("n => window.__warmed.length >= n", arg=len(names), timeout=15_000)
+    visit.page.wait_for_timeout(500)
+    assert sorted(visit.page.evaluate("() => window.__warmed")) == names
     assert visit.page_errors == []

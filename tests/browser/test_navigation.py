@@ -128,8 +128,8 @@ def far_below_chart(visit):
 
 @pytest.mark.parametrize("python", ["loading", "live"])
 def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh_visit, python):
-    """Plotly does no work for a figure the reader cannot see: the build's drawing stands in (also once Python is
-    live and has recomputed the same figure) until the figure nears the viewport."""
+    """Plotly does no work for a figure the reader cannot see, nor before Python is up: the build's drawing (the
+    same chart) stands in until Python is live and the figure nears the viewport."""
     visit = fresh_visit
     if python == "loading":
         held = []
@@ -142,5 +142,13 @@ def test_a_chart_far_below_the_fold_is_drawn_only_when_the_reader_nears_it(fresh
     assert "js-plotly-plot" not in (plot.get_attribute("class") or "")
     assert plot.locator("svg.calc__svg").count() == 1, "the build's static drawing should stand in"
     figure.scroll_into_view_if_needed()
+    if python == "loading":  # near the viewport, but Plotly waits for Python, whose start it would slow
+        visit.page.wait_for_timeout(1500)
+        assert "js-plotly-plot" not in (plot.get_attribute("class") or "")
+        assert plot.locator("svg.calc__svg").count() == 1
+        for route in held:
+            route.continue_()
+        visit.page.context.unroute("**/assets/pyodide/**")
+        visit.wait_live(widget)
     expect(plot).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
     assert visit.page_errors == []

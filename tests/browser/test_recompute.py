@@ -27,7 +27,7 @@ COUNT_REQUESTS = """
       super.addEventListener("message", (event) => open.delete(event.data && event.data.id));
     }
     postMessage(message, ...rest) {
-      if (message && message.calculator === traffic.calculator) {
+      if (message && message.calculator === traffic.calculator && message.inputs) {  // computes, not the idle warm-up
         open.add(message.id);
         traffic.posted += 1;
         traffic.most = Math.max(traffic.most, open.size);
@@ -181,4 +181,30 @@ def test_a_chart_is_updated_in_place_with_plotly_react_after_the_numbers(visit):
     assert watch["numbersAt"] and watch["numbersAt"][0] <= watch["reactAt"][0], "the chart changed before the numbers"
     traces = expected.figures[0].figure["data"]
     assert alike([[t["x"], t["y"]] for t in watch["data"]], [[t.get("x"), t.get("y")] for t in traces])
+    assert visit.page_errors == []
+
+
+def test_a_folded_table_comes_with_its_first_rows_and_whole_once_opened(visit):
+    """While the results' details are folded, a reply carries each table's first 10 rows and a line saying how many
+    more there are (cost to train's ranking of every plan was most of each keystroke's reply, unseen); opening the
+    details brings every row, as CPython ranks them, and later replies keep them whole."""
+    widgets = [w for w in site_widgets() if w.calculator == "cost_to_train" and cpython(w).tables[0].rows[10:]]
+    if not widgets:
+        pytest.skip("no cost_to_train widget with a table over 10 rows")
+    widget = widgets[0]
+    visit.open(widget)
+    visit.wait_live(widget)
+    name, value = changes_that_matter(widget)[0]
+    visit.field(widget, name).fill(value) if visit.field(widget, name).evaluate("el => el.tagName") != "SELECT" else visit.field(widget, name).select_option(value)
+    expected = cpython(widget, {name: value})
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(expected))
+    visit.wait_live(widget)
+    ranked = visit.page.locator(f"{widget.selector} details.calc__table").first.locator("tbody tr")
+    expect(ranked).to_have_count(11)  # ten rows, and the line saying how many more
+    more = len(expected.tables[0].rows) - 10
+    expect(visit.page.locator(f"{widget.selector} .calc__more").first).to_contain_text(f"{more:,} more rows")
+    visit.page.locator(f"{widget.selector} details.calc__details > summary").click()
+    expect(visit.page.locator(f"{widget.selector} .calc__more")).to_have_count(0)
+    expect(ranked).to_have_count(len(expected.tables[0].rows))
+    assert visit.table_cells(widget) == table_texts(expected)
     assert visit.page_errors == []

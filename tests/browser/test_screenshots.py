@@ -82,7 +82,7 @@ MEASURE = r"""() => {
     };
     const kindOf = (el) =>
         el.closest(".legend") || el.classList.contains("legendtext") ? "legend"
-        : el.closest(".textpoint") ? "point label"
+        : el.closest(".textpoint") || el.closest(".calc__svg-data") ? "point label"
         : el.closest(".annotation") ? "annotation"
         : el.closest(".calc__svg") ? "svg text"
         : "plotly text";
@@ -95,18 +95,39 @@ MEASURE = r"""() => {
         for (const figure of root.querySelectorAll(".calc__figure")) {
             if (!figure.checkVisibility()) continue;
             const plot = figure.querySelector(".calc__plot");
-            const svg = plot.querySelector("svg.calc__svg") || plot.querySelector("svg.main-svg");
+            const plotly = plot.classList.contains("js-plotly-plot");
+            const svg = plot.querySelector(".calc__drawing") || plot.querySelector("svg.main-svg");
             const texts = [];
             for (const text of plot.querySelectorAll("svg text")) {
                 const words = text.textContent.trim();
                 if (!words || !shown(text)) continue;
-                texts.push({text: words, kind: kindOf(text), box: box(text.getBoundingClientRect()), clip: clipOf(text)});
+                // the size a reader sees: the font size, times any scaling of the drawing
+                const ctm = text.getScreenCTM();
+                const size = parseFloat(getComputedStyle(text).fontSize) * (ctm ? Math.hypot(ctm.a, ctm.b) : 1);
+                texts.push({text: words, kind: kindOf(text), box: box(text.getBoundingClientRect()), clip: clipOf(text), size});
             }
+            // The plot area (Plotly's from its layout), the tick labels' centres and the point markers, to compare
+            // the first-paint drawing with the live chart.
+            const frame = plot.getBoundingClientRect();
+            let area = null;
+            if (plotly && plot._fullLayout) {
+                const size = plot._fullLayout._size;
+                area = {left: frame.left + size.l, top: frame.top + size.t, right: frame.left + size.l + size.w, bottom: frame.top + size.t + size.h};
+            } else if (plot.querySelector(".calc__area")) {
+                area = box(plot.querySelector(".calc__area").getBoundingClientRect());
+            }
+            const ticks = [...plot.querySelectorAll(plotly ? ".xtick text, .ytick text" : ".calc__tick")]
+                .filter(shown).map((t) => { const r = t.getBoundingClientRect(); return {text: t.textContent, x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2}; });
+            const markers = [...plot.querySelectorAll(plotly ? ".scatterlayer .point" : ".calc__svg-data circle, .calc__svg-data polygon")]
+                .filter(shown).map((m) => box(m.getBoundingClientRect()));
             figures.push({
-                renderer: plot.classList.contains("js-plotly-plot") ? "plotly" : (svg ? "svg" : "none"),
+                renderer: plotly ? "plotly" : (svg ? "svg" : "none"),
                 box: page(figure.getBoundingClientRect()),
                 svg: svg ? box(svg.getBoundingClientRect()) : null,
-                plot: box(plot.getBoundingClientRect()),
+                plot: box(frame),
+                area: area && {left: area.left - frame.left, top: area.top - frame.top, right: area.right - frame.left, bottom: area.bottom - frame.top},
+                ticks: ticks.map((t) => ({...t, x: t.x - frame.left, y: t.y - frame.top})),
+                markers,
                 texts,
             });
         }
@@ -183,10 +204,14 @@ def _photograph_and_measure(page, stem: str, wait_drawn: bool) -> dict:
     return measured
 
 
-# Material's fixed header would cover the top of each widget's picture.
+# Material's fixed header would cover the top of each widget's picture, and a calculator's summary, which sticks
+# under it on a phone (tests/browser/test_phone.py), would be pictured wherever the capture left it.
 UNPIN_HEADER = """addEventListener("DOMContentLoaded", () => {
     const header = document.querySelector(".md-header");
     if (header) header.style.setProperty("position", "absolute", "important");
+    const style = document.createElement("style");
+    style.textContent = ".md-typeset .calc__summary { position: static !important; box-shadow: none !important; }";
+    document.head.appendChild(style);
 })"""
 
 
@@ -349,5 +374,61 @@ def test_first_paint_chart_texts_do_not_overlap(looked):
     problems = []
     for widget_id, widget in looked.states["first-paint"]["widgets"].items():
         for figure in widget["figures"]:
-            problems += [f"#{widget_id}: {line}" for line in overlapping_labels(figure["texts"], {"svg text"})]
+            problems += [f"#{widget_id}: {line}" for line in overlapping_labels(figure["texts"], {"svg text", "point label"})]
+    assert not problems, f"{looked.path} at {looked.size}:\n" + "\n".join(problems)
+
+
+def _figures(looked: Looked, state: str):
+    for widget_id, widget in looked.states[state]["widgets"].items():
+        for index, figure in enumerate(widget["figures"]):
+            yield widget_id, index, figure
+
+
+@pytest.mark.parametrize("path, size, scheme", [case for case in CASES if case.values[2] == "light"])
+def test_the_first_paint_chart_has_the_shape_of_the_live_one(looked):
+    """At a phone's and a desktop's width, the first-paint drawing's plot area is where Plotly draws its own (within
+    2 px each side), with the same tick labels at the same places (within 3 px): nothing moves when Plotly takes over."""
+    problems = []
+    live = {(w, i): f for w, i, f in _figures(looked, "live")}
+    for widget_id, index, first in _figures(looked, "first-paint"):
+        later = live.get((widget_id, index))
+        if later is None or first["area"] is None or later["area"] is None:
+            problems.append(f"#{widget_id} chart {index}: no plot area to compare")
+            continue
+        moved = {side: round(later["area"][side] - first["area"][side], 1) for side in ("left", "top", "right", "bottom")}
+        if any(abs(d) > 2 for d in moved.values()):
+            problems.append(f"#{widget_id} chart {index}: the plot area moves by {moved}")
+        before = {t["text"]: t for t in first["ticks"]}
+        after = {t["text"]: t for t in later["ticks"]}
+        if set(before) != set(after):
+            problems.append(f"#{widget_id} chart {index}: tick labels {sorted(before)} become {sorted(after)}")
+        for text in set(before) & set(after):
+            dx, dy = after[text]["x"] - before[text]["x"], after[text]["y"] - before[text]["y"]
+            if abs(dx) > 3 or abs(dy) > 3:
+                problems.append(f"#{widget_id} chart {index}: tick {text!r} moves by ({dx:.1f}, {dy:.1f}) px")
+    assert not problems, f"{looked.path} at {looked.size}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path, size, scheme", [case for case in CASES if case.values[2] == "light"])
+def test_first_paint_chart_text_is_as_large_as_the_live_charts(looked):
+    """The first-paint drawing's text is 12 px or more as the reader sees it, on a phone too (it is not a fixed
+    picture scaled down to the screen)."""
+    small = [f"#{w} chart {i}: {t['text']!r} at {t['size']:.1f} px" for w, i, f in _figures(looked, "first-paint")
+             for t in f["texts"] if t["size"] < 11.5]
+    assert not small, f"{looked.path} at {looked.size}:\n" + "\n".join(small[:10])
+
+
+@pytest.mark.parametrize("path, size, scheme", [case for case in CASES if case.values[2] == "light"])
+def test_no_point_label_sits_on_a_point(looked):
+    """First paint and live: no point label covers a point marker (its own sits beside it)."""
+    problems = []
+    for state in looked.states:
+        for widget_id, index, figure in _figures(looked, state):
+            for text in figure["texts"]:
+                if text["kind"] != "point label":
+                    continue
+                for marker in figure["markers"]:
+                    if _overlap(text["box"], marker) > 4:  # px²: anti-aliased edges touching are not covering
+                        problems.append(f"{state} #{widget_id} chart {index}: {text['text']!r} covers a point")
+                        break
     assert not problems, f"{looked.path} at {looked.size}:\n" + "\n".join(problems)

@@ -63,7 +63,8 @@ def expect_results(visit, widget, result) -> None:
 
 
 def test_results_and_charts_show_before_python_is_ready(fresh_visit, page_widgets):
-    """While Pyodide is still downloading, each widget of the page shows the build's numbers and Plotly draws the build's figures."""
+    """While Pyodide is still downloading, each widget of the page shows the build's numbers and each chart the build's
+    drawing: Plotly waits for Python, whose start it would slow, and the drawing has the live chart's shape."""
     visit = fresh_visit
     held = []
     visit.page.context.route("**/assets/pyodide/**", lambda route: held.append(route))  # never answered here
@@ -73,10 +74,51 @@ def test_results_and_charts_show_before_python_is_ready(fresh_visit, page_widget
         built = cpython(widget)
         assert visit.values(widget) == value_texts(built), widget.id
         assert visit.table_cells(widget) == table_texts(built), widget.id
-        visit.expect_charts(widget, len(built.figures))
+        expect(visit.page.locator(f"{widget.selector} .calc__plot > .calc__drawing")).to_have_count(len(built.figures))
+        expect(visit.page.locator(f"{widget.selector} .calc__plot.js-plotly-plot")).to_have_count(0)
         expect(visit.page.locator(widget.selector)).to_have_class(re.compile(r"\bcalc--loading\b"))
         assert "Loading the live calculator" in visit.status(widget)
     assert held, "the worker never asked for Pyodide"
+
+
+# Counts the computations the page asks the calculator worker for (not Material's search worker, nor the idle warm-up).
+COUNT_POSTS = """
+(() => {
+  window.__posts = 0;
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      super(url, options);
+      this.calculator = /calculator-worker/.test(String(url));
+    }
+  };
+  const post = NativeWorker.prototype.postMessage;
+  NativeWorker.prototype.postMessage = function (message, ...rest) {
+    if (this.calculator && message && message.inputs) window.__posts += 1; // computes, not the idle warm-up
+    return post.call(this, message, ...rest);
+  };
+})();
+"""
+
+
+def test_python_is_asked_nothing_until_the_reader_changes_something(fresh_visit, page_widgets):
+    """A page opened without a shared link posts nothing to Python when it goes live: the build's results already
+    answer the form as built (a guide with three widgets used to queue three runs ahead of the reader's first change,
+    which then waited for them). The reader's first change is posted at once and answered as CPython answers it."""
+    visit = fresh_visit
+    visit.page.add_init_script(COUNT_POSTS)
+    visit.open(page_widgets[0])
+    for widget in page_widgets:
+        visit.reveal(widget)
+        visit.wait_live(widget)
+    visit.page.wait_for_timeout(300)
+    assert visit.page.evaluate("() => window.__posts") == 0
+    widget = page_widgets[0]
+    visit.reveal(widget)
+    name, value = change_that_matters(widget)
+    set_field(visit, widget, name, value)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(cpython(widget, {name: value})))
+    assert visit.page_errors == []
 
 
 def test_each_input_change_gives_the_numbers_cpython_gives(visit, widget):
@@ -267,6 +309,7 @@ def test_every_column_the_page_shows_is_exported_with_the_text_the_page_shows(vi
         visit.page.locator(f"{widget.selector} [data-calc-export=csv]").click()
     rows = list(csv.reader(io.StringIO(read_download(info.value))))
     declared = {table.name: table for table in cpython(widget).tables}
+    visit.table_cells(widget)  # the details opened, as a reader opens them to see every row
     for name in ("ranked", "providers", "excluded"):
         table = visit.page.locator(f'{widget.selector} details[data-table="{name}"]')
         title = table.locator("caption").text_content()
@@ -312,7 +355,7 @@ def test_the_page_talks_only_to_its_own_origin_and_logs_no_errors(visit, page_wi
 def test_when_python_cannot_load_the_built_results_stay(fresh_visit, page_widgets):
     """If Pyodide fails to load, each widget's status line says so and the build's results and charts stay."""
     visit = fresh_visit
-    visit.page.context.route("**/assets/pyodide/pyodide.mjs", lambda route: route.abort())
+    visit.page.context.route("**/assets/pyodide/*/pyodide.mjs", lambda route: route.abort())
     visit.open(page_widgets[0])
     for widget in page_widgets:
         visit.reveal(widget)

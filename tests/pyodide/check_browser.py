@@ -31,10 +31,13 @@ async ([calls]) => {
   // URLs must be absolute: a relative lockFileURL gives a relative packageBaseUrl,
   // and loading the wheel then fails with "Failed to construct 'URL'".
   const base = new URL("/assets/pyodide/", location.href).href;
-  const { loadPyodide } = await import(base + "pyodide.mjs");
+  const runtime = await (await fetch(base + "runtime.json")).json();  // the content-hashed files' names
+  const { loadPyodide } = await import(base + runtime.core + "pyodide.mjs");
   const py = await loadPyodide({
-    indexURL: base,
-    lockFileURL: base + "pyodide-lock.json",
+    indexURL: base + runtime.core,
+    stdLibURL: base + runtime.stdlib,
+    lockFileContents: JSON.stringify(runtime.lock),
+    packageBaseUrl: base,
     packages: ["calculators"],
   });
   out.mainThread = {

@@ -83,10 +83,12 @@ function startRuntime() {
     });
   }
 
-  /** Compute: {calculator, inputs} in; {id, result} or {id, error} back. */
-  const request = (calculator, inputs) => send({ calculator, inputs });
+  /** Compute: {calculator, inputs} in (and `options`: {rows}); {id, result} or {id, error} back. */
+  const request = (calculator, inputs, options = {}) => send({ calculator, inputs, ...options });
+  /** Run the calculator once with its defaults and drop the answer (so its code is compiled): {id, warmed} back. */
+  const warm = (calculator) => send({ calculator, warm: true });
   /** Read a text with one of the calculator's fillers: {id, values} (field -> text) or {id, error} back. */
   const fill = (calculator, filler, text) => send({ calculator, fill: { filler, text } });
 
-  return { ready, request, fill };
+  return { ready, request, fill, warm };
 }

@@ -8,6 +8,19 @@ const PLOTLY_URL = new URL("../../assets/plotly/plotly.min.js", import.meta.url)
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 
 let plotlyPromise = null;
+let plotlyAllowed = Promise.resolve();
+
+/**
+ * Hold Plotly back until `promise` settles (the page's Python is up, or failed): loading and running Plotly.js
+ * takes the main thread for most of a second on a slow phone, which Python's start needs more. Meanwhile each
+ * chart shows the build's drawing, which has the live chart's shape (hooks/svg_chart.py).
+ */
+export function holdPlotlyUntil(promise) {
+  plotlyAllowed = Promise.resolve(promise).then(
+    () => {},
+    () => {},
+  );
+}
 
 /** Load Plotly.js as a classic script, once; a failed load is tried again on the next call. */
 export function loadPlotly() {
@@ -193,8 +206,8 @@ const charts = {
 
   schedule() {
     if (this.frame !== 0 || this.next() === null) return;
-    this.frame = -1; // Plotly is loading
-    loadPlotly().then(
+    this.frame = -1; // Plotly is loading (once Python has started: holdPlotlyUntil)
+    plotlyAllowed.then(loadPlotly).then(
       () => {
         this.frame = requestAnimationFrame(() => this.step());
       },

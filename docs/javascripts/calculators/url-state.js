@@ -7,8 +7,16 @@
 import { parseNumber } from "./numbers.js";
 
 const SNAPSHOT_PARAM = "prices";
+const ECHO_MAX = 40; // characters of a link's own text quoted back to the reader
+const WIDGET_PARAM = /^([a-z][a-z0-9_]*?)(?:-(\d+))?\.(.+)$/; // <name>[-<copy>].<field>
 
 let pageKeys = [];
+
+/** A link's text as quoted in a notice: at most ECHO_MAX characters, on one line. */
+export function quoted(text) {
+  const line = String(text).replace(/\s+/g, " ");
+  return line.length > ECHO_MAX ? `${line.slice(0, ECHO_MAX - 1)}…` : line;
+}
 
 /** Every widget's URL key on this page (its calculator's name, with -2, -3… for repeats); remembered for writeLink. */
 export function assignKeys(roots) {
@@ -41,12 +49,43 @@ export function readLink(key, fieldNames, snapshot) {
   const notes = [];
   const linkSnapshot = params.get(SNAPSHOT_PARAM);
   if (values.size && linkSnapshot && linkSnapshot !== snapshot) {
-    notes.push(`This link was made with prices as of ${linkSnapshot}; this page uses prices as of ${snapshot}.`);
+    notes.push(`This link was made with prices as of ${quoted(linkSnapshot)}; this page uses prices as of ${snapshot}.`);
   }
   if (unknown.length) {
-    notes.push(`This link sets inputs this calculator does not have (${unknown.join(", ")}); they were ignored.`);
+    const named = unknown.slice(0, 5).map(quoted).join(", ") + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : "");
+    notes.push(`This link sets inputs this calculator does not have (${named}); they were ignored.`);
   }
+  notes.push(...strayCopies(key, params));
   return { values, notes };
+}
+
+/**
+ * Notices for the link's widget parameters that no widget of this page reads: a copy the page does not have
+ * (`cost_to_train-2.layers` where it has one), or a calculator it does not show. Each is told to the first widget
+ * of that calculator, or, if the page has none, to the page's first widget.
+ */
+function strayCopies(key, params) {
+  const stray = new Map(); // the link's key -> how many parameters it sets
+  for (const param of params.keys()) {
+    const match = WIDGET_PARAM.exec(param);
+    if (!match) continue;
+    const linkKey = match[2] ? `${match[1]}-${match[2]}` : match[1];
+    if (!pageKeys.includes(linkKey)) stray.set(linkKey, (stray.get(linkKey) || 0) + 1);
+  }
+  const notes = [];
+  for (const [linkKey, count] of stray) {
+    const name = linkKey.replace(/-\d+$/, "");
+    const copies = pageKeys.filter((other) => other === name || other.startsWith(`${name}-`)).length;
+    const teller = copies ? name : pageKeys[0];
+    if (key !== teller) continue;
+    const what = `This link sets ${count === 1 ? "a value" : `${count} values`} for ${quoted(linkKey)}`;
+    notes.push(
+      copies
+        ? `${what}, but this page has ${copies === 1 ? "one copy" : `${copies} copies`} of this calculator: ignored.`
+        : `${what}, a calculator this page does not have: ignored.`,
+    );
+  }
+  return notes;
 }
 
 /**

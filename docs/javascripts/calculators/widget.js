@@ -14,6 +14,7 @@ import { drawWhenNear, forgetPlot } from "./charts.js";
 import { downloadExport, exportData } from "./export.js";
 import { changedInputs, readLink, writeLink } from "./url-state.js";
 
+const PREVIEW_ROWS = 10; // of each table while the results' details are folded (the rest comes when opened)
 const SLOW_START_MS = 20_000; // after this, say that loading is slow (a wasm fetch that fails can hang Pyodide)
 
 const STATUS = {
@@ -33,7 +34,8 @@ export class Widget {
     this.bridge = bridge;
     this.name = root.dataset.calc;
     this.form = root.querySelector(".calc__form");
-    this.results = root.querySelector(".calc__results");
+    this.lead = root.querySelector(".calc__lead"); // the answer and headline figures, above the form
+    this.results = root.querySelector(".calc__results"); // the charts and the rest, under it
     this.status = root.querySelector(".calc__status");
     this.snapshot = root.dataset.pricingSnapshot || "";
     this.figures = parseJson(root.dataset.calcFigures) || {}; // an attribute: instant navigation keeps it whole
@@ -62,6 +64,7 @@ export class Widget {
       filler.querySelector("[data-calc-fill-read]")?.addEventListener("click", () => this.readPasted(filler));
     }
 
+    this.builtInputs = this.collect(); // what the build computed the results shown for
     this.applyLink();
     this.showFolded();
     this.form.addEventListener("input", (event) => this.changed(event));
@@ -74,6 +77,16 @@ export class Widget {
       event.preventDefault();
       this.reset();
     });
+    // Opening the folded details shows every row: a reply made while they were folded holds each table's first rows.
+    this.results.addEventListener(
+      "toggle",
+      (event) => {
+        if (event.target.matches("details.calc__details") && event.target.open && this.results.querySelector(".calc__more")) {
+          this.completeTables();
+        }
+      },
+      true, // toggle does not bubble
+    );
     for (const button of root.querySelectorAll("[data-calc-export]")) {
       button.addEventListener("click", () => {
         this.export(button.dataset.calcExport).catch((err) => this.setStatus(`Download failed: ${messageOf(err)}`));
@@ -91,7 +104,13 @@ export class Widget {
         this.live = true;
         this.setState("live");
         this.setStatus(STATUS.live);
-        // One run straight away: it applies a shared link's inputs and gives the exports their data.
+        // The build's results answer the form as built: Python runs at once only if a shared link or the reader
+        // changed a field meanwhile. (A page of three widgets used to queue three runs before the reader's first
+        // change; an export asks for its run when clicked.)
+        if (this.urlValues.size === 0 && sameInputs(this.collect(), this.builtInputs)) {
+          this.shownFor = this.builtInputs;
+          return undefined;
+        }
         return this.compute();
       },
       (err) => this.fail("The live calculator could not start", err),
@@ -120,6 +139,12 @@ export class Widget {
       if (event.type === "change" && event.target.tagName === "SELECT") this.applyExample(filler, event.target.value);
       return; // the pasted text is read when the reader asks (readPasted), not as it is typed
     }
+    // A field the reader edits no longer holds the link's text: what Python gets is what the field shows now (a
+    // link's "1%0A2" shows as "12", and retyping 12 used to send "1\n2" again and be refused again).
+    if (event && event.target && event.target.name) {
+      this.urlValues.delete(event.target.name);
+      this.lastEdited = event.target.name; // a check across fields is told by this field too (showError)
+    }
     this.showFolded();
     this.linkOutdated = true;
     if (this.live) this.compute();
@@ -129,7 +154,7 @@ export class Widget {
   reset() {
     // An input's default text is the build's (large numbers grouped, as Python reads them); a select's, its value.
     for (const [name, el] of this.fields) el.value = el.tagName === "INPUT" ? el.defaultValue : String(this.defaults[name]);
-    if (this.presetPicker) this.presetPicker.value = "";
+    if (this.presetPicker) this.presetPicker.value = ""; // showFolded names the values put back
     for (const filler of this.fillers) {
       filler.querySelector("select").value = "";
       this.showFillerError(filler, "");
@@ -213,9 +238,14 @@ export class Widget {
       if (!el || !shown) continue;
       shown.textContent = el.tagName === "SELECT" ? el.selectedOptions[0]?.text ?? el.value : el.value;
     }
-    const picked = this.presetPicker && this.presets[this.presetPicker.value];
-    if (picked && Object.entries(picked).some(([field, value]) => this.fields.get(field)?.value !== value)) {
-      this.presetPicker.value = "";
+    // The preset list names the case the fields hold: the entry whose values they are (the widget's own starting
+    // values are one), else "Your own values".
+    if (this.presetPicker) {
+      const holds = (values) => Object.entries(values).every(([field, value]) => this.fields.get(field)?.value === value);
+      const current = this.presets[this.presetPicker.value];
+      if (!(current && holds(current))) {
+        this.presetPicker.value = Object.keys(this.presets).find((name) => holds(this.presets[name])) || "";
+      }
     }
     for (const filler of this.fillers) {
       const list = filler.querySelector("select");
@@ -258,12 +288,26 @@ export class Widget {
     return this.post();
   }
 
+  /** Python's whole tables for the inputs shown, now that the reader opened the details (no-op while computing). */
+  completeTables() {
+    if (!this.live || this.stopped) return;
+    if (this.inFlight) this.inFlight.then(() => this.results.querySelector(".calc__more") && this.completeTables());
+    else this.post();
+  }
+
+  /** Whether the results' details are folded: then each table comes with its first rows only. */
+  tablesFolded() {
+    const details = this.results.querySelector("details.calc__details");
+    return Boolean(details && !details.open);
+  }
+
   post() {
     this.writeLinkIfOutdated();
     const inputs = this.collect();
     this.setState("working");
     this.setStatus(STATUS.working);
-    const handled = this.bridge.request(this.name, inputs).then(
+    const options = this.tablesFolded() ? { rows: PREVIEW_ROWS } : {};
+    const handled = this.bridge.request(this.name, inputs, options).then(
       (data) => {
         this.inFlight = null;
         return this.receive(data, inputs);
@@ -313,6 +357,9 @@ export class Widget {
     const template = document.createElement("template");
     template.innerHTML = html; // escaped by Python (calculators/_html.py)
     const fresh = template.content;
+    // The answer and the headline figures go above the form (render_lead), the rest under it (render_rest).
+    const lead = document.createDocumentFragment();
+    lead.append(...[...fresh.children].filter((el) => el.matches(".calc__answer, .calc__values--headline")));
     const kept = new Set();
     for (const figure of fresh.querySelectorAll("figure[data-figure]")) {
       const name = figure.dataset.figure;
@@ -330,28 +377,45 @@ export class Widget {
       if (old && old.open) table.open = true;
     }
     this.forgetPlots((plot) => !kept.has(plot));
+    if (this.lead) this.lead.replaceChildren(lead);
+    else fresh.prepend(lead); // a page built before the lead had its own place
     this.results.replaceChildren(fresh);
-    this.results.classList.remove("calc__results--stale");
+    this.markStale(false);
   }
 
-  /** Flag each field an error names (Python reports every bad field at once); a message with no field goes to the status. */
+  /**
+   * Flag each field an error names (Python reports every bad field at once); a message with no field goes to the
+   * status. A check across fields (heads must divide the width) is about one field but also shown by the field the
+   * reader has just changed, if it is one of those involved: the reader sees it where they typed.
+   */
   showError({ field, message, errors }) {
     this.clearErrors();
     let flagged = 0;
     for (const error of errors && errors.length ? errors : [{ field, message }]) {
-      const el = error.field ? this.fields.get(error.field) : undefined;
-      const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
-      if (!el || !box) continue;
-      box.textContent = error.message;
-      box.hidden = false;
-      el.setAttribute("aria-invalid", "true");
-      // A flagged field is never hidden: open its folded group, and the fold around the form if any.
-      for (let folded = el.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
-      flagged += 1;
+      const where = [error.field];
+      if (this.lastEdited && this.lastEdited !== error.field && (error.related || []).includes(this.lastEdited)) {
+        where.push(this.lastEdited);
+      }
+      for (const name of where) {
+        const el = name ? this.fields.get(name) : undefined;
+        const box = el ? el.closest(".calc__field")?.querySelector(".calc__error") : null;
+        if (!el || !box) continue;
+        box.textContent = box.textContent ? `${box.textContent} ${error.message}` : error.message;
+        box.hidden = false;
+        el.setAttribute("aria-invalid", "true");
+        // A flagged field is never hidden: open its folded group, and the fold around the form if any.
+        for (let folded = el.closest("details"); folded; folded = folded.parentElement?.closest("details")) folded.open = true;
+        flagged += 1;
+      }
     }
     this.setStatus(flagged ? STATUS.invalid : message);
     this.root.classList.add("calc--invalid");
-    this.results.classList.add("calc__results--stale");
+    this.markStale(true);
+  }
+
+  /** Fade the results shown (the last valid ones) while an input is wrong; both the answer and the rest. */
+  markStale(stale) {
+    for (const part of [this.lead, this.results]) part?.classList.toggle("calc__results--stale", stale);
   }
 
   clearErrors() {
@@ -401,8 +465,9 @@ export class Widget {
 
   async export(kind) {
     if (!this.lastGood && !this.stopped) {
-      this.setStatus(STATUS.loading);
+      if (!this.live) this.setStatus(STATUS.loading);
       await this.firstResult;
+      if (!this.lastGood && this.live) await this.post(); // the built results, computed again for their data
     }
     if (!this.lastGood) {
       if (!this.stopped) this.setStatus(STATUS.noExport); // if stopped, the status already says why
