@@ -103,3 +103,23 @@ class page_visit:
             selector,
         )
         return self.page.locator(selector)
+
+
+# The page title's box, and the bottom of the last line its text takes.
+TITLE_LINES = """() => {
+    const title = document.querySelector("article h1");
+    const range = document.createRange();
+    range.selectNodeContents(title.firstChild);
+    const lines = [...range.getClientRects()];
+    return {box: title.getBoundingClientRect().bottom, text: Math.max(...lines.map(r => r.bottom))};
+}"""
+
+
+def test_a_page_title_ends_where_its_text_ends(phone, page_widgets):
+    """No empty line under a page's title on a phone (its hidden permalink sign used to wrap onto one, pushing the
+    answer 40 px down on every guide)."""
+    page, origin, errors = phone
+    page.goto(origin + page_widgets[0].path)
+    title = page.evaluate(TITLE_LINES)
+    assert title["box"] - title["text"] < 8, f"{page_widgets[0].path}: {title['box'] - title['text']:.0f} px under the title's text"
+    assert errors == []

@@ -183,6 +183,7 @@ def _settle(page) -> None:
 def _photograph_and_measure(page, stem: str, wait_drawn: bool) -> dict:
     """Every widget in turn: revealed, charts drawn (when `wait_drawn`), measured and photographed."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.evaluate(UNSTICK_SUMMARIES)
     page.evaluate("() => window.scrollTo(0, 0)")
     _settle(page)
     page.screenshot(path=SCREENSHOT_DIR / f"{stem}.png")
@@ -204,15 +205,22 @@ def _photograph_and_measure(page, stem: str, wait_drawn: bool) -> dict:
     return measured
 
 
-# Material's fixed header would cover the top of each widget's picture, and a calculator's summary, which sticks
-# under it on a phone (tests/browser/test_phone.py), would be pictured wherever the capture left it.
+# Material's fixed header would cover the top of each widget's picture.
 UNPIN_HEADER = """addEventListener("DOMContentLoaded", () => {
     const header = document.querySelector(".md-header");
     if (header) header.style.setProperty("position", "absolute", "important");
+})"""
+
+# A calculator's summary sticks under the header on a phone (tests/browser/test_phone.py) and would be pictured
+# wherever the capture left it. Added before each page's pictures: Material's instant navigation replaces the head,
+# so a style added once at DOMContentLoaded is gone on the pages reached by a link.
+UNSTICK_SUMMARIES = """() => {
+    if (document.getElementById("unstick-summaries")) return;
     const style = document.createElement("style");
+    style.id = "unstick-summaries";
     style.textContent = ".md-typeset .calc__summary { position: static !important; box-shadow: none !important; }";
     document.head.appendChild(style);
-})"""
+}"""
 
 
 class Tabs:
