@@ -143,3 +143,25 @@ def test_ec2_is_cheapest_for_the_first_three_sessions_at_the_notes_numbers():
     assert result.value("ec2_cheapest_up_to") == 3
     assert result.value("break_even_ec2_lambda") == pytest.approx(10 / 2.8)
     assert result.value("pull_cost") == pytest.approx(3.6)  # 4 pulls × 10 GB × $0.09
+
+
+_lines = st.lists(
+    st.tuples(st.floats(0, 1_000, allow_nan=False), st.floats(0, 100, allow_nan=False)), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(costs=_lines, which=st.integers(0, 3), limit=st.integers(1, 300))
+def test_the_last_session_count_a_line_is_cheapest_at_is_the_one_counting_up_finds(costs, which, limit):
+    """last_cheapest searches by halves; counting up from one session, as a reader would, gives the same answer
+    (ties to the first line listed, lines that meet at a whole count, lines that never win)."""
+    from calculators.models.lines import CostLine, cheapest, last_cheapest
+
+    lines = [CostLine(f"line {i}", round(fixed, 1), round(rate, 2)) for i, (fixed, rate) in enumerate(costs)]
+    label = lines[which % len(lines)].label
+    counted = None
+    for x in range(1, limit + 1):
+        if cheapest(lines, x).label != label:
+            break
+        counted = x
+    assert last_cheapest(lines, label, limit) == counted

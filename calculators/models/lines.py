@@ -130,12 +130,19 @@ def last_cheapest(lines: list[CostLine], label: str, limit: int = 10_000) -> int
     >>> last_cheapest(lines, "EC2"), last_cheapest(lines, "Lambda")
     (3, None)
     """
-    last = None
-    for x in range(1, limit + 1):
-        if cheapest(lines, x).label != label:
-            break
-        last = x
-    return last
+    # Where one straight line is the cheapest is an interval (it is below each other line on a half-line, and
+    # half-lines meet in an interval), so "still the cheapest at n" is true up to some n and false after it: a
+    # binary search finds the last n in 14 looks at 10,000 instead of up to 10,000 (a keystroke's worth of time).
+    def wins(x: int) -> bool:
+        return cheapest(lines, x).label == label
+
+    if not wins(1):
+        return None
+    low, high = 1, limit  # wins(low) holds; the answer is in [low, high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if wins(middle) else (low, middle - 1)
+    return low
 
 
 def break_even_table(evens: list[BreakEven], unit: str, title: str = "Break-even points") -> Table:
