@@ -461,24 +461,23 @@ def quiet(server: BenchServer, seconds: float, timeout_s: float) -> float:
     return time.time() * 1000
 
 
+def _baseline_boot(browser, origin: str, args, page_name: str, mark: str, what: str) -> float:
+    """Open a page of bench/baseline/ in a fresh context and read the boot time it records in ``window[mark]``."""
+    context, page, errors, _ = new_context(browser, args)
+    try:
+        page.goto(f"{origin}/bench-baseline/{page_name}", wait_until="commit")
+        wait_for(page, f"() => window.{mark} !== undefined", what, args.timeout, errors)
+        return round(page.evaluate(f"window.{mark}"), 1)
+    finally:
+        context.close()
+
+
 def measure_stock(browser, origin: str, args) -> float:
     """Stock Pyodide from npm, unmodified, booting one line of Python on the main thread, fresh context: ms from
     navigation start (bench/baseline/stock.html)."""
-    context, page, errors, _ = new_context(browser, args)
-    try:
-        page.goto(f"{origin}/bench-baseline/stock.html", wait_until="commit")
-        wait_for(page, "() => window.__stockBoot !== undefined", "stock Pyodide boot", args.timeout, errors)
-        return round(page.evaluate("window.__stockBoot"), 1)
-    finally:
-        context.close()
+    return _baseline_boot(browser, origin, args, "stock.html", "__stockBoot", "stock Pyodide boot")
 
 
 def measure_bare(browser, origin: str, args) -> float:
     """A bare Pyodide boot (loadPyodide + our wheel) in a module worker, fresh context: ms from navigation start."""
-    context, page, errors, _ = new_context(browser, args)
-    try:
-        page.goto(f"{origin}/bench-baseline/bare-worker.html", wait_until="commit")
-        wait_for(page, "() => window.__bareBoot !== undefined", "bare Pyodide boot", args.timeout, errors)
-        return round(page.evaluate("window.__bareBoot"), 1)
-    finally:
-        context.close()
+    return _baseline_boot(browser, origin, args, "bare-worker.html", "__bareBoot", "bare Pyodide boot")
