@@ -125,10 +125,10 @@ def _notes(notes: tuple[str, ...]) -> str:
 def _table(table: Table, rows: int | None = None) -> str:
     """A table folded under its title; with ``rows``, only its first rows and a line saying how many more there are."""
     head = "".join(f'<th scope="col">{escape(column.heading)}</th>' for column in table.shown)
-    texts = table.texts if rows is None else table.texts[:rows]
+    texts = table.text_rows(rows)
     body = "".join("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>" for row in texts)
-    if len(texts) < len(table.texts):
-        more = len(table.texts) - len(texts)
+    if len(texts) < len(table.rows):
+        more = len(table.rows) - len(texts)
         body += (f'<tr class="calc__more"><td colspan="{len(table.shown)}">{more:,} more rows, shown once this block '
                  "is open (and all of them in the downloads)</td></tr>")
     return (

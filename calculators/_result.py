@@ -144,9 +144,18 @@ class Table:
     @property
     def texts(self) -> tuple[tuple[str, ...], ...]:
         """Each row as the page shows it: the shown columns' text."""
-        return tuple(
-            tuple(column.text(cell) for column, cell in zip(self.columns, row) if column.shown) for row in self.rows
-        )
+        return self.text_rows()
+
+    def text_rows(self, limit: int | None = None) -> tuple[tuple[str, ...], ...]:
+        """The first ``limit`` rows (every row without it) as the page shows them: a page that shows a table's first
+        rows formats only those.
+
+        >>> Table("t", "T", (Column("cost", "USD"),), [(1.0,), (2.0,), (3.0,)]).text_rows(2)
+        (('$1.00',), ('$2.00',))
+        """
+        shown = [(index, column) for index, column in enumerate(self.columns) if column.shown]
+        rows = self.rows if limit is None else self.rows[:limit]
+        return tuple(tuple(column.text(row[index]) for index, column in shown) for row in rows)
 
     def export(self) -> dict:
         """Every column (shown or export-only) under its header, and each row's cells as exported."""
