@@ -7,6 +7,7 @@ only if it answers the inputs the form has when it arrives (calculators/widget.j
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -207,4 +208,51 @@ def test_a_folded_table_comes_with_its_first_rows_and_whole_once_opened(visit):
     expect(visit.page.locator(f"{widget.selector} .calc__more")).to_have_count(0)
     expect(ranked).to_have_count(len(expected.tables[0].rows))
     assert visit.table_cells(widget) == table_texts(expected)
+    assert visit.page_errors == []
+
+
+def widget_with_a_still_chart():
+    """The first widget with a change that moves a value but leaves its first figure as it was, and one that moves
+    that figure: (widget, still change, moving change or None)."""
+    for widget in site_widgets():
+        built = cpython(widget)
+        if not built.figures:
+            continue
+        still = moving = None
+        for name, value in changes_that_matter(widget):
+            same = cpython(widget, {name: value}).figures[0].figure == built.figures[0].figure
+            if same and still is None:
+                still = (name, value)
+            if not same and moving is None:
+                moving = (name, value)
+        if still:
+            return widget, still, moving
+    pytest.skip("no widget with a change that leaves its chart as it was")
+
+
+COUNT_PLOTTED = """plot => { window.__plotted = 0; plot.addEventListener("calc:plotted", () => { window.__plotted += 1; }); }"""
+
+
+def test_a_chart_whose_figure_did_not_change_is_not_redrawn(visit):
+    """A change that moves the numbers but not a chart leaves the chart as drawn (Plotly is not asked again); a change
+    that moves the chart still redraws it, so the count below can see a redraw."""
+    widget, (name, value), moving = widget_with_a_still_chart()
+    visit.open(widget)
+    visit.wait_live(widget)
+    plot = visit.page.locator(f"{widget.selector} .calc__figure").first.locator(".calc__plot")
+    plot.scroll_into_view_if_needed()
+    expect(plot).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
+    plot.evaluate(COUNT_PLOTTED)
+
+    visit.field(widget, name).fill(value)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(cpython(widget, {name: value})))
+    plot.scroll_into_view_if_needed()
+    visit.page.wait_for_timeout(500)  # many frames: a redraw would have happened
+    assert visit.page.evaluate("() => window.__plotted") == 0, f"{widget.test_id}: {name}={value} redrew a chart that did not change"
+
+    if moving is not None:
+        moved, to = moving
+        visit.field(widget, moved).fill(to)
+        plot.scroll_into_view_if_needed()
+        visit.page.wait_for_function("() => window.__plotted >= 1")
     assert visit.page_errors == []

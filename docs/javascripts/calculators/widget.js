@@ -341,6 +341,12 @@ export class Widget {
   render(result, inputs) {
     this.clearErrors();
     const figures = Object.fromEntries((result.figures || []).map((figure) => [figure.name, figure.figure]));
+    // A figure Python sent again as it was keeps the object charts.js already has, so it is not redrawn: many fields
+    // move the numbers and not a chart, and a redraw costs a keystroke 10-30 ms.
+    for (const [name, figure] of Object.entries(figures)) {
+      const before = this.figures[name];
+      if (before && JSON.stringify(before) === JSON.stringify(figure)) figures[name] = before;
+    }
     this.swapResults(typeof result.html === "string" ? result.html : "", figures);
     this.figures = figures;
     this.draw();
@@ -365,7 +371,7 @@ export class Widget {
       const name = figure.dataset.figure;
       const old = this.plotOf(name);
       const placeholder = figure.querySelector(".calc__plot");
-      const stillTrue = old && JSON.stringify(this.figures[name]) === JSON.stringify(figures[name]);
+      const stillTrue = old && this.figures[name] === figures[name]; // render kept an unchanged figure's object
       if (old && placeholder && (old.classList.contains("js-plotly-plot") || stillTrue)) {
         old.setAttribute("aria-label", placeholder.getAttribute("aria-label") || "");
         placeholder.replaceWith(old);
