@@ -108,3 +108,25 @@ def test_pricing_reference_marks_prices_older_than_a_year_as_stale(built_site, p
     fresh = html.split('id="instances-lambda-8x-h100-on_demand"', 1)[1].split("</tr>", 1)[0]
     assert "stale" in rescale
     assert "stale" not in fresh
+
+
+def test_a_notebook_that_raises_fails_the_build(tmp_path):
+    """A notebook cell that raises stops the build, with the site's own mkdocs-jupyter settings (the plugin's default
+    would publish the traceback as the page, and `nox -s docs` would succeed)."""
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    jupyter = next(plugin["mkdocs-jupyter"] for plugin in config["plugins"]
+                   if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin)
+    docs = tmp_path / "docs"
+    (docs / "notebooks").mkdir(parents=True)
+    (docs / "index.md").write_text("# A site with one notebook\n", encoding="utf-8")
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["1 / 0"]}
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"cells": [cell], "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
+    (docs / "notebooks" / "raises.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "t", "plugins": [{"mkdocs-jupyter": jupyter}]}),
+                                         encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+                            cwd=tmp_path, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
+    assert result.returncode != 0, "a notebook that raises was built"
+    assert "ZeroDivisionError" in result.stderr + result.stdout
