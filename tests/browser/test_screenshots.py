@@ -254,6 +254,8 @@ class Tabs:
         if key in self.looked:
             return self.looked[key]
         stem = f"{page_id(path).replace('/', '-')}-{size}-{scheme}"
+        for old in SCREENSHOT_DIR.glob(f"{stem}-*.png"):  # this page's pictures from earlier builds (widget ids change)
+            old.unlink()
 
         page = self._tab(size, scheme, held=True)
         page.goto(self.origin + path, wait_until="domcontentloaded")  # held requests would delay "load"
