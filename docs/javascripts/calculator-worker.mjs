@@ -165,10 +165,11 @@ async function fetchSnapshot(url, init) {
  */
 async function tidyRuntimeCache({ manifest, restored }) {
   if (typeof caches === "undefined") return;
+  const snapshotURL = `${PYODIDE_DIR}${manifest.snapshot}`;
   const urls = [
     ...["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"].map((name) => `${PYODIDE_DIR}${manifest.core}${name}`),
     `${PYODIDE_DIR}${manifest.stdlib}`,
-    `${PYODIDE_DIR}${manifest.snapshot}`,
+    snapshotURL,
     ...Object.values(manifest.lock.packages || {}).map((entry) => `${PYODIDE_DIR}${entry.file_name}`),
   ];
   const connection = self.navigator && self.navigator.connection;
@@ -176,7 +177,7 @@ async function tidyRuntimeCache({ manifest, restored }) {
   try {
     const cache = await caches.open(RUNTIME_CACHE);
     for (const old of await cache.keys()) if (!urls.includes(old.url)) await cache.delete(old);
-    if (!restored && !saveData && !(await cache.match(urls[4]))) await fetchSnapshot(urls[4], { cache: "default" });
+    if (!restored && !saveData && !(await cache.match(snapshotURL))) await fetchSnapshot(snapshotURL, { cache: "default" });
   } catch (err) {
     // the next visit downloads what is missing
   }
