@@ -76,7 +76,7 @@ INIT_JS = r"""
     const results = root.querySelector(".calc__results");
     let swapped = false;
     const done = () => {
-      if (!swapped || root.classList.contains("calc--working")) return;
+      if (!swapped || root.getAttribute("aria-busy") === "true") return;
       B.marks.answer = performance.now();
       watch.disconnect();
     };
@@ -85,7 +85,7 @@ INIT_JS = r"""
       done();
     });
     watch.observe(results, { childList: true });
-    watch.observe(root, { attributes: true, attributeFilter: ["class"] });
+    watch.observe(root, { attributes: true, attributeFilter: ["class", "aria-busy"] });
     B.marks.changed = performance.now();
     input.value = spec.value;
     input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -121,7 +121,7 @@ KEYSTROKE_JS = r"""
   const finish = () => { stop(); resolve(t); };
   let swapped = false;  // the results' children replaced: new numbers (an invalid input changes only classes)
   const check = () => {
-    if (!swapped || t.numbers !== null || root.classList.contains("calc--working")) return;
+    if (!swapped || t.numbers !== null || root.getAttribute("aria-busy") === "true") return;
     t.numbers = performance.now();
     if (!hasChart) finish();
   };
@@ -131,7 +131,7 @@ KEYSTROKE_JS = r"""
     check();
   });
   mo.observe(results, { childList: true });
-  mo.observe(root, { attributes: true, attributeFilter: ["class"] });
+  mo.observe(root, { attributes: true, attributeFilter: ["class", "aria-busy"] });
   const plotted = (e) => {
     if (t.numbers === null || e.target !== root.querySelector(".calc__plot")) return;
     requestAnimationFrame(() => setTimeout(() => { t.chart = performance.now(); finish(); }, 0));
@@ -278,7 +278,7 @@ def wait_for(page, expression: str, what: str, timeout_s: float, errors: list[st
         )
 
 
-SETTLED = "() => { const B = window.__bench; return B.marks.live !== undefined && B.replies >= B.posts && !document.querySelector('.calc--working'); }"
+SETTLED = "() => { const B = window.__bench; return B.marks.live !== undefined && B.replies >= B.posts && !document.querySelector('.calc[aria-busy=true]'); }"
 
 
 ANSWERED = "() => window.__bench.marks.answer !== undefined || !window.__benchChange"

@@ -104,7 +104,7 @@ class Visit:
         self.page.wait_for_function(
             """id => {
                 const el = document.getElementById(id);
-                return el && el.classList.contains("calc--live") && !el.classList.contains("calc--working");
+                return el && el.classList.contains("calc--live") && el.getAttribute("aria-busy") !== "true";
             }""",
             arg=widget.id,
             timeout=LIVE_TIMEOUT_MS,

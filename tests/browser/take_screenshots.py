@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.goto(origin + args.page)
                 page.wait_for_function(
                     """() => [...document.querySelectorAll(".calc")].every(el =>
-                        el.classList.contains("calc--live") && !el.classList.contains("calc--working"))""",
+                        el.classList.contains("calc--live") && el.getAttribute("aria-busy") !== "true")""",
                     timeout=90_000,
                 )
                 page.wait_for_timeout(500)

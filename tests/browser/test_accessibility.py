@@ -56,7 +56,7 @@ ALL_LOADING = """() => [...document.querySelectorAll(".calc[data-calc]")].every(
     el.classList.contains("calc--loading"))"""
 
 ALL_LIVE = """() => [...document.querySelectorAll(".calc[data-calc]")].every(el =>
-    el.classList.contains("calc--live") && !el.classList.contains("calc--working"))"""
+    el.classList.contains("calc--live") && el.getAttribute("aria-busy") !== "true")"""
 
 
 def site_pages() -> list[str]:

@@ -20,7 +20,7 @@ LIVE_TIMEOUT_MS = 90_000
 SW_TIMEOUT_MS = 90_000  # registered once Python is live; it precaches the pages and scripts, not the runtime
 ALL_LIVE = """() => {
     const roots = document.querySelectorAll(".calc[data-calc]");
-    return roots.length > 0 && [...roots].every((r) => r.classList.contains("calc--live") && !r.classList.contains("calc--working"));
+    return roots.length > 0 && [...roots].every((r) => r.classList.contains("calc--live") && r.getAttribute("aria-busy") !== "true");
 }"""
 
 

@@ -66,7 +66,7 @@ def test_each_answer_is_on_the_first_screen_and_stays_in_view_to_the_last_field(
             }
         }""", widget.id)
         page.wait_for_function(
-            "sel => { const r = document.querySelector(sel); return r.classList.contains('calc--live') && !r.classList.contains('calc--working'); }",
+            "sel => { const r = document.querySelector(sel); return r.classList.contains('calc--live') && r.getAttribute('aria-busy') !== 'true'; }",
             arg=widget.selector,
             timeout=90_000,
         )

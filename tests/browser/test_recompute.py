@@ -53,7 +53,7 @@ RECORD_SHOWN = """
 }
 """
 
-PAGE_IDLE = "() => !document.querySelector('.calc--loading, .calc--working')"
+PAGE_IDLE = "() => !document.querySelector('.calc--loading, .calc[aria-busy=true]')"
 
 
 def typed_field(widget):
@@ -255,4 +255,83 @@ def test_a_chart_whose_figure_did_not_change_is_not_redrawn(visit):
         visit.field(widget, moved).fill(to)
         plot.scroll_into_view_if_needed()
         visit.page.wait_for_function("() => window.__plotted >= 1")
+    assert visit.page_errors == []
+
+
+def widget_with_two_moving_charts():
+    """The first widget with a change that alters the data of two of its figures: (widget, field, value)."""
+    for widget in site_widgets():
+        built = cpython(widget)
+        if len(built.figures) < 2:
+            continue
+        for name, value in changes_that_matter(widget):
+            changed = cpython(widget, {name: value}).figures
+            moved = [a.figure["data"] != b.figure["data"] for a, b in zip(changed, built.figures)]
+            if sum(moved) >= 2:
+                return widget, name, value
+    pytest.skip("no widget with a change that moves two charts")
+
+
+# Numbers the animation frames, and records the frame in which each chart of the widget reports a redraw.
+FRAMES_OF_REDRAWS = """
+root => {
+  const log = (window.__redraws = { frame: 0, at: [] });
+  const tick = () => { log.frame += 1; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  const plots = [...root.querySelectorAll(".calc__plot")];
+  root.addEventListener("calc:plotted", (event) => log.at.push([plots.indexOf(event.target), log.frame]));
+}
+"""
+
+
+def test_charts_in_view_are_redrawn_together_in_one_frame(visit):
+    """A change that moves two charts the reader sees redraws both in the same animation frame: they never show
+    answers to different inputs, and the page pays for one style, layout and paint, not one per chart."""
+    widget, name, value = widget_with_two_moving_charts()
+    visit.page.set_viewport_size({"width": 1280, "height": 1600})  # room for both charts at once
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.expect_charts(widget, len(cpython(widget).figures))
+    plots = visit.page.locator(f"{widget.selector} .calc__plot")
+    plots.first.evaluate("el => el.scrollIntoView({ block: 'start' })")
+    assert plots.nth(1).evaluate("el => el.getBoundingClientRect().bottom <= innerHeight"), "the second chart is not in view"
+    visit.page.locator(widget.selector).evaluate(FRAMES_OF_REDRAWS)
+
+    control = visit.field(widget, name)
+    control.evaluate("(el, value) => { el.value = value; el.dispatchEvent(new Event('input', { bubbles: true })); }", value)
+    visit.page.wait_for_function("() => new Set(window.__redraws.at.map(([plot]) => plot)).size >= 2")
+    redraws = visit.page.evaluate("() => window.__redraws.at")
+    frames = {plot: frame for plot, frame in redraws[:2]}
+    assert set(frames) == {0, 1}, redraws
+    assert frames[0] == frames[1], f"the two charts were redrawn in different frames: {redraws}"
+    assert visit.page_errors == []
+
+
+# Records every change of the widget element's class attribute and of aria-busy.
+WATCH_STATE = """
+root => {
+  const log = (window.__state = { classes: [], busy: [] });
+  new MutationObserver((records) => {
+    for (const r of records) (r.attributeName === "class" ? log.classes : log.busy).push(root.getAttribute(r.attributeName));
+  }).observe(root, { attributes: true, attributeFilter: ["class", "aria-busy"] });
+}
+"""
+
+
+def test_a_keystroke_changes_no_class_on_the_widget_only_aria_busy(visit, calculator_widget):
+    """While Python works on a keystroke the widget says so with aria-busy, and its class stays as it was: in Chrome a
+    class change restyles the element's whole subtree (Material's `table:not([class])` rules), about 7 ms on a
+    cost-to-train widget, twice a keystroke."""
+    widget = calculator_widget
+    name, value = typed_field(widget)
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.page.wait_for_function(PAGE_IDLE)
+    visit.page.locator(widget.selector).evaluate(WATCH_STATE)
+    visit.field(widget, name).fill(value)
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(cpython(widget, {name: value})))
+    visit.wait_live(widget)
+    state = visit.page.evaluate("() => window.__state")
+    assert state["busy"][:1] == ["true"] and state["busy"][-1] == "false", state
+    assert state["classes"] == [], f"a keystroke changed the widget's class: {state['classes']}"
     assert visit.page_errors == []

@@ -1,5 +1,5 @@
 // Charts: Plotly.js loaded once (only on pages with a widget), figures drawn in Material's colours when
-// they come near the viewport, one per animation frame, and redrawn in place with Plotly.react.
+// they come near the viewport (those in view in one animation frame), and redrawn in place with Plotly.react.
 //
 // A widget hands over (plot element, figure dict) pairs; the build's static drawing stands in until
 // the figure is drawn, and stays if Plotly cannot load.
@@ -142,8 +142,8 @@ function drawPlot(Plotly, plot, figure, theme) {
 
 /**
  * Draws figures with Plotly on the reader's schedule, not the page's: a figure is drawn once it is
- * within half a screen of the viewport, one figure per animation frame, and again only when its
- * figure or the palette changed. A figure in a closed tab or a collapsed block waits until it is
+ * within half a screen of the viewport, in an animation frame (those in view together, the others one
+ * per frame), and again only when its figure or the palette changed. A figure in a closed tab or a collapsed block waits until it is
  * shown (so it is never drawn at zero size), and a figure far down the page costs nothing during
  * Python's start. Of several figures handed over for one plot before its turn, only the last is drawn.
  */
@@ -204,6 +204,17 @@ const charts = {
     return null;
   },
 
+  /**
+   * The plots to draw in this frame: every wanted one the reader can see, so charts seen together change
+   * together (and pay for one style, layout and paint, not one each); else the first one near the viewport.
+   */
+  due() {
+    const first = this.next();
+    if (first === null) return [];
+    const inView = [...this.wanted.keys()].filter((plot) => this.near.has(plot) && inViewport(plot));
+    return inView.length > 0 ? inView : [first];
+  },
+
   schedule() {
     if (this.frame !== 0 || this.next() === null) return;
     this.frame = -1; // Plotly is loading (once Python has started: holdPlotlyUntil)
@@ -220,15 +231,15 @@ const charts = {
 
   step() {
     this.frame = 0;
-    const plot = this.next();
-    if (plot === null) return;
-    const figure = this.wanted.get(plot);
-    this.wanted.delete(plot);
     const theme = currentTheme();
-    if (!plot.classList.contains("js-plotly-plot")) plot.replaceChildren(); // drop the static stand-in
-    this.drawn.set(plot, { figure, theme });
-    drawPlot(window.Plotly, plot, figure, theme);
-    if (this.resizer) this.resizer.observe(plot);
+    for (const plot of this.due()) {
+      const figure = this.wanted.get(plot);
+      this.wanted.delete(plot);
+      if (!plot.classList.contains("js-plotly-plot")) plot.replaceChildren(); // drop the static stand-in
+      this.drawn.set(plot, { figure, theme });
+      drawPlot(window.Plotly, plot, figure, theme);
+      if (this.resizer) this.resizer.observe(plot);
+    }
     this.schedule();
   },
 
@@ -246,6 +257,12 @@ const charts = {
     }
   },
 };
+
+/** Whether any of `el` is inside the viewport now (it reads layout, which Plotly is about to need anyway). */
+function inViewport(el) {
+  const box = el.getBoundingClientRect();
+  return box.bottom > 0 && box.top < window.innerHeight && box.width > 0 && box.height > 0;
+}
 
 /** Draw `figure` in `plot` (a .calc__plot element) once it is near the viewport; later calls update it. */
 export function drawWhenNear(plot, figure) {
