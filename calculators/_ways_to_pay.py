@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._numbers import format_value, number_text
-from ._pricing import Pricing, months_between, stale_offer
+from ._pricing import Pricing, months_between, per_pricing, stale_offer
 from ._result import Column, Figure, Table, Value
 from .charts import Annotation, Axis, Chart, Series
 from .models.offers import (
@@ -72,6 +72,7 @@ class OfferPrice:
     terms: OfferTerms
 
 
+@per_pricing  # each machine's, on every keystroke of the cost-to-train page
 def committed_offers(pricing: Pricing, name: str, months: int) -> tuple[OfferPrice, ...]:
     """A machine's capacity-block and commitment prices usable today: those confirmed within ``months``.
 
