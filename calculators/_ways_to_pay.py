@@ -7,6 +7,7 @@ The page (``cost_to_train``) plans the run; this module only prices the plan it 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ._numbers import format_value, number_text
@@ -228,6 +229,7 @@ def _payment_figure(plan, ways: list[WayToPay], offers: tuple[OfferPrice, ...]) 
     return Figure("payment", chart, alt.strip())
 
 
+@functools.lru_cache(maxsize=1024)  # the ranking dates every machine's price on every keystroke: a few dozen dates
 def price_age(as_of: str, snapshot_date: str) -> str:
     """A price's date and its age at the snapshot, for the ranking.
 
