@@ -301,10 +301,11 @@ def _fewer_ticks(frame: AxisFrame, width: float) -> AxisFrame:
     """
     if frame.scale == "category" or frame.range is None or len(frame.ticks) < 3:
         return frame
+    text = dict(zip(frame.ticks, frame.tick_text))  # each tick's label, for every set of ticks tried
 
     def fits(ticks) -> bool:
         places = [fraction_along(frame, t) * width for t in ticks]
-        sizes = [CHAR_WIDTH * 0.9 * len(_tick_text_of(frame, t)) for t in ticks]
+        sizes = [CHAR_WIDTH * 0.9 * len(text[t]) for t in ticks]
         return all(b - a >= (sa + sb) / 2 + 4 for a, b, sa, sb in zip(places, places[1:], sizes, sizes[1:]))
 
     candidates = [list(frame.ticks)]
@@ -313,11 +314,7 @@ def _fewer_ticks(frame: AxisFrame, width: float) -> AxisFrame:
     base = candidates[-1]
     candidates += [base[::step] for step in range(2, len(base))]
     ticks = next((c for c in candidates if fits(c)), base[:1])
-    return AxisFrame(frame.scale, frame.range, tuple(ticks), tuple(_tick_text_of(frame, t) for t in ticks))
-
-
-def _tick_text_of(frame: AxisFrame, tick) -> str:
-    return dict(zip(frame.ticks, frame.tick_text))[tick]
+    return AxisFrame(frame.scale, frame.range, tuple(ticks), tuple(text[t] for t in ticks))
 
 
 # ── Layout: the px both renderers share ─────────────────────────────────────────────────────
