@@ -557,9 +557,9 @@ def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
     margins = chart_margins(chart, frames)
     areas = [(w - margins.left - margins.right, h - margins.top - margins.bottom) for w, h in BOXES]
     points = [
-        (fraction_along(x_frame, x), 1 - fraction_along(y_frame, y), marker_radius(series), index, number)
+        (fraction_along(x_frame, x), 1 - fraction_along(y_frame, y), radius, index, number)
         for index, series in enumerate(chart.series)
-        if marker_radius(series)
+        if (radius := marker_radius(series))
         for number, (x, y) in enumerate(zip(series.x, series.y))
         if _plottable(x_frame, x) and _plottable(y_frame, y)
     ]
