@@ -121,7 +121,7 @@ class Pricing:
 
     def quantity(self, ref: str) -> Quantity:
         """Return the quantity a reference points at (any ``@source`` suffix is ignored)."""
-        pointer = ref.split("@", 1)[0]
+        pointer = ref.split("@", 1)[0] if "@" in ref else ref
         try:
             return self._quantities[pointer]
         except KeyError:
