@@ -364,3 +364,17 @@ def test_answers_worked_out_once_per_pricing_follow_the_pricing_they_were_asked_
     assert (machine(pricing, "p4d.24xlarge"), stale_offer(pricing, pointer, 12),
             committed_offers(pricing, "p4d.24xlarge", 12)) == before
     assert before[0].gpu_count == 8 and before[1] == "" and before[2]
+
+
+def test_a_calculators_defaults_follow_the_pricing_they_are_read_from(pricing, pricing_data):
+    """calculate() keeps each calculator's resolved defaults per Pricing: an edited copy of the file resolves its
+    own (here a dearer training machine), and the loaded file's stay as they were."""
+    from calculators import calculate
+
+    before = calculate("pipeline", pricing=pricing).value("train")
+    hours = pricing.value("/assumptions/nanogpt-note/values/train_hours")
+    for observation in pricing_data["instances"]["p4d.24xlarge"]["on_demand"]["observations"]:
+        observation["value"] = 100.0
+    edited = Pricing(pricing_data, "edited.json")
+    assert calculate("pipeline", pricing=edited).value("train") == pytest.approx(100.0 * hours)
+    assert calculate("pipeline", pricing=pricing).value("train") == before != calculate("pipeline", pricing=edited).value("train")
