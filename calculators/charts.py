@@ -623,10 +623,13 @@ def _covers_marker(box, area: tuple[float, float], markers, widest: float, own) 
     its centre). The width is above 0: only a box that fits the plot is asked about.
     """
     (width, height), (along, fractions) = area, markers
-    start = bisect.bisect_left(fractions, (box[0] - widest) / width)
-    end = bisect.bisect_right(fractions, (box[2] + widest) / width)
-    return any((i, n) != own and _clashes(box, ((fx * width - r, fy * height - r, fx * width + r, fy * height + r),),
-                                          slack=0.0)
+    left, top, right, bottom = box
+    start = bisect.bisect_left(fractions, (left - widest) / width)
+    end = bisect.bisect_right(fractions, (right + widest) / width)
+    # _clashes with no slack, against each marker's box (x - r, y - r, x + r, y + r), written out: this is the
+    # innermost test of the label rule.
+    return any((i, n) != own and left < fx * width + r and fx * width - r < right
+               and top < fy * height + r and fy * height - r < bottom
                for fx, fy, r, i, n in along[start:end])
 
 
