@@ -386,7 +386,9 @@ def _headline_first(compute: Callable[[dict, Pricing], Any], headline: tuple[str
     def ordered(values: dict, pricing: Pricing):
         result = compute(values, pricing)
         first = [v for name in headline for v in result.values if v.name == name]
-        return replace(result, values=tuple(first + [v for v in result.values if v not in first]))
+        # Every value of a headline name is in first, so the rest are those of the other names (by name: comparing
+        # whole values to the first ones cost more than the rest of this wrapper).
+        return replace(result, values=tuple(first + [v for v in result.values if v.name not in headline]))
 
     ordered.headline = headline  # type: ignore[attr-defined]
     ordered.__doc__ = compute.__doc__

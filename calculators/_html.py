@@ -52,8 +52,7 @@ def render_rest(result: Result, svg: dict[str, str] | None = None, headline: tup
     only its first rows (the page asks for that while the block is folded: a ranked table of every machine is most
     of a reply, and no reader sees it until they open the block)."""
     svg = svg or {}
-    first = _headline(result, headline)
-    rest = [v for v in result.values if v not in first]
+    rest = [v for v in result.values if v.name not in headline]  # what _headline leaves: values of the other names
     notes = tuple(note for note in result.notes if note != result.sentence)
     details = [_values(rest, "calc__values")] if rest else []
     details += [_notes(notes)] if notes else []

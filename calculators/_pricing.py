@@ -98,6 +98,8 @@ class Pricing:
             first = errors[0].split(":", 1)[0]
             raise PricingError(f"{origin} is not valid:\n  {shown}{more}", first)
         self._quantities = dict(_walk_quantities(data))
+        self._answers: dict = {}
+        """What the :func:`per_pricing` functions have worked out from this file, by function and arguments."""
 
     @property
     def snapshot_date(self) -> str:
@@ -119,7 +121,7 @@ class Pricing:
 
     def quantity(self, ref: str) -> Quantity:
         """Return the quantity a reference points at (any ``@source`` suffix is ignored)."""
-        pointer = ref.split("@", 1)[0]
+        pointer = ref.split("@", 1)[0] if "@" in ref else ref
         try:
             return self._quantities[pointer]
         except KeyError:
@@ -143,6 +145,39 @@ class Pricing:
         except PricingError:
             return False
         return True
+
+
+_UNSET = object()
+
+
+def per_pricing(function):
+    """Work a function of a Pricing (and a few more arguments) out once per Pricing object and arguments.
+
+    A Pricing is loaded once and then read on every keystroke, and its figures never change once it is built (its
+    quantities are read when it is made), so what follows from it alone (a machine's GPUs, whether an offer is too
+    old at an age) is the same each time it is asked. The answers are kept on the Pricing itself: another Pricing
+    (a test's edited copy) works out its own, and they go when it goes. Only for a function whose answer depends on
+    nothing else, whose arguments take few values (names in pricing.json, an age in months), and whose answer no
+    caller changes (a string, a tuple, a frozen dataclass).
+
+    >>> calls = []
+    >>> @per_pricing
+    ... def gpus(pricing, name):
+    ...     calls.append(name)
+    ...     return pricing.value(f"/instances/{name}/gpu_count")
+    >>> pricing = load_pricing()
+    >>> gpus(pricing, "p4d.24xlarge"), gpus(pricing, "p4d.24xlarge"), calls
+    (8, 8, ['p4d.24xlarge'])
+    """
+
+    def memo(pricing: Pricing, *args, **kwargs):
+        key = (memo, args, tuple(kwargs.items())) if kwargs else (memo, args)
+        answer = pricing._answers.get(key, _UNSET)
+        if answer is _UNSET:
+            answer = pricing._answers[key] = function(pricing, *args, **kwargs)
+        return answer
+
+    return functools.update_wrapper(memo, function)
 
 
 def months_between(earlier: str, later: str) -> int:
@@ -197,6 +232,7 @@ def retirement(pricing: Pricing, ref: str) -> dict | None:
     return entry.get("retired") if isinstance(entry, dict) else None
 
 
+@per_pricing  # asked for each machine's prices on every keystroke
 def stale_offer(pricing: Pricing, ref: str, months: int = STALE_MONTHS) -> str:
     """Why an offer's newest price cannot be today's price ("" when it can): retired, or older than ``months``.
 

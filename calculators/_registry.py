@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from ._declare import Calculator
 from ._errors import CalculatorError
 from ._html import render_results
 from ._numbers import number_text
-from ._pricing import Pricing, load_pricing
+from ._pricing import Pricing, load_pricing, per_pricing
 
 
 def _discover() -> dict[str, Calculator]:
@@ -62,9 +63,20 @@ def calculate(name: str, inputs: Mapping[str, Any] | None = None, pricing: Prici
     """
     pricing = pricing or load_pricing()
     calculator = get_calculator(name)
-    base = calculator.defaults(pricing, {"preset": preset} if preset else None)
-    values = calculator.validate(inputs or {}, pricing, base)
+    values = calculator.validate(inputs or {}, pricing, _defaults(pricing, name, preset))
     return calculator.compute(values, pricing)
+
+
+@per_pricing  # read from pricing.json alone: the same on every keystroke, where only the reader's inputs change
+def _defaults(pricing: Pricing, name: str, preset: str | None) -> Mapping[str, Any]:
+    """A calculator's defaults, with a preset's, as one pricing.json resolves them: read-only (validate copies them).
+
+    The nanoGPT note's 96 hours on the pipeline page:
+
+    >>> _defaults(load_pricing(), "pipeline", "nanogpt-note")["train_hours"]
+    96.0
+    """
+    return MappingProxyType(get_calculator(name).defaults(pricing, {"preset": preset} if preset else None))
 
 
 def fill(name: str, filler: str, text: str) -> dict:

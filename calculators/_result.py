@@ -7,6 +7,7 @@ formats nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -223,4 +224,11 @@ def _fields(item: Value) -> dict:
     >>> _fields(Value("total", "Total", 3.0, "USD"))["label"]
     'Total'
     """
-    return {name.name: getattr(item, name.name) for name in fields(item)}
+    return {name: getattr(item, name) for name in _field_names(type(item))}
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, read once per class: ``fields`` works them out again on each call, and a reply
+    turns dozens of values into data."""
+    return tuple(each.name for each in fields(kind))

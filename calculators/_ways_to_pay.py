@@ -7,10 +7,11 @@ The page (``cost_to_train``) plans the run; this module only prices the plan it 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ._numbers import format_value, number_text
-from ._pricing import Pricing, months_between, stale_offer
+from ._pricing import Pricing, months_between, per_pricing, stale_offer
 from ._result import Column, Figure, Table, Value
 from .charts import Annotation, Axis, Chart, Series
 from .models.offers import (
@@ -72,6 +73,7 @@ class OfferPrice:
     terms: OfferTerms
 
 
+@per_pricing  # each machine's, on every keystroke of the cost-to-train page
 def committed_offers(pricing: Pricing, name: str, months: int) -> tuple[OfferPrice, ...]:
     """A machine's capacity-block and commitment prices usable today: those confirmed within ``months``.
 
@@ -227,6 +229,7 @@ def _payment_figure(plan, ways: list[WayToPay], offers: tuple[OfferPrice, ...]) 
     return Figure("payment", chart, alt.strip())
 
 
+@functools.lru_cache(maxsize=1024)  # the ranking dates every machine's price on every keystroke: a few dozen dates
 def price_age(as_of: str, snapshot_date: str) -> str:
     """A price's date and its age at the snapshot, for the ranking.
 

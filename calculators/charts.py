@@ -301,10 +301,11 @@ def _fewer_ticks(frame: AxisFrame, width: float) -> AxisFrame:
     """
     if frame.scale == "category" or frame.range is None or len(frame.ticks) < 3:
         return frame
+    text = dict(zip(frame.ticks, frame.tick_text))  # each tick's label, for every set of ticks tried
 
     def fits(ticks) -> bool:
         places = [fraction_along(frame, t) * width for t in ticks]
-        sizes = [CHAR_WIDTH * 0.9 * len(_tick_text_of(frame, t)) for t in ticks]
+        sizes = [CHAR_WIDTH * 0.9 * len(text[t]) for t in ticks]
         return all(b - a >= (sa + sb) / 2 + 4 for a, b, sa, sb in zip(places, places[1:], sizes, sizes[1:]))
 
     candidates = [list(frame.ticks)]
@@ -313,11 +314,7 @@ def _fewer_ticks(frame: AxisFrame, width: float) -> AxisFrame:
     base = candidates[-1]
     candidates += [base[::step] for step in range(2, len(base))]
     ticks = next((c for c in candidates if fits(c)), base[:1])
-    return AxisFrame(frame.scale, frame.range, tuple(ticks), tuple(_tick_text_of(frame, t) for t in ticks))
-
-
-def _tick_text_of(frame: AxisFrame, tick) -> str:
-    return dict(zip(frame.ticks, frame.tick_text))[tick]
+    return AxisFrame(frame.scale, frame.range, tuple(ticks), tuple(text[t] for t in ticks))
 
 
 # ── Layout: the px both renderers share ─────────────────────────────────────────────────────
@@ -560,18 +557,16 @@ def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
     margins = chart_margins(chart, frames)
     areas = [(w - margins.left - margins.right, h - margins.top - margins.bottom) for w, h in BOXES]
     points = [
-        (fraction_along(x_frame, x), 1 - fraction_along(y_frame, y), marker_radius(series), index, number)
+        (fraction_along(x_frame, x), 1 - fraction_along(y_frame, y), radius, index, number)
         for index, series in enumerate(chart.series)
-        if marker_radius(series)
+        if (radius := marker_radius(series))
         for number, (x, y) in enumerate(zip(series.x, series.y))
         if _plottable(x_frame, x) and _plottable(y_frame, y)
     ]
-    # Per box: every marker as a px box sorted by its left edge (a label looks only at those under its span),
-    # and the boxes of the annotations and of the labels placed so far.
-    markers = []
-    for w, h in areas:
-        boxes = sorted((fx * w - r, fy * h - r, fx * w + r, fy * h + r, (i, n)) for fx, fy, r, i, n in points)
-        markers.append((boxes, [b[0] for b in boxes]))
+    # Every marker sorted along the x axis, an order every box shares (a label looks only at the markers under its
+    # span); per box, the boxes of the annotations and of the labels placed so far.
+    along = sorted(points)
+    fractions = [fx for fx, *_ in along]
     placed: list[list[tuple]] = [[] for _ in areas]
     for a, rise in zip(chart.annotations, annotation_rises(chart)):
         fx, fy = fraction_along(x_frame, a.x), 1 - fraction_along(y_frame, a.y)
@@ -596,7 +591,7 @@ def label_positions(chart: Chart) -> tuple[tuple[str | None, ...], ...]:
                 dx, dy, anchor = text_offset(choice, radius)
                 boxes = [_text_box(fx * w, fy * h, text, dx, dy, anchor) for w, h in areas]
                 if all(_fits(box, w, h) and not _clashes(box, placed[k])
-                       and not _covers_marker(box, markers[k], widest, (index, number))
+                       and not _covers_marker(box, (w, h), (along, fractions), widest, (index, number))
                        for k, (box, (w, h)) in enumerate(zip(boxes, areas))):
                     chosen = choice
                     for k, box in enumerate(boxes):
@@ -620,11 +615,22 @@ def _fits(box, width: float, height: float) -> bool:
     return box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
 
 
-def _covers_marker(box, markers, widest: float, own) -> bool:
-    boxes, lefts = markers
-    start = bisect.bisect_left(lefts, box[0] - widest)
-    end = bisect.bisect_right(lefts, box[2])
-    return any(boxes[i][4] != own and _clashes(box, (boxes[i],), slack=0.0) for i in range(start, end))
+def _covers_marker(box, area: tuple[float, float], markers, widest: float, own) -> bool:
+    """Whether a label's px box in a plot ``area`` (width, height) covers the marker of a point other than ``own``.
+
+    ``markers`` holds the markers (x and y fractions, radius, series, point) sorted by x fraction, and those
+    fractions: only the markers within ``widest`` px of the box's span are looked at (a marker reaches half that from
+    its centre). The width is above 0: only a box that fits the plot is asked about.
+    """
+    (width, height), (along, fractions) = area, markers
+    left, top, right, bottom = box
+    start = bisect.bisect_left(fractions, (left - widest) / width)
+    end = bisect.bisect_right(fractions, (right + widest) / width)
+    # _clashes with no slack, against each marker's box (x - r, y - r, x + r, y + r), written out: this is the
+    # innermost test of the label rule.
+    return any((i, n) != own and left < fx * width + r and fx * width - r < right
+               and top < fy * height + r and fy * height - r < bottom
+               for fx, fy, r, i, n in along[start:end])
 
 
 # ── Plotly ─────────────────────────────────────────────────────────────────────────────────

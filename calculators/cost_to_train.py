@@ -172,8 +172,12 @@ def _data_costs(run: TrainingRun, values: dict, pricing: Pricing) -> tuple[float
     return kept, store_price, transfer_cost(values["dataset_gb"], transfer_price)
 
 
-def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> InstanceEstimate | Exclusion:
+def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing,
+              data: tuple[float, float, float] | None = None) -> InstanceEstimate | Exclusion:
     """Which plan does the run get on machines of type ``name``, at which price? Or why is the machine left out?
+
+    ``data`` is the run's :func:`_data_costs`, the same on every machine: a caller planning many machines works them
+    out once.
 
     The nanoGPT run fits one p4d.24xlarge, priced at the note's $33.05/h (2024); a c5.2xlarge has no GPU:
 
@@ -202,12 +206,14 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing) -> In
         return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}",
                          f"never finishes on {number_text(found.plan.machines)}: failures come faster than it can checkpoint")
     notes = list(found.notes) + ([f"{basis} price"] if basis != "current" and not fell_back else [])
-    return _priced(found, run, values, pricing, on_demand, notes, today)
+    return _priced(found, run, values, pricing, on_demand, notes, today, data)
 
 
 def _priced(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, on_demand: Observation,
-            notes: list[str], today: bool) -> InstanceEstimate:
+            notes: list[str], today: bool, data: tuple[float, float, float] | None = None) -> InstanceEstimate:
     """What does the plan cost on demand and on spot, with its storage, transfer and other ways to pay?
+
+    ``data`` is the run's :func:`_data_costs` (worked out here when not given).
 
     The nanoGPT run on one p4d.24xlarge at the note's $33.05/h: its compute is its hours × $33.05; moving the data in
     is free; a note's price has no other ways to pay:
@@ -223,7 +229,7 @@ def _priced(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing
     (True, 0.0, ())
     """
     spec, plan, speed = found.spec, found.plan, found.speed
-    kept, store_price, transfer = _data_costs(run, values, pricing)
+    kept, store_price, transfer = data if data is not None else _data_costs(run, values, pricing)
     spot, spot_notes = _spot(found, run, values, pricing, (kept, store_price), transfer)
     pointer = f"/instances/{spec.name}/on_demand"
     return InstanceEstimate(
@@ -268,10 +274,11 @@ def estimate_instances(values: dict, pricing: Pricing) -> tuple[list[InstanceEst
     (True, [1])
     """
     run = training_run(values, pricing)
+    data = _data_costs(run, values, pricing)
     ranked: list[InstanceEstimate] = []
     excluded: list[InstanceEstimate | Exclusion] = []
     for name in pricing.section("instances"):
-        estimate = _estimate(name, run, values, pricing)
+        estimate = _estimate(name, run, values, pricing, data)
         (ranked if isinstance(estimate, InstanceEstimate) else excluded).append(estimate)
     ranked.sort(key=lambda item: (not item.meets_deadline, item.sold_as != "on_demand", item.on_demand_total, item.hours,
                                   item.instance))

@@ -343,3 +343,38 @@ def test_no_calculators_today_view_reads_a_retired_or_stale_price(pricing):
                 assert not retirement(pricing, ref), (calculator.name, preset, ref)
                 assert not is_stale(pricing.quantity(ref).current.as_of, pricing.snapshot_date), (calculator.name, preset, ref)
     assert checked >= 15
+
+
+def test_answers_worked_out_once_per_pricing_follow_the_pricing_they_were_asked_of(pricing, pricing_data):
+    """A machine's GPUs and an offer's age are worked out once per Pricing object (per_pricing): an edited copy of
+    the file gets its own answers, and the loaded file's answers are not changed by it."""
+    from calculators._ways_to_pay import committed_offers
+    from calculators._pricing import stale_offer
+    from calculators.models.machines import machine
+
+    pointer = "/instances/p4d.24xlarge/on_demand"
+    before = machine(pricing, "p4d.24xlarge"), stale_offer(pricing, pointer, 12), committed_offers(pricing, "p4d.24xlarge", 12)
+    for observation in pricing_data["instances"]["p4d.24xlarge"]["gpu_count"]["observations"]:
+        observation["value"] = 4
+    pricing_data["snapshot_date"] = "2030-01-01"
+    edited = Pricing(pricing_data, "edited.json")
+    assert machine(edited, "p4d.24xlarge").gpu_count == 4
+    assert stale_offer(edited, pointer, 12).startswith("price last confirmed")
+    assert committed_offers(edited, "p4d.24xlarge", 12) == ()
+    assert (machine(pricing, "p4d.24xlarge"), stale_offer(pricing, pointer, 12),
+            committed_offers(pricing, "p4d.24xlarge", 12)) == before
+    assert before[0].gpu_count == 8 and before[1] == "" and before[2]
+
+
+def test_a_calculators_defaults_follow_the_pricing_they_are_read_from(pricing, pricing_data):
+    """calculate() keeps each calculator's resolved defaults per Pricing: an edited copy of the file resolves its
+    own (here a dearer training machine), and the loaded file's stay as they were."""
+    from calculators import calculate
+
+    before = calculate("pipeline", pricing=pricing).value("train")
+    hours = pricing.value("/assumptions/nanogpt-note/values/train_hours")
+    for observation in pricing_data["instances"]["p4d.24xlarge"]["on_demand"]["observations"]:
+        observation["value"] = 100.0
+    edited = Pricing(pricing_data, "edited.json")
+    assert calculate("pipeline", pricing=edited).value("train") == pytest.approx(100.0 * hours)
+    assert calculate("pipeline", pricing=pricing).value("train") == before != calculate("pipeline", pricing=edited).value("train")

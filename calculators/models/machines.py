@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._errors import CalculatorError, PricingError
-from .._pricing import Observation, Pricing
+from .._pricing import Observation, Pricing, per_pricing
 from .._numbers import format_value
 
 PRECISION_FIELDS = {
@@ -89,6 +89,7 @@ def require_machine(pricing: Pricing, name: str, field: str = "instance") -> dic
         raise CalculatorError(f"Machine ({field!r}) is not in pricing.json: {name!r}", field) from None
 
 
+@per_pricing  # every machine type is read on every keystroke of the cost-to-train page
 def machine(pricing: Pricing, name: str, include_retired: bool = False) -> Machine | Exclusion:
     """Which GPUs does machine ``name`` have, or why can it not be estimated?
 

@@ -9,6 +9,7 @@ from which it costs no more than paying on demand.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -210,10 +211,11 @@ def block_break_even(on_demand: float, block: float, terms: OfferTerms) -> float
     return None
 
 
-def _block_lengths(terms: OfferTerms) -> list[int]:
+@functools.lru_cache(maxsize=64)  # a few offers' terms, asked for on every keystroke that prices a block
+def _block_lengths(terms: OfferTerms) -> tuple[int, ...]:
     """Every block length the terms allow, shortest first."""
     longest = int(terms.max_days) if terms.max_days is not None else 366
-    return sorted({days for day in range(1, longest + 1) if (days := block_days(day, terms)) is not None})
+    return tuple(sorted({days for day in range(1, longest + 1) if (days := block_days(day, terms)) is not None}))
 
 
 def rate_break_even(on_demand: float, rate: float) -> float | None:

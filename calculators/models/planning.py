@@ -8,6 +8,7 @@ cannot fit, full recomputation at a third more compute), then give the cluster m
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class Layout:
         return (states + self.activation_bytes / self.tensor_parallel) / 1e9
 
 
+@functools.lru_cache(maxsize=1024, typed=True)  # pure: machine types of one GPU, count and memory ask the same
 def layout(run: TrainingRun, gpus_per_machine: int, memory_gb: float, most_machines: int) -> Layout | None:
     """How few machines (at most ``most_machines``) hold the run, recomputing activations only if they must?
 

@@ -183,6 +183,7 @@ class GpuSpeed:
         return self.peak_tflops * 1e12 * self.mfu * self.fp8_factor
 
 
+@functools.lru_cache(maxsize=256, typed=True)  # pure: each machine type of one GPU asks the same, on every keystroke
 def gpu_speed(pricing: Pricing, gpu: str, precision: str, efficiency: str, mfu: float, active_parameters: float,
               moe: bool) -> GpuSpeed:
     """How fast does one GPU of ``gpu`` train this model on one machine?
