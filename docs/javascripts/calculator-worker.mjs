@@ -11,7 +11,8 @@
 // Page -> worker:
 //   {id, calculator, inputs[, rows]}      inputs: plain object, field name -> string | number; rows: each table's
 //                                         first rows only in the results HTML (the page's details are folded)
-//   {id, calculator, warm: true}          run it once with its defaults, answer {id, warmed: true} (idle time)
+//   {id, calculator, warm: true[, inputs]} run it once with these inputs (else its defaults), drop the answer,
+//                                         answer {id, warmed: true} (idle time)
 //
 // Inputs are handed to Python as data (pyodide.toPy), never pasted into code.
 // Nothing here knows about any particular calculator.
@@ -278,7 +279,9 @@ async function handle(data) {
     }
     if (data.fill) return { id, ...callFill(pyodide, calculators, calculator, data.fill) };
     if (data.warm) {
-      callPython(pyodide, run, calculator, {}, 10); // the page's first change then runs compiled code
+      // The form's inputs, as a change sends them: the reader's first change then runs code Python has run before.
+      const given = inputs !== null && typeof inputs === "object" && !Array.isArray(inputs) ? inputs : {};
+      callPython(pyodide, run, calculator, given, 10);
       return { id, warmed: true };
     }
     if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) {

@@ -42,7 +42,7 @@ function onDocument() {
       whenIdle(() => {
         loadPlotly().catch(() => {});
         registerServiceWorker();
-        warm(bridge, roots);
+        warm(bridge, [...widgets].filter((widget) => widget.root.isConnected));
       }),
     () => {},
   );
@@ -90,19 +90,28 @@ function registerServiceWorker() {
 }
 
 /**
- * In idle time after live, have Python run each calculator of the page once, its answer dropped: the browser
- * compiles Python's wasm in two tiers, the faster only for code that has run, and a reader's first changes used to
- * take twice as long as the tenth. One run at a time, so a reader's change waits for one run at most.
+ * In idle time after live, have Python run each calculator of the page a few times with its first widget's form as
+ * it stands (as a change sends it: text, every field), the answer dropped: the browser compiles Python's wasm in two
+ * tiers, the faster only for code that has run often, and Python specialises its bytecode as it runs it. With one
+ * run of the defaults, a reader's first change on cost to train still waited about 70 ms for Python, against 25 ms
+ * by the fifth; with these, about 45 ms (notes/bench.md). One run at a time, so a reader's change waits for one run
+ * at most.
  */
-async function warm(bridge, roots) {
-  for (const name of new Set(roots.map((root) => root.dataset.calc))) {
-    try {
-      await bridge.warm(name);
-    } catch {
-      return; // Python stopped: the widgets say so
+async function warm(bridge, pageWidgets) {
+  const firsts = new Map();
+  for (const widget of pageWidgets) if (!firsts.has(widget.name)) firsts.set(widget.name, widget);
+  for (let run = 0; run < WARM_RUNS; run += 1) {
+    for (const [name, widget] of firsts) {
+      try {
+        await bridge.warm(name, widget.collect());
+      } catch {
+        return; // Python stopped: the widgets say so
+      }
     }
   }
 }
+
+const WARM_RUNS = 4;
 
 function whenIdle(fn) {
   if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 2000 });

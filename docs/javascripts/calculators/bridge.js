@@ -85,8 +85,8 @@ function startRuntime() {
 
   /** Compute: {calculator, inputs} in (and `options`: {rows}); {id, result} or {id, error} back. */
   const request = (calculator, inputs, options = {}) => send({ calculator, inputs, ...options });
-  /** Run the calculator once with its defaults and drop the answer (so its code is compiled): {id, warmed} back. */
-  const warm = (calculator) => send({ calculator, warm: true });
+  /** Run the calculator once with `inputs` (its defaults without) and drop the answer: {id, warmed} back. */
+  const warm = (calculator, inputs) => send({ calculator, inputs, warm: true });
   /** Read a text with one of the calculator's fillers: {id, values} (field -> text) or {id, error} back. */
   const fill = (calculator, filler, text) => send({ calculator, fill: { filler, text } });
 
