@@ -94,7 +94,7 @@ function registerServiceWorker() {
  * it stands (as a change sends it: text, every field), the answer dropped: the browser compiles Python's wasm in two
  * tiers, the faster only for code that has run often, and Python specialises its bytecode as it runs it. With one
  * run of the defaults, a reader's first change on cost to train still waited about 70 ms for Python, against 25 ms
- * by the fifth; with these, about 45 ms (notes/bench.md). One run at a time, so a reader's change waits for one run
+ * by the fifth; with these, 25-45 ms from the first (notes/bench.md). One run at a time, so a reader's change waits for one run
  * at most.
  */
 async function warm(bridge, pageWidgets) {
@@ -111,7 +111,7 @@ async function warm(bridge, pageWidgets) {
   }
 }
 
-const WARM_RUNS = 4;
+const WARM_RUNS = 8;
 
 function whenIdle(fn) {
   if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 2000 });

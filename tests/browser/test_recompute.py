@@ -28,7 +28,7 @@ COUNT_REQUESTS = """
       super.addEventListener("message", (event) => open.delete(event.data && event.data.id));
     }
     postMessage(message, ...rest) {
-      if (message && message.calculator === traffic.calculator && message.inputs) {  // computes, not the idle warm-up
+      if (message && message.calculator === traffic.calculator && message.inputs && !message.warm) {  // computes, not the idle warm-up
         open.add(message.id);
         traffic.posted += 1;
         traffic.most = Math.max(traffic.most, open.size);
@@ -334,4 +334,50 @@ def test_a_keystroke_changes_no_class_on_the_widget_only_aria_busy(visit, calcul
     state = visit.page.evaluate("() => window.__state")
     assert state["busy"][:1] == ["true"] and state["busy"][-1] == "false", state
     assert state["classes"] == [], f"a keystroke changed the widget's class: {state['classes']}"
+    assert visit.page_errors == []
+
+
+# Counts Plotly.react calls per chart element, and the calc:plotted events the page sends, from the page's start.
+COUNT_REACTS = """
+(() => {
+  const log = (window.__reacts = { reacts: new Map(), plotted: new Map() });
+  document.addEventListener("calc:plotted", (event) => log.plotted.set(event.target, (log.plotted.get(event.target) || 0) + 1));
+  let plotly;
+  Object.defineProperty(window, "Plotly", {
+    configurable: true,
+    get: () => plotly,
+    set(value) {
+      const react = value.react;
+      value.react = function (plot, ...rest) {
+        log.reacts.set(plot, (log.reacts.get(plot) || 0) + 1);
+        return react.call(this, plot, ...rest);
+      };
+      plotly = value;
+    },
+  });
+})();
+"""
+
+
+def test_plotly_is_warmed_by_redrawing_a_drawn_chart_unchanged_in_idle_time(fresh_visit):
+    """Once a calculator's chart is drawn, idle time redraws it as it is a few times (so the reader's first changes
+    run Plotly's compiled update path), with no calc:plotted, since nothing changed; the chart still shows the build's
+    figure."""
+    widget, _, _ = widget_whose_chart_moves()
+    visit = fresh_visit
+    visit.page.add_init_script(COUNT_REACTS)
+    visit.open(widget)
+    visit.wait_live(widget)
+    plot = visit.page.locator(f"{widget.selector} .calc__figure").first.locator(".calc__plot")
+    plot.scroll_into_view_if_needed()
+    expect(plot).to_have_class(re.compile(r"\bjs-plotly-plot\b"))
+    visit.page.wait_for_function("() => [...window.__reacts.reacts.values()].reduce((a, b) => a + b, 0) >= 3", timeout=15_000)
+    visit.page.wait_for_timeout(1000)
+    counts = plot.evaluate("el => [window.__reacts.reacts.get(el) || 0, window.__reacts.plotted.get(el) || 0]")
+    warmed = visit.page.evaluate("() => [...document.querySelectorAll('.calc .calc__plot')].map((el) => (window.__reacts.reacts.get(el) || 0) - (window.__reacts.plotted.get(el) || 0))")
+    assert counts[1] == 1, f"the chart was announced {counts[1]} times without a change"
+    assert sum(warmed) >= 2, f"idle redraws per chart: {warmed}"
+    shown = plot.evaluate("el => el.data.map(({ x, y }) => [x, y])")
+    built = cpython(widget).figures[0].figure["data"]
+    assert alike(shown, [[t.get("x"), t.get("y")] for t in built])
     assert visit.page_errors == []

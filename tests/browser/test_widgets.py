@@ -94,7 +94,7 @@ COUNT_POSTS = """
   };
   const post = NativeWorker.prototype.postMessage;
   NativeWorker.prototype.postMessage = function (message, ...rest) {
-    if (this.calculator && message && message.inputs) window.__posts += 1; // computes, not the idle warm-up
+    if (this.calculator && message && message.inputs && !message.warm) window.__posts += 1; // computes, not the idle warm-up
     return post.call(this, message, ...rest);
   };
 })();
