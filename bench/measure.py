@@ -109,6 +109,8 @@ INIT_JS = r"""
 # back into view, and the chart, further down, would leave the viewport and not be redrawn). Resolves with
 # {key, numbers, chart} (performance.now() times): the input event, the widget's results replaced (new
 # numbers), and its first chart's `calc:plotted` event followed by the next frame (the chart painted).
+READER_PAUSE_MS = 500  # between scrolling to a chart and typing (keystrokes)
+
 KEYSTROKE_JS = r"""
 ([selector, field, append, timeoutMs]) => new Promise((resolve, reject) => {
   const root = document.querySelector(selector);
@@ -364,16 +366,22 @@ def keystrokes(page, widget, n: int, args) -> dict:
     if chosen is None:
         return {"field": None}
     name, _ = chosen
-    # Charts are drawn near the viewport: bring this one into view and wait until Plotly has drawn it, so
-    # that each keystroke redraws it, as for a reader looking at it.
+    # Charts are drawn near the viewport: bring this one into view and wait until Plotly has drawn every chart of
+    # the widget that is now in view (the scroll brings others in, drawn for the first time), then pause as a
+    # reader does between scrolling and typing: the first keystroke is timed on its own, not on top of those
+    # first draws, which a person could not type into (they made its first two keystrokes 60-100 ms slower).
     page.evaluate(
         "sel => document.querySelector(sel + ' .calc__plot')?.scrollIntoView({block: 'center'})", widget.selector
     )
     page.wait_for_function(
-        "sel => { const p = document.querySelector(sel + ' .calc__plot'); return !p || p.querySelector('.main-svg'); }",
+        """sel => [...document.querySelectorAll(sel + ' .calc__plot')].every((p) => {
+             const box = p.getBoundingClientRect();
+             return box.bottom <= 0 || box.top >= innerHeight || p.querySelector('.main-svg');
+           })""",
         arg=widget.selector,
         timeout=args.timeout * 1000,
     )
+    page.wait_for_timeout(READER_PAUSE_MS)
     rows = []
     for i in range(n):
         try:
