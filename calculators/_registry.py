@@ -99,19 +99,24 @@ def fill(name: str, filler: str, text: str) -> dict:
     return {"values": {field: number_text(value) for field, value in values.items()}}
 
 
-def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None, rows: int | None = None) -> dict:
+def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None = None, rows: int | None = None,
+        data: bool = True) -> dict:
     """The page's entry point: return ``{"result": ...}`` or ``{"error": {"field", "message"}}``.
 
     ``rows`` limits each table of the results HTML to its first rows (while the page's details are folded); the
     tables' data for the downloads is always whole.
 
     The result also describes the calculator's inputs (name, label, unit), so an export labels them as
-    the declaration does.
+    the declaration does. With ``data=False`` it holds only what the page shows (the HTML and the figures): a
+    keystroke's reply leaves out what only a download reads (values, tables, notes, inputs), and a download asks
+    again. On cost to train that was a third of the reply and a seventh of Python's time a keystroke.
 
     >>> run("pipeline", {"train_hours": "-1"})["error"]["field"]
     'train_hours'
     >>> run("pipeline")["result"]["inputs"][0]["name"]
     'preprocess_price'
+    >>> sorted(run("pipeline", data=False)["result"])
+    ['figures', 'html', 'pricing_snapshot']
     """
     try:
         result = calculate(name, inputs, preset=preset)
@@ -119,8 +124,9 @@ def run(name: str, inputs: Mapping[str, Any] | None = None, preset: str | None =
         return {"error": error.to_dict()}
     pricing = load_pricing()
     calculator = get_calculator(name)
-    data = result.to_dict()
-    data["pricing_snapshot"] = pricing.snapshot_date
-    data["html"] = render_results(result, headline=calculator.headline, rows=rows)
-    data["inputs"] = [{"name": item.name, "label": item.label, "unit": item.unit} for item in calculator.inputs_for(pricing)]
-    return {"result": data}
+    reply = result.to_dict() if data else {"figures": result.figure_dicts()}
+    reply["pricing_snapshot"] = pricing.snapshot_date
+    reply["html"] = render_results(result, headline=calculator.headline, rows=rows)
+    if data:
+        reply["inputs"] = [{"name": item.name, "label": item.label, "unit": item.unit} for item in calculator.inputs_for(pricing)]
+    return {"result": reply}

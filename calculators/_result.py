@@ -212,10 +212,14 @@ class Result:
         return {
             "values": [{**_fields(item), "text": item.text} for item in self.values],
             "tables": [{"name": table.name, "title": table.title, **table.export()} for table in self.tables],
-            "figures": [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures],
+            "figures": self.figure_dicts(),
             "notes": list(self.notes),
             "answer": self.sentence,
         }
+
+    def figure_dicts(self) -> list[dict]:
+        """Each figure as plain data for the page: its name, title, Plotly dict and text alternative."""
+        return [{"name": f.name, "title": f.title, "figure": f.figure, "alt": f.alt} for f in self.figures]
 
 
 def _fields(item: Value) -> dict:

@@ -253,3 +253,16 @@ def test_every_column_the_page_shows_is_in_the_export_with_the_text_it_shows(nam
                     assert cell == text, (table.name, column.heading, cell, text)
                 else:
                     assert column.text(cell) == text, (table.name, column.heading, cell, text)
+
+
+@pytest.mark.parametrize("name", sorted(CALCULATORS))
+def test_a_reply_without_data_shows_the_same_and_leaves_out_what_only_a_download_reads(name):
+    """run(..., data=False), a keystroke's reply, has the same HTML and figures as the whole reply and none of the
+    values, tables, notes and input labels that only a download reads."""
+    whole = run(name, rows=10)["result"]
+    shown = run(name, rows=10, data=False)["result"]
+    assert shown["html"] == whole["html"]
+    assert shown["figures"] == whole["figures"]
+    assert shown["pricing_snapshot"] == whole["pricing_snapshot"]
+    assert set(shown) == {"html", "figures", "pricing_snapshot"}
+    assert {"values", "tables", "notes", "inputs"} <= set(whole)

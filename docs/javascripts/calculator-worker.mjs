@@ -9,8 +9,10 @@
 //   {id, error: {field, message, errors}}  it returned {"error": {...}} (errors: every bad field, each with the
 //                                         other fields a check across fields involves, `related`), or something broke
 // Page -> worker:
-//   {id, calculator, inputs[, rows]}      inputs: plain object, field name -> string | number; rows: each table's
-//                                         first rows only in the results HTML (the page's details are folded)
+//   {id, calculator, inputs[, rows][, data]} inputs: plain object, field name -> string | number; rows: each
+//                                         table's first rows only in the results HTML (the page's details are
+//                                         folded); data: false leaves out what only a download reads (values,
+//                                         tables, notes, inputs: calculators.run(..., data=False))
 //   {id, calculator, warm: true[, inputs]} run it once with these inputs (else its defaults), drop the answer,
 //                                         answer {id, warmed: true} (idle time)
 //
@@ -233,12 +235,15 @@ function toReply(id, out) {
   return { id, error: { field: null, message: "calculators.run returned neither 'result' nor 'error'" } };
 }
 
-/** Call calculators.run(name, inputs) with inputs passed as a Python dict. */
-function callPython(pyodide, run, calculator, inputs, rows) {
+/** Call calculators.run(name, inputs) with inputs passed as a Python dict (and rows, and data: false, if given). */
+function callPython(pyodide, run, calculator, inputs, rows, data) {
   const pyInputs = pyodide.toPy(inputs);
+  const options = {};
+  if (Number.isInteger(rows) && rows >= 0) options.rows = rows;
+  if (data === false) options.data = false;
   let out;
   try {
-    out = Number.isInteger(rows) && rows >= 0 ? run.callKwargs(calculator, pyInputs, { rows }) : run(calculator, pyInputs);
+    out = run.callKwargs(calculator, pyInputs, options);
     if (out === null || out === undefined || typeof out.toJs !== "function") {
       return out;
     }
@@ -281,13 +286,13 @@ async function handle(data) {
     if (data.warm) {
       // The form's inputs, as a change sends them: the reader's first change then runs code Python has run before.
       const given = inputs !== null && typeof inputs === "object" && !Array.isArray(inputs) ? inputs : {};
-      callPython(pyodide, run, calculator, given, 10);
+      callPython(pyodide, run, calculator, given, 10, false);
       return { id, warmed: true };
     }
     if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) {
       throw new Error("request inputs must be an object");
     }
-    return toReply(id, callPython(pyodide, run, calculator, inputs, data.rows));
+    return toReply(id, callPython(pyodide, run, calculator, inputs, data.rows, data.data));
   } catch (err) {
     console.error("calculator worker:", err);
     return { id, error: { field: null, message: errorMessage(err) } };

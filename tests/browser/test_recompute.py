@@ -6,8 +6,10 @@ only if it answers the inputs the form has when it arrives (calculators/widget.j
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -380,4 +382,46 @@ def test_plotly_is_warmed_by_redrawing_a_drawn_chart_unchanged_in_idle_time(fres
     shown = plot.evaluate("el => el.data.map(({ x, y }) => [x, y])")
     built = cpython(widget).figures[0].figure["data"]
     assert alike(shown, [[t.get("x"), t.get("y")] for t in built])
+    assert visit.page_errors == []
+
+
+# Records the options of each computing request to the worker and the keys of each reply's result.
+RECORD_TRAFFIC = """
+(() => {
+  const NativeWorker = window.Worker;
+  const log = (window.__requests = { sent: [], results: [] });
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      super.addEventListener("message", (event) => event.data && event.data.result && log.results.push(Object.keys(event.data.result).sort()));
+    }
+    postMessage(message, ...rest) {
+      if (message && message.inputs && !message.warm) log.sent.push({ data: message.data ?? null });
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();
+"""
+
+
+def test_a_keystrokes_reply_holds_what_the_page_shows_and_a_download_asks_for_the_rest(visit):
+    """A change asks Python for the HTML and the figures only (data: false); the values and tables a download needs
+    are asked for when it is clicked, and the file holds CPython's values for the inputs shown."""
+    widget, name, value = widget_whose_chart_moves()
+    visit.page.add_init_script(RECORD_TRAFFIC)
+    visit.open(widget)
+    visit.wait_live(widget)
+    visit.field(widget, name).fill(value)
+    expected = cpython(widget, {name: value})
+    expect(visit.page.locator(f"{widget.selector} .calc__value")).to_have_text(value_texts(expected))
+    visit.wait_live(widget)
+    traffic = visit.page.evaluate("() => window.__requests")
+    assert traffic["sent"] and all(request["data"] is False for request in traffic["sent"]), traffic["sent"]
+    assert all(keys == ["figures", "html", "pricing_snapshot"] for keys in traffic["results"]), traffic["results"]
+
+    with visit.page.expect_download() as info:
+        visit.page.locator(f"{widget.selector} [data-calc-export=json]").click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert [v["value"] for v in data["values"]] == pytest.approx([v.value for v in expected.values])
+    assert visit.page.evaluate("() => window.__requests.sent.at(-1)")["data"] is None
     assert visit.page_errors == []

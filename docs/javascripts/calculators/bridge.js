@@ -83,7 +83,7 @@ function startRuntime() {
     });
   }
 
-  /** Compute: {calculator, inputs} in (and `options`: {rows}); {id, result} or {id, error} back. */
+  /** Compute: {calculator, inputs} in (and `options`: {rows, data}); {id, result} or {id, error} back. */
   const request = (calculator, inputs, options = {}) => send({ calculator, inputs, ...options });
   /** Run the calculator once with `inputs` (its defaults without) and drop the answer: {id, warmed} back. */
   const warm = (calculator, inputs) => send({ calculator, inputs, warm: true });

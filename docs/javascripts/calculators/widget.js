@@ -306,7 +306,8 @@ export class Widget {
     const inputs = this.collect();
     this.setState("working");
     this.setStatus(STATUS.working);
-    const options = this.tablesFolded() ? { rows: PREVIEW_ROWS } : {};
+    // What the page shows, not what only a download reads (export asks for that when clicked).
+    const options = this.tablesFolded() ? { rows: PREVIEW_ROWS, data: false } : { data: false };
     const handled = this.bridge.request(this.name, inputs, options).then(
       (data) => {
         this.inFlight = null;
@@ -479,7 +480,15 @@ export class Widget {
       if (!this.stopped) this.setStatus(STATUS.noExport); // if stopped, the status already says why
       return;
     }
-    const { inputs, result } = this.lastGood;
+    const { inputs } = this.lastGood;
+    // A keystroke's reply holds what the page shows; the values, tables and labels of the download come now, for the
+    // inputs whose results are shown.
+    const reply = await this.bridge.request(this.name, inputs);
+    if (!reply.result) {
+      this.setStatus(`Download failed: ${reply.error?.message || "the calculator returned nothing."}`);
+      return;
+    }
+    const result = reply.result;
     const declared = new Map((result.inputs || []).map((item) => [item.name, item]));
     const meta = {
       calculator: this.name,
