@@ -151,9 +151,10 @@ function whenIdle(fn) {
 /**
  * Draws figures with Plotly on the reader's schedule, not the page's: a figure is drawn once it is
  * within half a screen of the viewport, in an animation frame (those in view together, the others one
- * per frame), and again only when its figure or the palette changed. A figure in a closed tab or a collapsed block waits until it is
- * shown (so it is never drawn at zero size), and a figure far down the page costs nothing during
- * Python's start. Of several figures handed over for one plot before its turn, only the last is drawn.
+ * per frame), and again only when its figure or the palette changed. A figure in a closed tab or a
+ * collapsed block waits until it is shown (so it is never drawn at zero size), and a figure far down
+ * the page costs nothing during Python's start. Of several figures handed over for one plot before its
+ * turn, only the last is drawn.
  */
 const charts = {
   wanted: new Map(), // plot element -> figure dict still to draw
