@@ -94,8 +94,8 @@ function registerServiceWorker() {
  * it stands (as a change sends it: text, every field), the answer dropped: the browser compiles Python's wasm in two
  * tiers, the faster only for code that has run often, and Python specialises its bytecode as it runs it. With one
  * run of the defaults, a reader's first change on cost to train still waited about 70 ms for Python, against 25 ms
- * by the fifth; with these, 25-45 ms from the first (notes/bench.md). One run at a time, so a reader's change waits for one run
- * at most.
+ * by the fifth; with these, 25-45 ms from the first (notes/bench.md). One run at a time, so a reader's change
+ * waits for one run at most.
  */
 async function warm(bridge, pageWidgets) {
   const firsts = new Map();
