@@ -12,7 +12,7 @@
 // loads nothing more.
 
 import { getRuntime } from "./calculators/bridge.js";
-import { drawWhenNear, holdPlotlyUntil, loadPlotly, paletteChanged } from "./calculators/charts.js";
+import { drawWhenNear, holdPlotlyUntil, loadPlotly, paletteChanged, whenIdle } from "./calculators/charts.js";
 import { assignKeys } from "./calculators/url-state.js";
 import { Widget } from "./calculators/widget.js";
 
@@ -112,11 +112,6 @@ async function warm(bridge, pageWidgets) {
 }
 
 const WARM_RUNS = 8;
-
-function whenIdle(fn) {
-  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 2000 });
-  else setTimeout(fn, 200);
-}
 
 function safely(fn) {
   return (...args) => {

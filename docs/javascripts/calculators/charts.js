@@ -141,9 +141,10 @@ function drawPlot(Plotly, plot, figure, theme, announce = true) {
 // Redraws of a drawn chart, unchanged, in idle time once per visit (charts.warm).
 const WARM_REDRAWS = 4;
 
-function whenIdle(fn) {
-  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: 5000 });
-  else setTimeout(fn, 500);
+/** Run `fn` when the page is idle, or after `timeoutMs` at the latest (a tenth of it without requestIdleCallback). */
+export function whenIdle(fn, timeoutMs = 2000) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(fn, { timeout: timeoutMs });
+  else setTimeout(fn, timeoutMs / 10);
 }
 
 // ── When to draw ───────────────────────────────────────────────────────────────────────────
@@ -272,7 +273,7 @@ const charts = {
       this.warmed += 1;
       drawPlot(window.Plotly, plot, figure, theme, false);
       this.warm();
-    });
+    }, 5000);
   },
   warmed: 0, // redraws done this visit
   warming: false, // one waits for an idle period

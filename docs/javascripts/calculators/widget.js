@@ -351,7 +351,7 @@ export class Widget {
     this.swapResults(typeof result.html === "string" ? result.html : "", figures);
     this.figures = figures;
     this.draw();
-    this.lastGood = { inputs, result };
+    this.lastGood = { inputs }; // what a download asks Python for (export)
     this.setStatus(STATUS.live);
   }
 
@@ -468,7 +468,7 @@ export class Widget {
     }
   }
 
-  // Export (export.js): the last good result, labelled as Python labelled it
+  // Export (export.js): Python's data for the inputs of the last good result, labelled as Python labelled it
 
   async export(kind) {
     if (!this.lastGood && !this.stopped) {
