@@ -68,13 +68,16 @@ def published_runs_table(pricing) -> str:
             how = f"measured, {format_value(check.mfu, 'fraction')}"
         else:
             how = f"{pricing.data['efficiency'][check.efficiency]['label'].split(' (')[0]}, {format_value(check.mfu, 'fraction')}"
+        if check.run.activations == "recompute":
+            how += "; activations recomputed, a third more FLOPs"
         unit = "h" if check.measure == "wall hours" else "GPU-hours"
+        estimated = format_value(check.estimated, unit) + ("" if check.counts_failures else ", failures left out as published")
         held = "yes" if check.held else f"no ({len(reasons) + 1})"
         if not check.held:
             reasons.append(f"<li><b>{escape(check.label)}</b>: {escape(check.why)}</li>")
         rows.append((
             escape(check.label), escape(f"{gpus}{_gpu(pricing, check.gpu)}"), escape(how),
-            escape(format_value(check.published, unit)), escape(format_value(check.estimated, unit)),
+            escape(format_value(check.published, unit)), escape(estimated),
             escape(format_change(check.error)), escape(held), source_link(pricing, check.source, short=True),
         ))
     table = table_html(("run", "hardware", "efficiency, MFU on one machine", "published", "estimated", "error",

@@ -32,10 +32,53 @@ def test_each_held_run_is_estimated_within_a_quarter(check):
 
 
 def test_a_run_not_held_says_why():
-    """A run shown but not held to the estimate carries its reason, and the big MoE run is among the runs shown."""
+    """A run shown but not held to the estimate carries its reason, and a mixture-of-experts run is in the table."""
     shown = [check for check in CHECKS if not check.held]
     assert shown and all(len(check.why) > 40 for check in shown)
     assert any(check.run.is_moe for check in CHECKS)
+
+
+def _as_published(check, **changes):
+    """The hours the calibration gives the run of ``check`` with ``changes`` made to it (its GPUs, fabric, measure)."""
+    import dataclasses
+
+    from calculators.models.calibration import _estimate_hours
+
+    entry = load_pricing().section("runs")[check.name]
+    run = dataclasses.replace(check.run, **{k: v for k, v in changes.items() if k != "counts_failures"})
+    counts = changes.get("counts_failures", check.counts_failures)
+    return _estimate_hours(load_pricing(), run, check.gpu, check.gpu_count, entry.get("fabric"), counts)[0]
+
+
+def test_a_run_that_recomputed_its_activations_is_charged_the_extra_forward_pass():
+    """BLOOM trained with full activation checkpointing (its Megatron-DeepSpeed script): its estimate counts the
+    recomputed forward pass, 8 FLOPs a parameter and token for 6, so about a third longer than the same run without."""
+    check = next(c for c in CHECKS if c.name == "bloom-176b")
+    assert check.run.activations == "recompute"
+    hours = check.estimated / check.gpu_count
+    assert hours / _as_published(check, activations="flash") == pytest.approx(4 / 3, rel=0.01)
+
+
+def test_a_run_published_as_a_rate_times_its_tokens_is_compared_without_failure_time():
+    """DeepSeek-V3's 2.664M GPU-hours are 14.8T tokens at 180K GPU-hours a trillion: no failures in them, so none in
+    the estimate it is held to; counted, they would add time on 2,048 GPUs."""
+    check = next(c for c in CHECKS if c.name == "deepseek-v3")
+    assert not check.counts_failures
+    assert check.published == pytest.approx(14.8 * 180e3, rel=1e-9)
+    with_failures = _as_published(check, counts_failures=True) * check.gpu_count
+    assert check.estimated < with_failures < check.estimated * 1.10
+
+
+def test_the_schema_accepts_exactly_the_planners_activation_modes():
+    """A run's ``activations`` in pricing.json is one of the modes the planner knows, no more."""
+    import json
+    from pathlib import Path
+
+    from calculators.models.training import ACTIVATION_MODES
+
+    schema = json.loads((Path(__file__).parents[1] / "pricing.schema.json").read_text(encoding="utf-8"))
+    runs = schema["properties"]["runs"]["additionalProperties"]["properties"]
+    assert tuple(runs["activations"]["enum"]) == ACTIVATION_MODES
 
 
 def test_the_405b_run_on_16384_gpus_counts_failures_and_the_fabric_once():

@@ -144,6 +144,12 @@ def test_the_published_runs_table_shows_every_run_from_the_tests_data(hook):
     assert not_held and html.count("<li>") == len(not_held)
     for number, check in enumerate(not_held, 1):
         assert f"no ({number})" in html and escape(check.why) in html
+    # A run estimated as it trained, or compared as it was published, says so in its row.
+    rows = {check.name: next(row for row in html.split("<tr>") if escape(check.label) in row)
+            for check in published_runs(load_pricing())}
+    for check in published_runs(load_pricing()):
+        assert ("activations recomputed" in rows[check.name]) == (check.run.activations == "recompute")
+        assert ("failures left out" in rows[check.name]) == (not check.counts_failures)
 
 
 def test_the_throughput_and_fabric_tables_show_every_row_and_what_each_gives(hook):

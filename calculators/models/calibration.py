@@ -6,6 +6,11 @@ estimated at its preset's MFU. A run on a cluster (it names a ``fabric``) is pla
 measured speed on one machine, the fabric's loss at the run's size, and the time failures cost a cluster that size;
 each loss once. A run marked ``held: false`` is shown beside its estimate, with the reason, but not held to it.
 
+Each run is estimated as it trained, and compared in the measure it was published in: a run whose source says it
+recomputed its activations (``activations: recompute``) is charged the extra forward pass, and a run published as a
+steady rate times its tokens (``counts_failures: false``) is compared with the estimate's working time, failures
+left out.
+
 The spread of the held runs' errors is the estimate's honest range (:func:`estimate_range`).
 """
 
@@ -44,6 +49,7 @@ class RunCheck:
     held: bool = True
     why: str = ""
     more_than_training: bool = False
+    counts_failures: bool = True
 
     @property
     def error(self) -> float:
@@ -80,11 +86,16 @@ def _run(pricing: Pricing, name: str, entry: dict) -> TrainingRun:
         mfu=0.0 if efficiency == MEASURED else efficiency_mfu(pricing, efficiency),
         active_parameters=number("active_parameters"),
         efficiency=efficiency,
+        activations=entry.get("activations", TrainingRun.activations),
     )
 
 
-def _estimate_hours(pricing: Pricing, run: TrainingRun, gpu: str, gpu_count: int, fabric: str | None) -> tuple[float, float]:
-    """(wall hours, per-GPU MFU used) of the run on ``gpu_count`` GPUs: one machine of them, or 8-GPU machines on ``fabric``."""
+def _estimate_hours(pricing: Pricing, run: TrainingRun, gpu: str, gpu_count: int, fabric: str | None,
+                    counts_failures: bool = True) -> tuple[float, float]:
+    """(hours, per-GPU MFU used) of the run on ``gpu_count`` GPUs: one machine of them, or 8-GPU machines on ``fabric``.
+
+    The hours are the wall time, failures included, or with ``counts_failures`` false the working time alone.
+    """
     speed = gpu_speed(pricing, gpu, run.precision, run.efficiency, run.mfu, run.compute_parameters, run.is_moe)
     per_machine = GPUS_PER_MACHINE if fabric else gpu_count
     machines = max(1, gpu_count // per_machine)
@@ -93,7 +104,7 @@ def _estimate_hours(pricing: Pricing, run: TrainingRun, gpu: str, gpu_count: int
     # The published hardware held the run, so a layout is found on it; the memory check is the page's, not ours here.
     fit = layout(run, per_machine, memory, machines) or Layout(machines, 1, False, False, 0.0, 0.0)
     plan = plan_on(cluster_job(run, fit, per_machine, speed.flops_per_second, share, reliability_defaults(pricing)), machines)
-    return plan.wall_hours, speed.mfu * speed.fp8_factor
+    return plan.wall_hours if counts_failures else plan.work_hours, speed.mfu * speed.fp8_factor
 
 
 @functools.lru_cache(maxsize=4)
@@ -113,7 +124,8 @@ def published_runs(pricing: Pricing) -> tuple[RunCheck, ...]:
         values = entry["values"]
         run = _run(pricing, name, entry)
         count = int(pricing.value(f"{base}/gpu_count")) if "gpu_count" in values else 1
-        hours, mfu = _estimate_hours(pricing, run, entry["gpu"], count, entry.get("fabric"))
+        counts_failures = entry.get("counts_failures", True)
+        hours, mfu = _estimate_hours(pricing, run, entry["gpu"], count, entry.get("fabric"), counts_failures)
         if "wall_hours" in values:
             measure, published, estimated = "wall hours", pricing.value(f"{base}/wall_hours"), hours
         else:
@@ -121,7 +133,8 @@ def published_runs(pricing: Pricing) -> tuple[RunCheck, ...]:
         source = pricing.observation(f"{base}/tokens").source
         checks.append(RunCheck(name, entry["label"], entry["gpu"], count if "gpu_count" in values else None,
                                entry["efficiency"], mfu, measure, published, estimated, source, run,
-                               entry.get("held", True), entry.get("why", ""), entry.get("more_than_training", False)))
+                               entry.get("held", True), entry.get("why", ""), entry.get("more_than_training", False),
+                               counts_failures))
     return tuple(checks)
 
 
