@@ -39,7 +39,8 @@ def test_a_run_not_held_says_why():
 
 
 def _as_published(check, **changes):
-    """The hours the calibration gives the run of ``check`` with ``changes`` made to it (its GPUs, fabric, measure)."""
+    """The hours the calibration gives the run of ``check`` with ``changes`` to its run (``activations=``) or measure
+    (``counts_failures=``)."""
     import dataclasses
 
     from calculators.models.calibration import _estimate_hours
@@ -266,3 +267,19 @@ def test_a_single_machine_run_moves_by_no_more_than_a_percent_from_the_plain_for
     estimated = check.estimated if check.measure == "wall hours" else check.estimated / check.gpu_count
     assert estimated == pytest.approx(plain, rel=0.01)
     assert estimated >= plain
+
+
+@pytest.mark.parametrize("field, value, message", [("activations", "half", "'half' is not one of"),
+                                                    ("counts_failures", "no", "expected boolean")])
+def test_a_run_that_says_how_it_trained_in_a_way_the_schema_does_not_know_is_refused_by_name(field, value, message):
+    """pricing.json with a run's ``activations`` or ``counts_failures`` malformed fails to load, naming the field."""
+    import copy
+
+    from calculators._errors import PricingError
+    from calculators._pricing import Pricing
+
+    data = copy.deepcopy(load_pricing().data)
+    data["runs"]["bloom-176b"][field] = value
+    with pytest.raises(PricingError) as refused:
+        Pricing(data)
+    assert f"/runs/bloom-176b/{field}: {message}" in str(refused.value)
