@@ -23,6 +23,7 @@ from ._ways_to_pay import KIND_LABELS, PRICE_KINDS, committed_offers, kinds_chos
 from .charts import Chart, Series, auto_axis
 from .models.calibration import estimate_range, within_range
 from .models.cluster import plan_on
+from .models.interruptions import NEVER_HOURS
 from .models.machines import Exclusion, machine, price_observation, require_machine
 from .models.planning import cluster_job, spot_interruptions_per_hour
 from .models.storage import BYTES_PER_GB, storage_cost, transfer_cost
@@ -202,9 +203,11 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing,
     found = plan_machine(spec, run, values, pricing, on_demand.value)
     if isinstance(found, Exclusion):
         return found
-    if not math.isfinite(found.plan.wall_hours):
-        return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}",
-                         f"never finishes on {number_text(found.plan.machines)}: failures come faster than it can checkpoint")
+    if not found.plan.wall_hours <= NEVER_HOURS:  # beyond 100,000 years, or never: no price means anything
+        on = number_text(found.plan.machines)
+        why = (f"would take over 100,000 years on {on}" if found.plan.work_hours > NEVER_HOURS
+               else f"never finishes on {on}: failures come faster than it can checkpoint")
+        return Exclusion(name, f"{spec.gpu_count} × {spec.gpu_label}", why)
     notes = list(found.notes) + ([f"{basis} price"] if basis != "current" and not fell_back else [])
     return _priced(found, run, values, pricing, on_demand, notes, today, data)
 

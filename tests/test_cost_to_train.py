@@ -661,6 +661,19 @@ def test_any_deadline_machines_and_failure_rate_give_finite_plans_or_named_exclu
     check_figure(result.figures[0].figure)
 
 
+def test_a_plan_whose_failures_stretch_it_past_any_price_is_an_exclusion_not_a_crash(pricing):
+    """Failures every GPU-hour on 336 machines of DeepSeek-V3 (one every 1.3 s, a checkpoint of 24 s): the expected
+    time is finite in floating point, 1e304 hours, but no price of it is. Each machine type is left out, named and
+    with the reason; nothing is ranked and the answer says so (Hypothesis found this case)."""
+    values = CALCULATOR.defaults(pricing, {"preset": "deepseek-v3"})
+    values.update(deadline_days=1.0, machines=336, interruption_rate=0.0, gpu_hours_per_failure=1.0)
+    ranked, excluded = estimate_instances(values, pricing)
+    assert not ranked
+    assert any("never finishes on 336: failures come faster than it can checkpoint" in e.reason for e in excluded)
+    result = CALCULATOR.compute(values, pricing)
+    assert all(math.isfinite(value.value) for value in result.values)
+
+
 # --- every way to pay -----------------------------------------------------------------------------
 
 
