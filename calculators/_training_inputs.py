@@ -81,6 +81,10 @@ RUN_INPUTS: tuple[Input, ...] = (
     Input("kv_heads", "Key-value heads", "", 0, minimum=0, maximum=1024, step=1, integer=True,
           help="0 for as many as the attention heads; fewer is grouped-query attention (Llama 3: 8). Used to check "
                "the parameter count.", group=ADVANCED),
+    Input("head_size", "Attention head size", "", 0, minimum=0, maximum=65_536, step=1, integer=True,
+          help="0 for the embedding width ÷ heads. Some models' heads are wider (Qwen3 30B-A3B: 128, where 2,048 ÷ 32 "
+               "is 64); DeepSeek-V3's latent attention counts as 160, its query-key 192 and value 128 averaged. Sets "
+               "the attention FLOPs.", group=ADVANCED),
     Input("ffn_width", "Feed-forward width", "", 0, minimum=0, maximum=10_000_000, step=1, integer=True,
           help="0 if not known. The width of a dense feed-forward block (Llama 3 8B: 14,336); used to check the "
                "parameter count.", group=ADVANCED),
@@ -107,7 +111,8 @@ _PRESET_FIELDS = {"parameters": "parameters", "steps": "steps", "tokens_per_step
                   "heads": "heads", "embedding": "embedding", "block_size": "sequence"}
 """The run inputs every published run gives, and the name of each in pricing.json's ``runs``."""
 
-SHAPE_FIELDS = {"active_parameters": "active_parameters", "kv_heads": "kv_heads", "ffn_width": "ffn", "vocabulary": "vocabulary"}
+SHAPE_FIELDS = {"active_parameters": "active_parameters", "kv_heads": "kv_heads", "ffn_width": "ffn", "vocabulary": "vocabulary",
+                "head_size": "head_size"}
 """The inputs a run gives when its config is known: left out, a preset sets them to 0 (dense, or not known)."""
 
 
@@ -139,7 +144,8 @@ MODEL_PRESETS: dict[str, dict] = {
     "llama3-8b": run_preset("llama3.1-8b", MEASURED, _CONFIG),
     "llama3-70b": run_preset("llama3.1-70b", MEASURED, _CONFIG, deadline_days=90),
     "llama3-405b": run_preset("llama3.1-405b", MEASURED, _CONFIG, deadline_days=90),
-    "deepseek-v3": run_preset("deepseek-v3", MEASURED, (*_CONFIG, "active_parameters"), precision="fp8", deadline_days=60),
+    "deepseek-v3": run_preset("deepseek-v3", MEASURED, (*_CONFIG, "active_parameters", "head_size"), precision="fp8",
+                              deadline_days=60),
 }
 """Model presets, each a published run's own shape and tokens (sources in pricing.json): GPT-2 at the four sizes
 llm.c trained, TinyLlama's 1.1B Llama 2 shape on its 3T tokens, Llama 2 at 7B and 70B on 2T tokens, Llama 3.1 at
@@ -166,14 +172,17 @@ from pricing.json into the fields when it is picked."""
 def shape_fields(shape: ModelShape) -> dict[str, float]:
     """The run inputs a model's shape fills: its parameters (all and active), layers, width, heads and the rest.
 
-    An MoE model's feed-forward width is its experts'. The sequence length stays the reader's: a config gives the
-    longest context the model accepts, not the one it trained at.
+    An MoE model's feed-forward width is its experts'. The head size is 0 when it is the width ÷ heads, as the form
+    takes 0 to mean. The sequence length stays the reader's: a config gives the longest context the model accepts,
+    not the one it trained at.
 
     >>> fields = shape_fields(shape_from_config(json.loads(_config_text("mistral-7b"))))
     >>> {name: fields[name] for name in ("layers", "embedding", "heads", "kv_heads", "ffn_width")}
     {'layers': 32, 'embedding': 4096, 'heads': 32, 'kv_heads': 8, 'ffn_width': 14336}
-    >>> round(fields["parameters"] / 1e9, 2), fields["active_parameters"]
-    (7.24, 0)
+    >>> round(fields["parameters"] / 1e9, 2), fields["active_parameters"], fields["head_size"]
+    (7.24, 0, 0)
+    >>> shape_fields(shape_from_config(json.loads(_config_text("qwen3-30b-a3b"))))["head_size"]
+    128
     """
     total, active = parameter_counts(shape)
     return {
@@ -185,6 +194,7 @@ def shape_fields(shape: ModelShape) -> dict[str, float]:
         "kv_heads": shape.kv_heads,
         "ffn_width": shape.expert_ffn if shape.is_moe else shape.ffn,
         "vocabulary": shape.vocabulary,
+        "head_size": 0 if shape.flops_head_size * shape.heads == shape.width else round(shape.flops_head_size),
     }
 
 
@@ -216,7 +226,7 @@ def config_examples() -> dict[str, tuple[str, dict[str, float]]]:
 MODEL_CONFIG = Filler(
     CONFIG_FIELD, "Or start from a model's config.json", config_fields, config_examples,
     help="Pick an open model, or paste the config.json of any Hugging Face transformer: its layers, width, heads, "
-         "feed-forward width, vocabulary and parameters (all and active) fill the Model fields. Tokens, sequence "
+         "head size, feed-forward width, vocabulary and parameters (all and active) fill the Model fields. Tokens, sequence "
          "length and the rest stay as they are.",
 )
 """The model fields from a config.json, pasted or picked: for every page that asks about a training run."""
@@ -259,7 +269,7 @@ def training_run(values: dict, pricing: Pricing) -> TrainingRun:
 
     >>> from calculators import load_pricing
     >>> values = {"parameters": 124e6, "active_parameters": 0, "steps": 10, "tokens_per_step": 1000, "layers": 12,
-    ...      "heads": 12, "kv_heads": 0, "embedding": 768, "ffn_width": 0, "vocabulary": 0, "block_size": 1024,
+    ...      "heads": 12, "kv_heads": 0, "head_size": 0, "embedding": 768, "ffn_width": 0, "vocabulary": 0, "block_size": 1024,
     ...      "attention_flops": "on", "precision": "tensor", "efficiency": "nanogpt-2022", "mfu": 0.5,
     ...      "scaling_efficiency": 0.95, "micro_batch": 1, "activation_memory": "flash", "sharding": "sharded"}
     >>> run = training_run(values, load_pricing())
@@ -287,6 +297,7 @@ def training_run(values: dict, pricing: Pricing) -> TrainingRun:
         sharding=values["sharding"],
         active_parameters=values["active_parameters"],
         efficiency=efficiency,
+        head_size=values["head_size"],
     )
 
 

@@ -92,6 +92,22 @@ class ModelShape:
         """Whether some layers route tokens to experts."""
         return self.experts > 0
 
+    @property
+    def flops_head_size(self) -> float:
+        """The head size Q that the attention FLOPs, 12·L·H·Q·T a token, count: a head's query-key size and value
+        size averaged, as scores take one and weighted values the other. They differ only under multi-head latent
+        attention: DeepSeek-V3's 192 (128 + 64 rotary) and 128 give 160.
+
+        >>> ModelShape(61, 7168, 128, 128, 56, 18432, 129280, kv_rank=512, rope_size=64, nope_size=128,
+        ...            value_size=128).flops_head_size
+        160.0
+        >>> ModelShape(48, 2048, 32, 4, 128, 6144, 151936).flops_head_size
+        128.0
+        """
+        if self.kv_rank:
+            return (self.nope_size + self.rope_size + self.value_size) / 2
+        return float(self.head_size)
+
 
 def _feed_forward(width: int, ffn: int, gated: bool) -> int:
     """Parameters of one feed-forward block: 3·h·f gated, 2·h·f plain."""

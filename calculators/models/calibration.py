@@ -87,6 +87,7 @@ def _run(pricing: Pricing, name: str, entry: dict) -> TrainingRun:
         active_parameters=number("active_parameters"),
         efficiency=efficiency,
         activations=entry.get("activations", TrainingRun.activations),
+        head_size=number("head_size"),
     )
 
 

@@ -67,8 +67,9 @@ def _row_mfu(pricing: Pricing, name: str, entry: dict) -> MfuPoint:
     if pricing.has(f"{base}/mfu"):
         mfu = number("mfu")
     else:
+        head_size = number("head_size") if pricing.has(f"{base}/head_size") else 0
         per_token = flops_per_token(active, int(number("layers")), int(number("heads")), int(number("embedding")),
-                                    int(number("sequence")))
+                                    int(number("sequence")), head_size=head_size)
         mfu = number("tokens_per_second") * per_token / (pricing.value(f"/gpus/{gpu}/bf16_tflops") * 1e12)
     machines = number("gpu_count") / GPUS_PER_MEASURING_MACHINE
     mfu /= fabric_share(pricing, entry["fabric"], machines)

@@ -53,7 +53,8 @@ __all__ = [
 ]
 
 
-def flops_per_token(parameters: float, layers: int, heads: int, embedding: int, sequence: int, attention: bool = True) -> float:
+def flops_per_token(parameters: float, layers: int, heads: int, embedding: int, sequence: int, attention: bool = True,
+                    head_size: float = 0) -> float:
     """How many FLOPs does one training token cost (forward and backward)?
 
     GPT-2 124M as nanoGPT counts it: 6 × 124e6 + 12 × 12 layers × 12 heads × 64 × 1024.
@@ -62,16 +63,22 @@ def flops_per_token(parameters: float, layers: int, heads: int, embedding: int, 
     857246208.0
     >>> flops_per_token(124e6, 12, 12, 768, 1024, attention=False)
     744000000.0
+
+    The head size Q is the embedding width ÷ heads unless ``head_size`` says otherwise: Qwen3 30B-A3B's 32 heads of
+    128 span 4,096 where its width is 2,048, so its attention costs twice what the width alone implies.
+
+    >>> flops_per_token(0, 48, 32, 2048, 4096, head_size=128) / flops_per_token(0, 48, 32, 2048, 4096)
+    2.0
     """
     dense = 6.0 * parameters
     if not attention:
         return dense
-    head_size = embedding / heads
-    return dense + 12.0 * layers * heads * head_size * sequence
+    size = head_size or embedding / heads
+    return dense + 12.0 * layers * heads * size * sequence
 
 
 def training_flops(parameters: float, tokens: float, layers: int, heads: int, embedding: int, sequence: int,
-                   attention: bool = True) -> float:
+                   attention: bool = True, head_size: float = 0) -> float:
     """How many FLOPs does training on ``tokens`` tokens take?
 
     A 1M-parameter model on 1B tokens, 6·N·D only:
@@ -79,7 +86,7 @@ def training_flops(parameters: float, tokens: float, layers: int, heads: int, em
     >>> training_flops(1e6, 1e9, 2, 2, 64, 128, attention=False)
     6000000000000000.0
     """
-    return flops_per_token(parameters, layers, heads, embedding, sequence, attention) * tokens
+    return flops_per_token(parameters, layers, heads, embedding, sequence, attention, head_size) * tokens
 
 
 def training_hours(flops: float, gpu_count: int, peak_tflops: float, mfu: float, scaling_efficiency: float = 1.0) -> float:
@@ -209,7 +216,8 @@ class TrainingRun:
     """A transformer training run: its size, its tokens, and how it uses the GPUs.
 
     ``active_parameters`` is 0 for a dense model; for a mixture of experts it is the parameters one token passes
-    through, which set the FLOPs, while ``parameters`` (all of them) set the memory.
+    through, which set the FLOPs, while ``parameters`` (all of them) set the memory. ``head_size`` is 0 for the
+    embedding width ÷ heads; it sets the attention FLOPs of a model whose heads are wider (or narrower).
     """
 
     parameters: float
@@ -227,6 +235,7 @@ class TrainingRun:
     sharding: str = "sharded"
     active_parameters: float = 0.0
     efficiency: str = ""
+    head_size: float = 0.0
 
     @property
     def is_moe(self) -> bool:
@@ -242,7 +251,7 @@ class TrainingRun:
     def flops(self) -> float:
         """Total training FLOPs."""
         return training_flops(self.compute_parameters, self.tokens, self.layers, self.heads, self.embedding, self.sequence,
-                              self.attention_flops)
+                              self.attention_flops, self.head_size)
 
     @property
     def activation_bytes(self) -> float:
