@@ -251,12 +251,13 @@ def _field(widget: Widget, item: Input, group: str) -> str:
 
 def _provenance(pricing: Pricing, ref: str, reference_url: str) -> str:
     """Where a default comes from: the publication or catalog behind it, with the date it gives the value, as a link
-    to the value's row in the pricing reference (the full title on hover)."""
+    to the value's row in the pricing reference (the full title on hover). The page hides it once the field holds
+    another value (a preset's, a config's or the reader's), as it is then no longer that source's figure."""
     observation = pricing.observation(ref)
     title = pricing.sources[observation.source]["title"]
     anchor = pricing.quantity(ref).anchor
-    return (f'Source: <a href="{reference_url}#{anchor}" title="{escape(title)}">'
-            f"{escape(source_name(title))} ({escape(observation.as_of)})</a>")
+    return (f'<span class="calc__source">Source: <a href="{reference_url}#{anchor}" title="{escape(title)}">'
+            f"{escape(source_name(title))} ({escape(observation.as_of)})</a></span>")
 
 
 def source_name(title: str, longest: int = 60) -> str:

@@ -62,6 +62,27 @@ def test_picking_a_model_config_fills_the_model_fields_with_cpythons_counts(visi
     expect(_answer(visit, widget)).to_have_text(expected.sentence)
 
 
+def test_a_picked_config_fills_a_wider_head_size_and_hides_the_defaults_sources_until_reset(visit):
+    """Qwen3 30B-A3B's heads of 128 (its width 2,048 ÷ 32 would be 64) fill the head size, the answer is CPython's
+    for the form as it then is, and the fields that no longer hold their sourced default stop naming that source
+    (nanoGPT's layers are not Qwen3's); putting the defaults back shows the sources again."""
+    widget = _widget()
+    _open(visit, widget)
+    layers_source = visit.page.locator(f'{widget.selector} .calc__field[data-field="layers"] .calc__source')
+    expect(layers_source).to_be_visible()
+    visit.page.locator(f'{widget.selector} [data-calc-filler="model_config"] select').select_option("qwen3-30b-a3b")
+    expect(visit.field(widget, "head_size")).to_have_value("128")
+    expect(visit.field(widget, "layers")).to_have_value("48")
+    expect(layers_source).to_be_hidden()
+    visit.wait_live(widget)
+    names = [field.name for field in widget.fields]
+    expected = _cpython(widget, _form_values(visit, widget, names))
+    expect(_answer(visit, widget)).to_have_text(expected.sentence)
+    visit.page.locator(f"{widget.selector} button[type=reset]").click()
+    expect(visit.field(widget, "head_size")).to_have_value("0")
+    expect(layers_source).to_be_visible()
+
+
 def test_a_pasted_config_is_read_by_python_and_a_bad_one_is_answered_under_the_box(visit):
     """Pasting Mistral 7B's config.json and asking to use it fills 32 layers and 7,241,732,096 parameters; pasting
     text that is not JSON says so under the box and changes no field."""

@@ -252,6 +252,12 @@ export class Widget {
       const example = (parseJson(filler.dataset.calcFillExamples) || {})[list.value];
       if (example && Object.entries(example).some(([field, value]) => this.fields.get(field)?.value !== value)) list.value = "";
     }
+    // A field's "Source:" names where its default comes from; holding another value, the field hides it (CSS).
+    const changed = changedInputs(this.collect(), this.defaults);
+    for (const [name, el] of this.fields) {
+      const field = el.closest(".calc__field");
+      if (field && field.hasAttribute("data-changed") !== (name in changed)) field.toggleAttribute("data-changed", name in changed);
+    }
   }
 
   // URL state (url-state.js)
