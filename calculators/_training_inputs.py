@@ -81,7 +81,7 @@ RUN_INPUTS: tuple[Input, ...] = (
     Input("kv_heads", "Key-value heads", "", 0, minimum=0, maximum=1024, step=1, integer=True,
           help="0 for as many as the attention heads; fewer is grouped-query attention (Llama 3: 8). Used to check "
                "the parameter count.", group=ADVANCED),
-    Input("head_size", "Attention head size", "", 0, minimum=0, maximum=65_536, step=1, integer=True,
+    Input("head_size", "Attention head size", "", 0, minimum=0, maximum=4096, step=1, integer=True,
           help="0 for the embedding width ÷ heads. Some models' heads are wider (Qwen3 30B-A3B: 128, where 2,048 ÷ 32 "
                "is 64); DeepSeek-V3's latent attention counts as 160, its query-key 192 and value 128 averaged. Sets "
                "the attention FLOPs.", group=ADVANCED),
@@ -226,8 +226,8 @@ def config_examples() -> dict[str, tuple[str, dict[str, float]]]:
 MODEL_CONFIG = Filler(
     CONFIG_FIELD, "Or start from a model's config.json", config_fields, config_examples,
     help="Pick an open model, or paste the config.json of any Hugging Face transformer: its layers, width, heads, "
-         "head size, feed-forward width, vocabulary and parameters (all and active) fill the Model fields. Tokens, sequence "
-         "length and the rest stay as they are.",
+         "head size, feed-forward width, vocabulary and parameters (all and active) fill the Model fields. Tokens, "
+         "sequence length and the rest stay as they are.",
 )
 """The model fields from a config.json, pasted or picked: for every page that asks about a training run."""
 
