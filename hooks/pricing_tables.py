@@ -4,6 +4,7 @@ tests/test_calibration.py checks)."""
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from calculators import format_change, format_value
@@ -59,6 +60,15 @@ def fabrics(pricing) -> str:
                       "Cluster fabrics and their scaling")
 
 
+def _three_figures(value: float) -> float:
+    """An estimate to three significant figures: the calibration holds it to 25%, so more digits would claim more.
+
+    >>> _three_figures(960_814.2), _three_figures(93.82), _three_figures(1.8149), _three_figures(0)
+    (961000.0, 93.8, 1.81, 0)
+    """
+    return round(value, 2 - math.floor(math.log10(abs(value)))) if value else value
+
+
 def published_runs_table(pricing) -> str:
     """The published runs beside the estimate: published, estimated and the error, and whether the estimate is held to it."""
     rows, reasons = [], []
@@ -71,7 +81,8 @@ def published_runs_table(pricing) -> str:
         if check.run.activations == "recompute":
             how += "; activations recomputed, a third more FLOPs"
         unit = "h" if check.measure == "wall hours" else "GPU-hours"
-        estimated = format_value(check.estimated, unit) + ("" if check.counts_failures else ", failures left out as published")
+        estimated = f"{number_text(_three_figures(check.estimated))} {unit}"
+        estimated += "" if check.counts_failures else ", failures left out as published"
         held = "yes" if check.held else f"no ({len(reasons) + 1})"
         if not check.held:
             reasons.append(f"<li><b>{escape(check.label)}</b>: {escape(check.why)}</li>")

@@ -7,6 +7,7 @@ import importlib.util
 import json
 from html import escape
 import logging
+import re
 import sys
 from types import SimpleNamespace
 
@@ -150,6 +151,10 @@ def test_the_published_runs_table_shows_every_run_from_the_tests_data(hook):
     for check in published_runs(load_pricing()):
         assert ("activations recomputed" in rows[check.name]) == (check.run.activations == "recompute")
         assert ("failures left out" in rows[check.name]) == (not check.counts_failures)
+        # The estimate, held to 25%, is written to three significant figures at most (961,000 GPU-hours, 93.8 h).
+        cells = re.findall(r"<td>(.*?)</td>", rows[check.name])
+        estimated = cells[4].split(" ")[0].replace(",", "").replace(".", "").strip("0")
+        assert estimated and len(estimated) <= 3, cells[4]
 
 
 def test_the_throughput_and_fabric_tables_show_every_row_and_what_each_gives(hook):
