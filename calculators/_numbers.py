@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["SUFFIXES", "format_change", "format_range", "format_value", "number_text", "parse_number", "unknown_suffix"]
+__all__ = ["SUFFIXES", "format_change", "format_range", "format_value", "number_text", "parse_number", "round_significant",
+           "unknown_suffix"]
 
 SUFFIXES = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}
 """What a number may end with: 124M is 124,000,000, 10B ten billion, 1.5k 1,500."""
@@ -147,11 +148,27 @@ def _rounded(value: float, decimals: int) -> str:
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
 
 
+def round_significant(value: float, figures: int) -> float:
+    """``value`` rounded to ``figures`` significant figures (0 stays 0).
+
+    >>> round_significant(960_814.2, 3), round_significant(93.82, 3), round_significant(0.4249, 2)
+    (961000.0, 93.8, 0.42)
+    >>> round_significant(0, 3)
+    0
+    """
+    return round(value, _significant_digits(value, figures)) if value else value
+
+
+def _significant_digits(value: float, figures: int) -> int:
+    """The decimal places that keep ``figures`` significant figures of a non-zero ``value`` (negative: tens, ...)."""
+    return figures - 1 - math.floor(math.log10(abs(value)))
+
+
 def _two_figures(value: float, dollars: bool) -> str:
     """A value to two significant figures, as a range writes it: $2.1M, $850k, $2,400, 26, 3.9, 0.42."""
     if value == 0:
         return "$0" if dollars else "0"
-    digits = 1 - math.floor(math.log10(abs(value)))
+    digits = _significant_digits(value, 2)
     rounded = round(value, digits)
     if dollars and abs(rounded) >= 1e4:
         for scale, suffix in _SCALES:

@@ -8,10 +8,8 @@ type (:mod:`calculators.models.planning`): as many as hold it and meet the deadl
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import json
+from dataclasses import dataclass
 from importlib import resources
 
 from ._declare import ADVANCED, Filler, Input, PricingChoices, assumption
@@ -82,8 +80,9 @@ RUN_INPUTS: tuple[Input, ...] = (
           help="0 for as many as the attention heads; fewer is grouped-query attention (Llama 3: 8). Used to check "
                "the parameter count.", group=ADVANCED),
     Input("head_size", "Attention head size", "", 0, minimum=0, maximum=4096, step=1, integer=True,
-          help="0 for the embedding width ÷ heads. Some models' heads are wider (Qwen3 30B-A3B: 128, where 2,048 ÷ 32 "
-               "is 64); DeepSeek-V3's latent attention counts as 160, its query-key 192 and value 128 averaged. Sets "
+          help="0 for the embedding width ÷ heads. Some models' heads are wider (Qwen3 30B-A3B: "
+               "{/throughput/qwen3-30b-a3b-h100-8/values/head_size}, twice its width ÷ heads); DeepSeek-V3's latent "
+               "attention counts as {/runs/deepseek-v3/values/head_size}, its query-key and value sizes averaged. Sets "
                "the attention FLOPs.", group=ADVANCED),
     Input("ffn_width", "Feed-forward width", "", 0, minimum=0, maximum=10_000_000, step=1, integer=True,
           help="0 if not known. The width of a dense feed-forward block (Llama 3 8B: 14,336); used to check the "
@@ -374,7 +373,7 @@ def plan_machine(spec: Machine, run: TrainingRun, values: dict, pricing: Pricing
         plan, meets = plan_for_deadline(job, deadline, fit.machines, spec.most_machines)
     if fit.recompute and fit.forced:
         notes.append("activations recomputed to fit: a third more compute")
-    if not math.isfinite(plan.wall_hours):
+    if not plan.finishes:
         notes.append("never finishes: failures come faster than it can checkpoint")
     elif not meets:
         notes.append(f"misses the {number_text(values['deadline_days'])}-day deadline: its fastest plan")

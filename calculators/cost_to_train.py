@@ -146,7 +146,7 @@ def _spot(found: MachinePlan, run: TrainingRun, values: dict, pricing: Pricing, 
     job = cluster_job(run, found.fit, found.spec.gpu_count, found.gpu_flops, found.per_doubling, reliability(values),
                       observation.value, spot_interruptions_per_hour(values["interruption_rate"]))
     plan = plan_on(job, found.plan.machines)
-    if not math.isfinite(plan.wall_hours):
+    if not plan.finishes:
         return _spot_fields("never finishes", observation.value, as_of=observation.as_of), notes
     outcome = "no interruptions" if values["interruption_rate"] == 0 else "finishes"
     total = plan.cost + storage_cost(stored[0], stored[1], plan.wall_hours) + transfer
@@ -203,7 +203,7 @@ def _estimate(name: str, run: TrainingRun, values: dict, pricing: Pricing,
     found = plan_machine(spec, run, values, pricing, on_demand.value)
     if isinstance(found, Exclusion):
         return found
-    if not found.plan.wall_hours <= NEVER_HOURS:  # beyond 100,000 years, or never: no price means anything
+    if not found.plan.finishes:
         on = number_text(found.plan.machines)
         why = (f"would take over 100,000 years on {on}" if found.plan.work_hours > NEVER_HOURS
                else f"never finishes on {on}: failures come faster than it can checkpoint")

@@ -4,11 +4,10 @@ tests/test_calibration.py checks)."""
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 from calculators import format_change, format_value
-from calculators._numbers import number_text
+from calculators._numbers import number_text, round_significant
 from calculators._pricing import MEASURED
 from calculators.models.calibration import published_runs
 from calculators.models.throughput import mfu_points
@@ -60,15 +59,6 @@ def fabrics(pricing) -> str:
                       "Cluster fabrics and their scaling")
 
 
-def _three_figures(value: float) -> float:
-    """An estimate to three significant figures: the calibration holds it to 25%, so more digits would claim more.
-
-    >>> _three_figures(960_814.2), _three_figures(93.82), _three_figures(1.8149), _three_figures(0)
-    (961000.0, 93.8, 1.81, 0)
-    """
-    return round(value, 2 - math.floor(math.log10(abs(value)))) if value else value
-
-
 def published_runs_table(pricing) -> str:
     """The published runs beside the estimate: published, estimated and the error, and whether the estimate is held to it."""
     rows, reasons = [], []
@@ -81,7 +71,8 @@ def published_runs_table(pricing) -> str:
         if check.run.activations == "recompute":
             how += "; activations recomputed, a third more FLOPs"
         unit = "h" if check.measure == "wall hours" else "GPU-hours"
-        estimated = f"{number_text(_three_figures(check.estimated))} {unit}"
+        # Three significant figures: the estimate is held to 25%, so more digits would claim more.
+        estimated = f"{number_text(round_significant(check.estimated, 3))} {unit}"
         estimated += "" if check.counts_failures else ", failures left out as published"
         held = "yes" if check.held else f"no ({len(reasons) + 1})"
         if not check.held:

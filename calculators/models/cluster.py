@@ -23,7 +23,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from .interruptions import SpotJob, plan_spot_job
+from .interruptions import NEVER_HOURS, SpotJob, plan_spot_job
 
 __all__ = [
     "RECOMPUTE_FLOPS_FACTOR",
@@ -121,8 +121,10 @@ class ClusterPlan:
 
     @property
     def finishes(self) -> bool:
-        """Whether the run is expected to finish at all (failures come slower than it can checkpoint)."""
-        return math.isfinite(self.wall_hours)
+        """Whether the run is expected to finish at all: failures come slower than it can checkpoint, and the
+        expected time is within ``NEVER_HOURS`` (over 100,000 years, past which no price or date means anything;
+        failures every few seconds stretch a run to 1e304 hours, finite, but its price is not)."""
+        return self.wall_hours <= NEVER_HOURS
 
     @property
     def gpu_hours(self) -> float:

@@ -313,7 +313,7 @@ export class Widget {
     this.setState("working");
     this.setStatus(STATUS.working);
     // What the page shows, not what only a download reads (export asks for that when clicked).
-    const options = this.tablesFolded() ? { rows: PREVIEW_ROWS, data: false } : { data: false };
+    const options = { data: false, ...(this.tablesFolded() && { rows: PREVIEW_ROWS }) };
     const handled = this.bridge.request(this.name, inputs, options).then(
       (data) => {
         this.inFlight = null;
